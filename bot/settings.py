@@ -1,0 +1,66 @@
+"""The one place configuration is read: environment variables and an optional `.env` file."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Secrets are `SecretStr` so they never print or log."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default="sqlite:///partnerops.db", alias="DATABASE_URL")
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    openai_model: str = Field(default="gpt-4o-mini", alias="OPENAI_MODEL")
+    approvers_raw: str = Field(default="", alias="PARTNEROPS_APPROVERS")
+    timezone: str = Field(default="UTC", alias="PARTNEROPS_TIMEZONE")
+    currency: str = Field(default="USD", alias="PARTNEROPS_CURRENCY")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises a clear ZoneInfoNotFoundError for a typo
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_code(cls, value: str) -> str:
+        code = value.strip().upper()
+        if len(code) != 3 or not code.isalpha():
+            raise ValueError("PARTNEROPS_CURRENCY must be a 3-letter ISO 4217 code, e.g. USD")
+        return code
+
+    @property
+    def approvers(self) -> frozenset[str]:
+        """Slack user ids (U…/W…) and user-group ids (S…) allowed to approve applications."""
+        return frozenset(a.strip() for a in self.approvers_raw.split(",") if a.strip())
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def slack_configured(self) -> bool:
+        return self.slack_bot_token is not None and (
+            self.slack_signing_secret is not None or self.slack_app_token is not None
+        )
+
+    @property
+    def llm_configured(self) -> bool:
+        return self.openai_api_key is not None or self.openai_base_url is not None
+
+
+@cache
+def get_settings() -> Settings:
+    """Settings read once per process."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Program database: models, engine and sessions, migrations, CSV import, demo data."""

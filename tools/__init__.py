@@ -1,0 +1,1 @@
+"""The assistant's capabilities: typed functions over a session returning typed results."""

@@ -1,0 +1,83 @@
+"""The one registry of read-only tools that both planners (LLM agent, offline router) call.
+
+Each entry has a name, a one-line description and a pydantic argument model whose fields
+are what a planner can supply (plain words: partner names, period phrases). The entry's
+`run` resolves those words into typed values and calls the tool function. Tools that write
+(approve/reject) are deliberately absent: they are reachable only from explicit commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from tools.context import ToolContext
+from tools.errors import ToolError
+from tools.report import Report
+
+TOOL_MODULES = (
+    "tools.partners",
+    "tools.performance",
+    "tools.goals",
+    "tools.applications",
+    "tools.insights",
+    "tools.qbr",
+    "tools.drafts",
+)
+
+
+class ToolResult(Protocol):
+    def report(self) -> Report: ...
+
+
+Runner = Callable[[Session, ToolContext, Any], ToolResult]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    description: str
+    args: type[BaseModel]
+    run: Runner
+
+
+_REGISTRY: dict[str, ToolSpec] = {}
+
+
+def tool(name: str, description: str, args: type[BaseModel]) -> Callable[[Runner], Runner]:
+    """Register `run(session, ctx, args)` under `name`; a name registers once."""
+
+    def decorate(run: Runner) -> Runner:
+        if name in _REGISTRY:
+            raise ValueError(f"tool {name!r} registered twice")
+        _REGISTRY[name] = ToolSpec(name=name, description=description, args=args, run=run)
+        return run
+
+    return decorate
+
+
+def load_all() -> dict[str, ToolSpec]:
+    """Import every tool module (registering its tools) and return the registry."""
+    for module in TOOL_MODULES:
+        import_module(module)
+    return dict(_REGISTRY)
+
+
+def get(name: str) -> ToolSpec:
+    load_all()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ToolError(f"There is no tool called {name!r}.") from None
+
+
+def call(session: Session, ctx: ToolContext, name: str, arguments: dict[str, Any]) -> ToolResult:
+    """Validate `arguments` against the tool's model and run it. ToolErrors propagate."""
+    spec = get(name)
+    args = spec.args.model_validate(arguments)
+    return spec.run(session, ctx, args)
