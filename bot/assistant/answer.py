@@ -1,0 +1,69 @@
+"""One request answered: plan (offline router now, LLM agent later), call tools, keep state.
+
+This is the single road every surface takes — CLI `ask`/`chat`, Slack threads, digests —
+so the same question gets the same figures wherever it is asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.assistant.router import Clarify, Help, Refuse, ToolCall, TurnState, Vocabulary, route
+from storage.queries import known_names
+from tools import registry
+from tools.context import ToolContext
+from tools.errors import ToolError
+from tools.report import Report, Section
+
+
+@dataclass
+class Answer:
+    report: Report
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    """The tool calls made, as {"tool": name, "arguments": {...}}."""
+    result: dict[str, Any] | None = None
+    """The raw tool result (JSON-ready), for `--json` and for the LLM planner."""
+    state: TurnState | None = None
+    """What this turn called; pass it back as `previous` so follow-ups work."""
+
+
+def vocabulary(session: Session) -> Vocabulary:
+    names = known_names(session)
+    return Vocabulary(
+        partner_names=names.partners,
+        tiers=names.tiers or ("Gold", "Silver", "Bronze"),
+        goal_names=names.goals,
+        application_names=names.applicants,
+    )
+
+
+def answer(
+    session: Session, ctx: ToolContext, text: str, previous: TurnState | None = None
+) -> Answer:
+    """Answer `text` with the offline router; never writes."""
+    decision = route(text, vocabulary(session), previous)
+    if isinstance(decision, ToolCall):
+        return run_tool(session, ctx, decision.tool, decision.arguments)
+    if isinstance(decision, Clarify):
+        report = Report(title=decision.question, kind="clarify", options=decision.options)
+        return Answer(report=report, state=previous)
+    if isinstance(decision, Help):
+        report = Report(title="Here's what I can help with", sections=[Section(text=decision.text)])
+        return Answer(report=report, state=previous)
+    assert isinstance(decision, Refuse)
+    return Answer(report=Report(title=decision.text, kind="error"), state=previous)
+
+
+def run_tool(session: Session, ctx: ToolContext, name: str, arguments: dict[str, Any]) -> Answer:
+    """Call one registered tool; a ToolError becomes its own explanatory report."""
+    call = {"tool": name, "arguments": arguments}
+    state = TurnState(tool=name, arguments=dict(arguments))
+    try:
+        result = registry.call(session, ctx, name, arguments)
+    except ToolError as error:
+        return Answer(report=error.report(), calls=[call], state=state)
+    raw = result.model_dump(mode="json") if hasattr(result, "model_dump") else None
+    return Answer(report=result.report(), calls=[call], result=raw, state=state)

@@ -1,0 +1,304 @@
+"""The `partnerops` command line: a first-class interface, not a debugging aid.
+
+Heavy libraries (SQLAlchemy models, tools, rich) load inside commands, so `--help` and
+`ask` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from bot.settings import Settings
+    from tools.context import ToolContext
+
+EXAMPLES = """
+\b
+Examples:
+  partnerops demo                       # load the demo program into an empty database
+  partnerops import data/               # import partners/performance/goals/applications CSVs
+  partnerops ask "top 5 partners by revenue last month"
+  partnerops chat                       # interactive assistant in the terminal
+  partnerops applications list
+"""
+
+
+def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    from bot.settings import get_settings
+
+    try:
+        return get_settings()
+    except (ValidationError, ValueError) as error:
+        raise click.ClickException(f"configuration error: {error}") from None
+
+
+def _engine(settings: Settings, *, migrate: bool = True) -> Engine:
+    """Open the configured database, upgrading its schema first when it is behind."""
+    from sqlalchemy.exc import OperationalError
+
+    from storage import migrate as migrations
+    from storage.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    if migrate:
+        try:
+            if migrations.is_behind(engine):
+                click.echo("Upgrading the database schema…", err=True)
+                migrations.upgrade(engine)
+        except OperationalError as error:
+            raise click.ClickException(
+                f"cannot open the database at DATABASE_URL: {error.orig}"
+            ) from None
+    return engine
+
+
+@contextmanager
+def _session(settings: Settings) -> Iterator[Session]:
+    from storage.db import session_scope
+
+    engine = _engine(settings)
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _context(settings: Settings, user: str | None, today: date | None) -> ToolContext:
+    from tools.context import ToolContext
+
+    return ToolContext(
+        today=today or datetime.now(settings.tz).date(),
+        tz=settings.tz,
+        currency=settings.currency,
+        user=user,
+        approvers=settings.approvers,
+    )
+
+
+_TODAY = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Answer as if today were this date (YYYY-MM-DD); default: today in PARTNEROPS_TIMEZONE.",
+)
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+@click.group(epilog=EXAMPLES)
+@click.version_option(package_name="partnerops")
+def main() -> None:
+    """partnerops: a Slack assistant for partnership teams, usable from the terminal."""
+
+
+@main.command()
+def migrate() -> None:
+    """Create or upgrade the database schema to the latest version.
+
+    \b
+    Example:
+      DATABASE_URL=postgresql://user@host/db partnerops migrate
+    """
+    from storage import migrate as migrations
+
+    engine = _engine(_settings(), migrate=False)
+    before = migrations.current_revision(engine)
+    migrations.upgrade(engine)
+    after = migrations.current_revision(engine)
+    if before == after:
+        click.echo(f"Database is up to date (revision {after}).")
+    else:
+        click.echo(f"Migrated database from {before or 'empty'} to revision {after}.")
+
+
+@main.command()
+@click.option("--partners", default=60, show_default=True, help="Number of partners.")
+@click.option("--days", default=730, show_default=True, help="Days of daily performance.")
+@click.option("--seed", default=7, show_default=True, help="Random seed (same seed, same data).")
+@click.option("--reset", is_flag=True, help="Delete all existing data first.")
+@_TODAY
+def demo(partners: int, days: int, seed: int, reset: bool, today: datetime | None) -> None:
+    """Write a realistic demo program (partners, performance, goals, applications).
+
+    \b
+    Example:
+      partnerops demo --partners 120 --days 365 --seed 3
+    """
+    from storage.demo import generate_demo
+    from storage.maintenance import clear_all, partner_count
+
+    settings = _settings()
+    with _session(settings) as session:
+        existing = partner_count(session)
+        if existing and not reset:
+            raise click.ClickException(
+                f"the database already holds {existing} partners; "
+                "run `partnerops demo --reset` to replace everything with the demo program"
+            )
+        if reset:
+            clear_all(session)
+        day = _day(today) or datetime.now(settings.tz).date()
+        try:
+            summary = generate_demo(session, today=day, partners=partners, days=days, seed=seed)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Demo program written: {summary.partners} partners, {summary.performance_rows:,} "
+        f"daily performance rows ({summary.start} – {summary.end}), {summary.goals} goals, "
+        f"{summary.applications} applications."
+    )
+
+
+@main.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--kind",
+    type=click.Choice(["partners", "performance", "goals", "applications"]),
+    help="File kind, when the file name does not say (partners*.csv, performance*.csv, …).",
+)
+def import_(paths: tuple[Path, ...], kind: str | None) -> None:
+    """Import CSV files (or directories of them) per the data contract.
+
+    Each file is all-or-nothing: a file with any bad row writes nothing and every bad row
+    is listed as file:line: column: reason. Re-importing the same file is safe.
+
+    \b
+    Example:
+      partnerops import partners.csv performance_2026.csv
+      partnerops import exports/ 
+      partnerops import q3.csv --kind performance
+    """
+    from bot.cli_import import run_import
+
+    settings = _settings()
+    with _session(settings) as session:
+        ok = run_import(session, list(paths), kind)
+    if not ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("question")
+@click.option("--user", default=None, help="Who is asking (Slack user id or email).")
+@click.option("--json", "as_json", is_flag=True, help="Print tool calls and raw result as JSON.")
+@_TODAY
+def ask(question: str, user: str | None, as_json: bool, today: datetime | None) -> None:
+    """Answer one question on stdout.
+
+    \b
+    Example:
+      partnerops ask "how did Northwind do last quarter?"
+      partnerops ask "top 5 partners by revenue last month" --json
+    """
+    from bot.assistant.answer import answer
+    from bot.render.text import render_text
+
+    settings = _settings()
+    with _session(settings) as session:
+        result = answer(session, _context(settings, user, _day(today)), question)
+    if as_json:
+        payload: dict[str, Any] = {
+            "question": question,
+            "answer": render_text(result.report),
+            "report": result.report.model_dump(mode="json"),
+            "tool_calls": result.calls,
+            "result": result.result,
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(result.report), nl=False)
+
+
+@main.command()
+@click.option("--user", default=None, help="Who is asking (Slack user id or email).")
+@_TODAY
+def chat(user: str | None, today: datetime | None) -> None:
+    """Talk to the assistant in the terminal; follow-ups use the conversation so far.
+
+    \b
+    Example:
+      partnerops chat
+      > revenue for northwind last month
+      > and the month before?
+    """
+    from bot.chat import run_chat
+
+    settings = _settings()
+    with _session(settings) as session:
+        run_chat(session, _context(settings, user, _day(today)))
+
+
+@main.command()
+@click.option("--http", "mode", flag_value="http", default=True, help="Slack HTTP delivery.")
+@click.option("--socket", "mode", flag_value="socket", help="Slack Socket Mode.")
+@click.option("--port", default=3000, show_default=True)
+def serve(mode: str, port: int) -> None:
+    """Run the Slack app (HTTP endpoint or Socket Mode).
+
+    \b
+    Example:
+      partnerops serve --http --port 3000
+    """
+    raise click.ClickException(
+        "the Slack app is not available yet; use `partnerops chat` or `partnerops ask`"
+    )
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Print the digests instead of posting them.")
+def digest(dry_run: bool) -> None:
+    """Post the weekly goal-checkpoint digests that are due.
+
+    \b
+    Example:
+      partnerops digest --dry-run
+    """
+    raise click.ClickException("scheduled digests are not available yet")
+
+
+@main.command()
+@_TODAY
+@click.pass_context
+def run(ctx: click.Context, today: datetime | None) -> None:
+    """Prepare the database (migrate, demo data if empty) and start the main job.
+
+    Starts the Slack app when Slack tokens are configured, otherwise the terminal chat.
+
+    \b
+    Example:
+      partnerops run
+    """
+    from storage.maintenance import partner_count
+
+    settings = _settings()
+    with _session(settings) as session:
+        empty = partner_count(session) == 0
+    if empty:
+        click.echo("The database is empty: loading the demo program…", err=True)
+        ctx.invoke(demo, today=today)
+    if settings.slack_configured:
+        ctx.invoke(serve)
+    else:
+        click.echo("No Slack tokens configured: starting the terminal assistant.", err=True)
+        ctx.invoke(chat, today=today)
+
+
+from bot.cli_applications import applications  # noqa: E402  (registers a sub-group)
+
+main.add_command(applications)
