@@ -181,7 +181,7 @@ def import_(paths: tuple[Path, ...], kind: str | None) -> None:
     \b
     Example:
       partnerops import partners.csv performance_2026.csv
-      partnerops import exports/ 
+      partnerops import exports/
       partnerops import q3.csv --kind performance
     """
     from bot.cli_import import run_import

@@ -1,10 +1,29 @@
-"""Periods: a request's words ("last quarter", "since March") resolved once into a DateRange."""
+"""Periods: a request's words ("last quarter", "since March") resolved once into a DateRange.
+
+The grammar is explicit (a table of patterns below); dateparser is used only to read a
+single day that no pattern knows ("last monday", "3 days ago"), never to guess a range.
+
+Conventions, so every answer means the same thing by the same words:
+- Weeks are ISO weeks (Monday–Sunday). "last week" is the previous Monday–Sunday.
+- "October", "Q3", "H2" without a year mean the most recent one that has started.
+- "last 30 days", "past 2 weeks", "last 3 months" are rolling windows ending today
+  (months: from the same day-of-month n months back, plus one day).
+- "since March" starts on 1 March of the most recent March that has started.
+- A period that includes today ends today and is `to_date`; one that has not started
+  yet is an error rather than an empty answer.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Literal
 
 from pydantic import BaseModel, model_validator
+
+from tools.errors import PeriodError
 
 
 class DateRange(BaseModel):
@@ -39,3 +58,600 @@ def _span(start: date, end: date) -> str:
     if start.year == end.year:
         return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
     return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
+
+
+EXAMPLES = (
+    "“last 30 days”, “this month”, “last quarter”, “Q3 2026”, “October”, “since March”, "
+    "“1–15 Sep” or “2026-09-01 to 2026-09-30”"
+)
+
+Kind = Literal["day", "week", "month", "quarter", "half", "year"]
+
+# --- calendar units -------------------------------------------------------------------------
+
+
+def _day_label(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(d: date, months: int) -> date:
+    """`d` moved by whole months, the day clamped to the target month's length."""
+    index = d.year * 12 + d.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _shift_year(d: date, years: int = -1) -> date:
+    """The same calendar day `years` away; 29 Feb becomes 28 Feb in a common year."""
+    return _add_months(d, 12 * years)
+
+
+def _unit_of(kind: Kind, d: date) -> tuple[date, date, str]:
+    """The whole calendar unit of `kind` containing `d`: (start, end, label)."""
+    if kind == "day":
+        return d, d, _day_label(d)
+    if kind == "week":
+        monday = d - timedelta(days=d.weekday())
+        return monday, monday + timedelta(days=6), f"week of {_day_label(monday)}"
+    if kind == "month":
+        return d.replace(day=1), _month_end(d.year, d.month), f"{d:%B %Y}"
+    if kind == "quarter":
+        q = (d.month - 1) // 3 + 1
+        return date(d.year, 3 * q - 2, 1), _month_end(d.year, 3 * q), f"Q{q} {d.year}"
+    if kind == "half":
+        h = 1 if d.month <= 6 else 2
+        return date(d.year, 6 * h - 5, 1), _month_end(d.year, 6 * h), f"H{h} {d.year}"
+    return date(d.year, 1, 1), date(d.year, 12, 31), str(d.year)
+
+
+def _unit(kind: Kind, d: date) -> DateRange:
+    start, end, label = _unit_of(kind, d)
+    return DateRange(start=start, end=end, label=label)
+
+
+def quarter_of(d: date) -> DateRange:
+    """The whole calendar quarter containing `d` (not clipped to any 'today')."""
+    return _unit("quarter", d)
+
+
+def last_full_quarter(today: date) -> DateRange:
+    """The most recent quarter that has ended before `today` (the QBR default)."""
+    return quarter_of(quarter_of(today).start - timedelta(days=1))
+
+
+# --- resolution helpers ---------------------------------------------------------------------
+
+
+def _finish(start: date, end: date, label: str, today: date) -> DateRange:
+    """Refuse future periods; clip one that runs past today to today and mark it to date."""
+    if start > today:
+        raise PeriodError(f"{label} hasn't started yet — it starts on {_day_label(start)}.")
+    if end >= today:
+        return DateRange(start=start, end=today, label=label, to_date=True)
+    return DateRange(start=start, end=end, label=label)
+
+
+def _calendar(kind: Kind, d: date, today: date) -> DateRange:
+    start, end, label = _unit_of(kind, d)
+    if kind == "year" and start <= today <= end:
+        label = f"{d.year} YTD"
+    if kind == "day" and d == today:
+        label = "today"
+    return _finish(start, end, label, today)
+
+
+MONTHS: dict[str, int] = {}
+for _number in range(1, 13):
+    MONTHS[calendar.month_name[_number].lower()] = _number
+    MONTHS[calendar.month_abbr[_number].lower()] = _number
+MONTHS["sept"] = 9
+
+
+def _month_number(name: str) -> int:
+    """The month a name matched by _MONTH means ('sept', 'September', 'sep')."""
+    return MONTHS[name[:3]]
+
+
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_ORD = r"(?:st|nd|rd|th)?"
+_YEAR_WORDS = r"(\d{4}|'\d{2}|last year|this year|previous year|prior year|current year)"
+_RANGE_SEP = r"(?:-|to|until|till|through|thru|and)"
+_NUMBERS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_NUMBER = r"(\d+|" + "|".join(_NUMBERS) + ")"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _year_of(word: str | None, today: date) -> int | None:
+    """'2025', "'25", 'last year', 'this year' as a year; None when no year was given."""
+    if word is None:
+        return None
+    if word.isdigit():
+        return int(word)
+    if word.startswith("'"):
+        return 2000 + int(word[1:])
+    return today.year - 1 if word.split()[0] in {"last", "previous", "prior"} else today.year
+
+
+def _most_recent(month: int, day: int, today: date) -> int:
+    """The year in which (month, day) last occurred on or before today."""
+    return today.year if (month, day) <= (today.month, today.day) else today.year - 1
+
+
+def _date(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise PeriodError(f"{day} {calendar.month_abbr[month]} {year} is not a date.") from None
+
+
+_PART_FORMS = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}))?$"), ("d", "m", "y")),
+    (re.compile(rf"^(\d{{1,2}}){_ORD} {_MONTH}(?: (\d{{4}}))?$"), ("d", "mn", "y")),
+    (re.compile(rf"^{_MONTH} (\d{{1,2}}){_ORD}(?: (\d{{4}}))?$"), ("mn", "d", "y")),
+)
+
+
+def _parts(text: str) -> tuple[int | None, int, int] | None:
+    """A written day as (year or None, month, day) for the explicit forms we know."""
+    for pattern, fields in _PART_FORMS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        values = dict(zip(fields, match.groups(), strict=True))
+        month = _month_number(values["mn"]) if "mn" in values else int(values["m"])
+        if not 1 <= month <= 12:
+            raise PeriodError(f"“{text}” is not a date (I read dates day first: 15/09/2026).")
+        year = int(values["y"]) if values.get("y") else None
+        return year, month, int(values["d"])
+    return None
+
+
+def _single_date(text: str, today: date) -> date | None:
+    """One day: explicit forms first, then dateparser for relative words; None if unreadable."""
+    if text in {"today", "now"}:
+        return today
+    if text == "yesterday":
+        return today - timedelta(days=1)
+    parts = _parts(text)
+    if parts is not None:
+        year, month, day = parts
+        if year is None:
+            year = _most_recent(month, min(day, 28), today)
+        return _date(year, month, day)
+    if not any(c.isalpha() for c in text):
+        return None
+    if any(c.isdigit() for c in text) or "ago" in text or any(w in text for w in _WEEKDAYS):
+        return _dateparser_day(text, today)
+    return None
+
+
+def _dateparser_day(text: str, today: date) -> date | None:
+    import dateparser
+
+    settings = {
+        "RELATIVE_BASE": datetime(today.year, today.month, today.day),
+        "PREFER_DATES_FROM": "past",
+        "DATE_ORDER": "DMY",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    return None if parsed is None else parsed.date()
+
+
+def _range_label(start: date, end: date, today: date) -> str:
+    """Name an explicit range; a whole month, quarter or year gets that unit's name."""
+    for kind in ("month", "quarter", "year"):
+        unit_start, unit_end, label = _unit_of(kind, start)
+        if (start, end) == (unit_start, unit_end):
+            return f"{start.year} YTD" if kind == "year" and start.year == today.year else label
+    if start == end:
+        return _day_label(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%b %Y}"
+    return _span(start, end)
+
+
+def _explicit_range(start: date, end: date, today: date) -> DateRange:
+    if start > end:
+        raise PeriodError(f"That period starts ({_day_label(start)}) after it ends.")
+    return _finish(start, end, _range_label(start, end, today), today)
+
+
+def _range_from_parts(
+    left: tuple[int | None, int, int], right: tuple[int | None, int, int], today: date
+) -> DateRange:
+    """Two written days; a missing year is inferred so the range starts in the past."""
+    (ly, lm, ld), (ry, rm, rd) = left, right
+    if ly is None:
+        if ry is None:
+            ly = _most_recent(lm, min(ld, 28), today)
+        else:
+            ly = ry if (lm, ld) <= (rm, rd) else ry - 1
+    if ry is None:
+        ry = ly if (rm, rd) >= (lm, ld) else ly + 1
+    return _explicit_range(_date(ly, lm, ld), _date(ry, rm, rd), today)
+
+
+# --- the grammar ----------------------------------------------------------------------------
+
+Handler = Callable[[re.Match[str], date], DateRange]
+_TABLE: list[tuple[re.Pattern[str], Handler]] = []
+
+
+def _rule(pattern: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        _TABLE.append((re.compile(f"^(?:{pattern})$"), handler))
+        return handler
+
+    return register
+
+
+_UNITS: dict[str, Kind] = {
+    "day": "day", "week": "week", "month": "month", "quarter": "quarter",
+    "half": "half", "year": "year", "wtd": "week", "mtd": "month", "qtd": "quarter",
+    "ytd": "year",
+}  # fmt: skip
+_PREVIOUS = r"(?:last|previous|prior)"
+
+
+@_rule(r"today|yesterday")
+def _today(m: re.Match[str], today: date) -> DateRange:
+    if m.group(0) == "today":
+        return _calendar("day", today, today)
+    return DateRange(
+        start=today - timedelta(days=1), end=today - timedelta(days=1), label="yesterday"
+    )
+
+
+@_rule(r"tomorrow|next (week|month|quarter|half|year)")
+def _next(m: re.Match[str], today: date) -> DateRange:
+    kind = _UNITS[m.group(1)] if m.group(1) else "day"
+    after = _unit_of(kind, today)[1] + timedelta(days=1)
+    return _calendar(kind, after, today)
+
+
+@_rule(r"(?:this|current) (week|month|quarter|half|year)|wtd|mtd|qtd|ytd")
+def _this(m: re.Match[str], today: date) -> DateRange:
+    return _calendar(_UNITS[m.group(1) or m.group(0)], today, today)
+
+
+@_rule(r"(?:start|beginning) (?:this |current )?(week|month|quarter|half|year)")
+def _start_of(m: re.Match[str], today: date) -> DateRange:
+    return _calendar(_UNITS[m.group(1)], today, today)
+
+
+@_rule(rf"{_PREVIOUS} (week|month|quarter|half|year)")
+def _last(m: re.Match[str], today: date) -> DateRange:
+    kind = _UNITS[m.group(1)]
+    return _calendar(kind, _unit_of(kind, today)[0] - timedelta(days=1), today)
+
+
+@_rule(rf"(?:(?:last|past|previous|trailing|rolling) )?{_NUMBER} (day|week|month|quarter|year)s?")
+def _rolling(m: re.Match[str], today: date) -> DateRange:
+    count = _NUMBERS.get(m.group(1)) or int(m.group(1))
+    unit = m.group(2)
+    if count < 1:
+        raise PeriodError(f"“{m.group(0)}” is an empty period. Try e.g. {EXAMPLES}.")
+    label = f"last {count} {unit}" + ("s" if count != 1 else "")
+    return _rolling_window(unit, count, today, label)
+
+
+@_rule(r"past (week|month|quarter|year)")
+def _past(m: re.Match[str], today: date) -> DateRange:
+    return _rolling_window(m.group(1), 1, today, f"past {m.group(1)}")
+
+
+def _rolling_window(unit: str, count: int, today: date, label: str) -> DateRange:
+    try:
+        if unit in {"day", "week"}:
+            start = today - timedelta(days=count * (7 if unit == "week" else 1) - 1)
+        else:
+            months = count * {"month": 1, "quarter": 3, "year": 12}[unit]
+            start = _add_months(today, -months) + timedelta(days=1)
+    except (OverflowError, ValueError):
+        raise PeriodError(f"“{label}” reaches too far back.") from None
+    return DateRange(start=start, end=today, label=label, to_date=True)
+
+
+@_rule(
+    rf"(?:q|quarter ?)([1-4])(?: {_YEAR_WORDS})?|([1-4])(?:st|nd|rd|th) quarter(?: {_YEAR_WORDS})?"
+)
+def _quarter(m: re.Match[str], today: date) -> DateRange:
+    q = int(m.group(1) or m.group(3))
+    return _numbered("quarter", q, _year_of(m.group(2) or m.group(4), today), today)
+
+
+@_rule(r"(\d{4}) q([1-4])")
+def _year_quarter(m: re.Match[str], today: date) -> DateRange:
+    return _numbered("quarter", int(m.group(2)), int(m.group(1)), today)
+
+
+@_rule(rf"(?:h([12])|(first|1st|second|2nd) half)(?: {_YEAR_WORDS})?")
+def _half(m: re.Match[str], today: date) -> DateRange:
+    h = int(m.group(1)) if m.group(1) else (1 if m.group(2) in {"first", "1st"} else 2)
+    return _numbered("half", h, _year_of(m.group(3), today), today)
+
+
+@_rule(r"(\d{4}) h([12])")
+def _year_half(m: re.Match[str], today: date) -> DateRange:
+    return _numbered("half", int(m.group(2)), int(m.group(1)), today)
+
+
+def _numbered(kind: Kind, n: int, year: int | None, today: date) -> DateRange:
+    """Quarter or half `n` of `year`; without a year, the most recent one that has started."""
+    months = 3 if kind == "quarter" else 6
+    first_month = months * (n - 1) + 1
+    if year is None:
+        year = today.year if first_month <= today.month else today.year - 1
+    return _calendar(kind, date(year, first_month, 1), today)
+
+
+@_rule(rf"(last )?{_MONTH}(?: {_YEAR_WORDS})?")
+def _month(m: re.Match[str], today: date) -> DateRange:
+    month = _month_number(m.group(2))
+    year = _year_of(m.group(3), today)
+    if year is None:
+        started = month < today.month if m.group(1) else month <= today.month
+        year = today.year if started else today.year - 1
+    return _calendar("month", date(year, month, 1), today)
+
+
+@_rule(r"(\d{4})-(\d{1,2})")
+def _iso_month(m: re.Match[str], today: date) -> DateRange:
+    month = int(m.group(2))
+    if not 1 <= month <= 12:
+        raise PeriodError(f"“{m.group(0)}” has no month {month}. Try e.g. {EXAMPLES}.")
+    return _calendar("month", date(int(m.group(1)), month, 1), today)
+
+
+@_rule(r"(\d{4})(?: ytd)?|(?:ytd|year) (\d{4})")
+def _year(m: re.Match[str], today: date) -> DateRange:
+    year = int(m.group(1) or m.group(2))
+    if not 1900 <= year <= 2999:
+        raise PeriodError(f"{year} is outside the years I can answer for.")
+    return _calendar("year", date(year, 1, 1), today)
+
+
+@_rule(r"week (?:of|starting|beginning|commencing) (.+)")
+def _week_of(m: re.Match[str], today: date) -> DateRange:
+    day = _single_date(m.group(1), today)
+    if day is None:
+        raise PeriodError(f"I couldn't read the day in “{m.group(0)}”. Try “week of 16 Nov”.")
+    return _calendar("week", day, today)
+
+
+_DAY = rf"(\d{{1,2}}){_ORD}"
+_OPT_YEAR = r"(?: (\d{4}))?"
+
+
+@_rule(rf"(?:between |from )?{_DAY} ?{_RANGE_SEP} ?{_DAY} {_MONTH}{_OPT_YEAR}")
+def _days_of_month(m: re.Match[str], today: date) -> DateRange:
+    year = int(m.group(4)) if m.group(4) else None
+    month = _month_number(m.group(3))
+    return _range_from_parts((year, month, int(m.group(1))), (None, month, int(m.group(2))), today)
+
+
+@_rule(rf"(?:between |from )?{_MONTH} {_DAY} ?{_RANGE_SEP} ?{_DAY}{_OPT_YEAR}")
+def _month_days(m: re.Match[str], today: date) -> DateRange:
+    year = int(m.group(4)) if m.group(4) else None
+    month = _month_number(m.group(1))
+    return _range_from_parts((year, month, int(m.group(2))), (None, month, int(m.group(3))), today)
+
+
+_SEP = r"(?:-|to|until|till|through|thru)"
+
+
+@_rule(rf"(?:between (.+?) (?:and|{_SEP})|from (.+?) {_SEP}) (.+)")
+def _between(m: re.Match[str], today: date) -> DateRange:
+    return _two_sided(m.group(1) or m.group(2), m.group(3), m.group(0), today)
+
+
+@_rule(r"(?:since|from|starting|starting from|beginning|after) (.+)")
+def _since(m: re.Match[str], today: date) -> DateRange:
+    side = _side(m.group(1), today)
+    if side is None:
+        raise PeriodError(f"I couldn't read the start in “{m.group(0)}”. Try “since March”.")
+    start = side.start if isinstance(side, DateRange) else side
+    if m.group(0).startswith("after"):
+        start = (_unit_end(side) if isinstance(side, DateRange) else side) + timedelta(days=1)
+    if start > today:
+        raise PeriodError(f"“{m.group(0)}” hasn't started yet — it starts on {_day_label(start)}.")
+    return DateRange(start=start, end=today, label=f"since {_day_label(start)}", to_date=True)
+
+
+@_rule(rf"(.+?) {_SEP} (.+)")
+def _range(m: re.Match[str], today: date) -> DateRange:
+    return _two_sided(m.group(1), m.group(2), m.group(0), today)
+
+
+def _two_sided(left_text: str, right_text: str, whole: str, today: date) -> DateRange:
+    """'X to Y' where each side is a day ('1 Sep', '2026-09-30') or a period ('July')."""
+    left, right = _parts(left_text), _parts(right_text)
+    if left is not None and right is not None:
+        return _range_from_parts(left, right, today)
+    first, last = _side(left_text, today), _side(right_text, today)
+    if first is None or last is None:
+        raise PeriodError(f"I couldn't read the dates in “{whole}”. Try e.g. {EXAMPLES}.")
+    start = first.start if isinstance(first, DateRange) else first
+    end = _unit_end(last) if isinstance(last, DateRange) else last
+    return _explicit_range(start, end, today)
+
+
+def _side(text: str, today: date) -> DateRange | date | None:
+    """One end of a range: an explicit day, else a period rule ('Oct 2025'), else dateparser."""
+    parts = _parts(text)
+    if parts is not None or text in {"today", "now", "yesterday"}:
+        return _single_date(text, today)
+    for pattern, handler in _TABLE:
+        match = pattern.match(text)
+        if match is not None:
+            return handler(match, today)
+    return _single_date(text, today)
+
+
+def _unit_end(r: DateRange) -> date:
+    """Where a period ends as a whole, before any clipping to today."""
+    kind = calendar_kind(r)
+    return r.end if kind is None else _unit_of(kind, r.start)[1]
+
+
+# --- the public resolvers -------------------------------------------------------------------
+
+_Replacement = str | Callable[[re.Match[str]], str]
+_SUBSTITUTIONS: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
+    (re.compile(r"[–—−]|\.\."), " - "),
+    (re.compile(r"’|'s\b"), ""),
+    (re.compile(r"[?!,;]|\.$|\.(?=\s)"), " "),
+    (re.compile(r"\b(week|month|quarter|year) to date\b"), lambda m: m.group(1)[0] + "td"),
+    (re.compile(r"\b(so far|to date|until now|till now|up to now|up to today)$"), ""),
+    (re.compile(r"\bmonth of\b"), ""),
+    (re.compile(r"(?<!week) of\b"), " "),
+    (re.compile(r"\b(in|on|at|during|for|over|within|throughout|across|the)\b"), " "),
+    (re.compile(r"\byear (?=\d{4}\b)"), ""),
+    (re.compile(r"\s+"), " "),
+)
+
+
+def _clean(text: str) -> str:
+    """Lower-case, unify dashes and drop filler words ('in', 'during', 'over the')."""
+    cleaned = text.casefold().strip()
+    for pattern, replacement in _SUBSTITUTIONS:
+        cleaned = pattern.sub(replacement, cleaned)
+    return cleaned.strip()
+
+
+def _resolve_clean(cleaned: str, today: date) -> DateRange | None:
+    """The period cleaned words mean, or None when no rule and no single-day reading fits."""
+    for pattern, handler in _TABLE:
+        match = pattern.match(cleaned)
+        if match is not None:
+            return handler(match, today)
+    day = _single_date(cleaned, today)
+    return None if day is None else _calendar("day", day, today)
+
+
+def resolve_period(text: str | None, today: date, *, default: str = "last 30 days") -> DateRange:
+    """The DateRange a phrase means as of `today` (the program-local date); PeriodError if none."""
+    if text is None or not text.strip():
+        text = default
+    cleaned = _clean(text) or _clean(default)
+    period = _resolve_clean(cleaned, today)
+    if period is None:
+        raise PeriodError(f"I couldn't read the period “{text.strip()}”. Try e.g. {EXAMPLES}.")
+    return period
+
+
+_KIND_LABELS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    ("week", re.compile(r"^week of \d{1,2} \w{3} \d{4}$")),
+    ("month", re.compile(r"^(?:" + "|".join(calendar.month_name[1:]) + r") \d{4}$")),
+    ("quarter", re.compile(r"^Q[1-4] \d{4}$")),
+    ("half", re.compile(r"^H[12] \d{4}$")),
+    ("year", re.compile(r"^\d{4}(?: YTD)?$")),
+)
+
+
+def calendar_kind(r: DateRange) -> Kind | None:
+    """The calendar unit a range is (a day, week, month, quarter, half, year), or None."""
+    for kind, pattern in _KIND_LABELS:
+        if pattern.match(r.label) and _unit_of(kind, r.start)[0] == r.start:
+            return kind
+    if r.start == r.end and not r.label.startswith(("last", "past", "since")):
+        return "day"
+    return None
+
+
+def _unit_label(kind: Kind, start: date, *, partial: bool) -> str:
+    label = _unit_of(kind, start)[2]
+    return f"{label} YTD" if kind == "year" and partial else label
+
+
+_UNIT_MONTHS: dict[Kind, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+def previous_period(r: DateRange) -> DateRange:
+    """The period to compare with: the previous week/month/quarter/half/year, or the same
+    number of days just before. A partial (to-date) unit is compared like-for-like: the
+    previous unit up to the same point (same months and days in), clipped to its end."""
+    kind = calendar_kind(r)
+    if kind is None:
+        end = r.start - timedelta(days=1)
+        start = end - timedelta(days=r.days - 1)
+        label = _day_label(start) if r.days == 1 else f"previous {r.days} days"
+        return DateRange(start=start, end=end, label=label)
+    unit_end = _unit_of(kind, r.start)[1]
+    start, prev_end, _ = _unit_of(kind, r.start - timedelta(days=1))
+    partial = r.end < unit_end
+    if not partial:
+        return DateRange(start=start, end=prev_end, label=_unit_label(kind, start, partial=False))
+    months = _UNIT_MONTHS.get(kind)
+    same_point = start + (r.end - r.start) if months is None else _add_months(r.end, -months)
+    end = min(same_point, prev_end)
+    return DateRange(start=start, end=end, label=_unit_label(kind, start, partial=True))
+
+
+def same_period_last_year(r: DateRange) -> DateRange:
+    """The same stretch of the calendar one year earlier (weeks: 52 weeks earlier)."""
+    kind = calendar_kind(r)
+    if kind == "week":
+        start, end = r.start - timedelta(weeks=52), r.end - timedelta(weeks=52)
+        return DateRange(start=start, end=end, label=_unit_of("week", start)[2])
+    start, end = _shift_year(r.start), _shift_year(r.end)
+    if kind is None:
+        return DateRange(start=start, end=end, label="same days last year")
+    unit_start, unit_end, _ = _unit_of(kind, start)
+    partial = r.end < _unit_of(kind, r.start)[1]
+    end = min(end, unit_end) if partial else unit_end
+    return DateRange(
+        start=unit_start, end=end, label=_unit_label(kind, unit_start, partial=partial)
+    )
+
+
+_PREVIOUS_WORDS = {
+    "", "previous", "prior", "previous period", "prior period", "pop", "period over period",
+    "before", "period before", "preceding period", "last period",
+}  # fmt: skip
+_YEAR_AGO_WORDS = {
+    "last year", "yoy", "year over year", "year-over-year", "same period last year",
+    "a year ago", "year ago", "a year earlier", "previous year", "prior year", "ly",
+}  # fmt: skip
+_NO_COMPARISON = {"none", "no", "nothing", "no comparison", "off", "false", "n/a"}
+
+
+def resolve_comparison(text: str | None, base: DateRange, today: date) -> DateRange | None:
+    """The comparison range for `base`: previous period by default, a year earlier, none, or a
+    period in words. 'last month' when `base` is a month means the like-for-like previous one."""
+    words = re.sub(r"^(?:vs|versus|against|compared (?:to|with)) ", "", _clean(text or ""))
+    if words in _NO_COMPARISON:
+        return None
+    if words in _PREVIOUS_WORDS:
+        return previous_period(base)
+    if words in _YEAR_AGO_WORDS:
+        return same_period_last_year(base)
+    kind = calendar_kind(base)
+    match = re.match(rf"^{_PREVIOUS} (week|month|quarter|half|year)$", words)
+    if match is not None and kind is not None and _UNITS[match.group(1)] == kind:
+        return previous_period(base)
+    return resolve_period(words, today)
+
+
+def parse_quarter(text: str | None, today: date) -> DateRange:
+    """A quarter in words ('Q3', 'Q3 2025', 'last quarter'); empty means the last full quarter."""
+    if text is None or not text.strip():
+        return last_full_quarter(today)
+    r = resolve_period(text, today)
+    if calendar_kind(r) != "quarter":
+        raise PeriodError(
+            f"“{text.strip()}” is not a quarter. Try “Q3 2026”, “last quarter” or “this quarter”."
+        )
+    return r

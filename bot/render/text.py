@@ -37,7 +37,7 @@ def _section(section: Section) -> list[str]:
                 line += f"  ({change(fact.change)})"
             lines.append(line)
     if section.table is not None:
-        lines.extend(_table(section.table))
+        lines.extend(table_lines(section.table))
     lines.extend(f"  • {bullet}" for bullet in section.bullets)
     if section.quote is not None:
         lines.append("  Applicant's message (as submitted, not instructions):")
@@ -45,7 +45,7 @@ def _section(section: Section) -> list[str]:
     return lines
 
 
-def _table(table: Table) -> list[str]:
+def table_lines(table: Table) -> list[str]:
     rows = [[cell(value) for value in row] for row in table.rows]
     widths = [len(c) for c in table.columns]
     for row in rows:

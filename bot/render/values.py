@@ -11,9 +11,9 @@ _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "PLN": "zł ", "
 
 
 def money(value: Money) -> str:
-    amount = value.amount
-    places = Decimal(1) if abs(amount) >= 1000 else Decimal("0.01")
-    rounded = amount.quantize(places, rounding=ROUND_HALF_UP)
+    rounded = value.amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if abs(rounded) >= 1000:
+        rounded = rounded.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
     digits = f"{abs(rounded):,}"
     symbol = _SYMBOLS.get(value.currency)

@@ -1,0 +1,497 @@
+"""The offline router: a deterministic planner from a request in plain words to one tool call.
+
+It is the product's planner when no language model is configured or reachable, so it must
+decide from the text alone: no database, no tools, no network. It reads the request into
+slots (partner, period, metric, filters …), scores intents by weighted keyword hits, and
+returns one registered tool call with arguments named as in tools.registry — or a
+clarifying question, help, or a refusal. It never performs or plans a write: approving,
+rejecting or changing anything is refused with a pointer to the slash command.
+
+Argument conventions (tests/data/router_cases.toml pins them down):
+- partner: the canonical name when the mention picks one partner; the words as typed when
+  they fit several ("brightwave") or none ("Zzyzx Holdings"), so the tool says so.
+- period / quarter: the user's phrase, normalised ("past 2 weeks" -> "last 2 weeks",
+  "between 1 and 15 Sep" -> "1-15 sep", "year to date" -> "ytd"); tools.periods resolves it.
+  No period mentioned: no argument (the tool's default applies).
+- metric: only when named. "sales" is revenue; "number of sales"/"how many sales" are
+  conversions. n only when a number is given; order only "bottom"; grain only when said.
+- compare_to: "vs last year"/"yoy" -> "last year"; "vs Q2" -> "q2"; "mom"/"vs previous" ->
+  omitted (the tool's default is the previous period).
+- Follow-ups ("and last month?", "what about Atlas?", "same for gold", "top 10 instead")
+  reuse the previous turn's tool and arguments with the new slot replaced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.assistant.router_intents import (
+    Signals,
+    asks_for_help,
+    how_many_target,
+    is_greeting,
+    is_write_request,
+    score_intents,
+)
+from bot.assistant.router_lexicon import (
+    FOLLOW_UP_ANYWHERE,
+    FOLLOW_UP_LEADS,
+    INTENT_PHRASES,
+    PRONOUNS,
+)
+from bot.assistant.router_names import (
+    Mention,
+    NameIndex,
+    match_goal,
+    trailing_name,
+    unknown_name,
+)
+from bot.assistant.router_slots import (
+    Slots,
+    read_comparison,
+    read_country,
+    read_days,
+    read_format,
+    read_grain,
+    read_metric,
+    read_n,
+    read_order,
+    read_period,
+    read_purpose,
+    read_status,
+    read_tag_owner_key,
+    read_tier,
+    read_type,
+)
+from bot.assistant.router_text import Doc, find_phrase, tokenize
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The names the router may recognise; loaded from the database by the caller."""
+
+    partner_names: tuple[str, ...]
+    tiers: tuple[str, ...] = ("Gold", "Silver", "Bronze")
+    goal_names: tuple[str, ...] = ()
+    application_names: tuple[str, ...] = ()
+
+
+@dataclass
+class TurnState:
+    """What the previous turn called; kept with the conversation so follow-ups work."""
+
+    tool: str | None
+    arguments: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ToolCall:
+    tool: str
+    arguments: dict[str, Any]
+
+
+@dataclass
+class Clarify:
+    question: str
+    options: list[str]
+
+
+@dataclass
+class Help:
+    text: str
+
+
+@dataclass
+class Refuse:
+    text: str
+
+
+Decision = ToolCall | Clarify | Help | Refuse
+
+HELP_TEXT = """I answer questions about your partner program from its data. For example:
+• Partner profile — "who is Northwind?", "who owns the Helios account?"
+• Lists and counts — "list gold affiliates in the UK", "how many partners are paused?"
+• Performance — "how did Northwind do last month?", "gold tier revenue YTD vs last year"
+• Rankings and trends — "top 10 by EPC this quarter", "weekly clicks chart for Atlas"
+• Goals — "are we on track for the Q4 revenue goal?"
+• Applications — "any pending applications?", "show the Kestrel application"
+• Insights — "who's gone quiet?", "any reversal spikes?", "biggest movers this month",
+  "who should we recruit next?"
+• QBRs and drafts — "QBR for Northwind Q3", "draft a re-engagement email to Lumen",
+  "blog outline with Smith & Sons"
+Approvals happen only with the `/partnerops approve` slash command."""
+
+GREETING_TEXT = "Happy to help. " + HELP_TEXT
+
+WRITE_TEXT = (
+    "I can't change anything from a chat message — I only read and draft. "
+    "Applications are approved or rejected by an authorised approver with the "
+    "`/partnerops approve` slash command (or `partnerops applications approve` on the CLI). "
+    "Partner details such as commission, tier, owner or status change in your partner "
+    "platform and arrive with the next import."
+)
+
+OUT_OF_SCOPE_TEXT = (
+    "That's outside what I can help with. I answer questions about your partner program: "
+    "partners, performance, rankings, goals, applications, QBRs and outreach drafts. "
+    "Ask \"help\" for examples."
+)
+
+TOOL_FIELDS: dict[str, tuple[str, ...]] = {
+    "find_partner": ("partner",),
+    "list_partners": ("partner_type", "status", "tier", "country", "owner", "tag", "count", "n"),
+    "performance": ("partner", "tier", "partner_type", "period", "compare_to"),
+    "leaderboard": ("metric", "period", "n", "order", "tier", "partner_type"),
+    "performance_series": ("partner", "tier", "partner_type", "metric", "period", "grain"),
+    "goal_progress": ("goal", "partner", "tier"),
+    "pending_applications": ("n",),
+    "application_detail": ("application",),
+    "quiet_partners": ("days",),
+    "reversal_anomalies": ("period",),
+    "top_movers": ("metric", "period", "compare_to", "n"),
+    "recruitment_priorities": ("n", "partner_type"),
+    "qbr_summary": ("partner", "tier", "period"),
+    "draft_outreach": ("partner", "purpose"),
+    "draft_content": ("partner", "format"),
+}
+"""Each tool's fields, in the router's slot names (see _RENAMES for the tools' own names)."""
+
+_RENAMES: dict[str, dict[str, str]] = {
+    "find_partner": {"partner": "name"},
+    "list_partners": {"partner_type": "type", "count": "count_only", "n": "limit"},
+    "pending_applications": {"n": "limit"},
+    "qbr_summary": {"period": "quarter"},
+}
+
+_SUBJECT = ("partner", "tier", "partner_type")
+_SUBJECT_TOOLS = frozenset(
+    {"performance", "performance_series", "goal_progress", "qbr_summary", "find_partner",
+     "draft_outreach", "draft_content"}
+)  # fmt: skip
+"""Tools about one subject: naming a new partner or tier replaces the old one."""
+
+_FIND_LEADS = (
+    ("who", "is"), ("tell", "me", "about"), ("tell", "me", "more", "about"), ("info", "on"),
+    ("profile", "for"), ("profile", "of"), ("what", "do", "we", "know", "about"),
+    ("look", "up"), ("details", "for"), ("details", "on"),
+)  # fmt: skip
+
+_PURPOSE_LABELS = {
+    "recruit": "recruit {p}",
+    "reengage": "re-engage {p}",
+    "cobrand": "propose a co-branded campaign to {p}",
+    "qbr_invite": "invite {p} to a QBR",
+}
+_INTENT_LABELS = {
+    "find_partner": "a partner's profile",
+    "list_partners": "a list of partners",
+    "performance": "performance figures",
+    "leaderboard": "a ranking of partners",
+    "performance_series": "a trend chart",
+    "goal_progress": "goal progress",
+    "pending_applications": "pending applications",
+    "application_detail": "an application",
+    "quiet_partners": "partners that went quiet",
+    "reversal_anomalies": "reversal anomalies",
+    "top_movers": "the biggest movers",
+    "recruitment_priorities": "recruitment priorities",
+    "qbr_summary": "a QBR summary",
+    "draft_outreach": "an outreach email",
+    "draft_content": "co-marketing content",
+}
+
+
+@dataclass
+class Reading:
+    """One request, read: its slots, intent scores and the cues for follow-ups."""
+
+    doc: Doc
+    slots: Slots
+    scores: dict[str, int]
+    mentions: list[Mention]
+    unknown: Mention | None
+    applicant: Mention | None
+    pronoun: bool
+    follow_marker: bool
+
+    @property
+    def best(self) -> tuple[str | None, int, int]:
+        """The top intent, its score, and the runner-up's score."""
+        ranked = sorted(self.scores.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] <= 0:
+            return None, 0, 0
+        return ranked[0][0], ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0
+
+    def slot_args(self) -> dict[str, Any]:
+        return self.slots.as_arguments()
+
+
+def _index(names: tuple[str, ...], cache: dict[tuple[str, ...], NameIndex]) -> NameIndex:
+    if names not in cache:
+        if len(cache) > 32:
+            cache.clear()
+        cache[names] = NameIndex(names)
+    return cache[names]
+
+
+_INDEXES: dict[tuple[str, ...], NameIndex] = {}
+
+
+def _read(doc: Doc, vocab: Vocabulary) -> Reading:
+    slots = Slots()
+    read_tag_owner_key(doc, slots)
+    applicants = _index(vocab.application_names, _INDEXES).spot(doc)
+    partners = _index(vocab.partner_names, _INDEXES).spot(doc)
+    # A span claimed by both lists goes to whichever matched it more fully.
+    applicant = applicants[0] if applicants else None
+    if applicant and any(m.start < applicant.stop and applicant.start < m.stop for m in partners):
+        partners_there = [
+            m for m in partners if m.start < applicant.stop and applicant.start < m.stop
+        ]
+        if all(m.stop - m.start >= applicant.stop - applicant.start for m in partners_there):
+            applicant = None
+    partners = [
+        m
+        for m in partners
+        if applicant is None or not (m.start < applicant.stop and applicant.start < m.stop)
+    ]
+    for m in (*partners, *([applicant] if applicant else [])):
+        doc.claim(m.start, m.stop)
+    if applicant is not None:
+        slots.application = applicant.value
+    read_comparison(doc, slots)
+    slots.period = read_period(doc)
+    unknown = None if partners or applicant else unknown_name(doc)
+    if unknown is not None:
+        doc.claim(unknown.start, unknown.stop)
+
+    intent_keys = doc.free_keys()
+    slots.days = read_days(doc)
+    slots.metric = read_metric(doc)
+    slots.tier = read_tier(doc, vocab.tiers)
+    slots.partner_type = read_type(doc)
+    slots.status = read_status(doc)
+    slots.country = read_country(doc)
+    slots.n = read_n(doc)
+    slots.order = read_order(doc)
+    slots.grain = read_grain(doc)
+    slots.purpose = read_purpose(doc)
+    slots.format = read_format(doc)
+    target = how_many_target(doc)
+    slots.count = target in {"partners", "unspecified"}
+
+    named = [m.value for m in partners] + ([unknown.value] if unknown else [])
+    slots.partners = list(dict.fromkeys(named))
+    slots.partner = slots.partners[0] if slots.partners else None
+
+    signals = Signals(
+        named_partner=bool(slots.partners),
+        named_application=slots.application is not None,
+        how_many=target,
+    )
+    scores = score_intents(intent_keys, slots, signals)
+    keys: list[str | None] = [t.key for t in doc.tokens]
+    follow = any(find_phrase(keys[: len(p)], p) == 0 for p in FOLLOW_UP_LEADS) or any(
+        find_phrase(keys, p) >= 0 for p in FOLLOW_UP_ANYWHERE
+    )
+    pronoun = any(t.key in PRONOUNS for t in doc.tokens)
+    return Reading(doc, slots, scores, partners, unknown, applicant, pronoun, follow)
+
+
+def route(text: str, vocab: Vocabulary, previous: TurnState | None = None) -> Decision:
+    """Plan one answer for `text`: a tool call, a clarifying question, help, or a refusal."""
+    doc = tokenize(text)
+    if is_write_request(doc):
+        return Refuse(WRITE_TEXT)
+    if is_greeting(doc):
+        return Help(GREETING_TEXT if doc.tokens else HELP_TEXT)
+    reading = _read(doc, vocab)
+    return _decide(reading, vocab, previous if previous and previous.tool else None)
+
+
+def _decide(reading: Reading, vocab: Vocabulary, previous: TurnState | None) -> Decision:
+    intent, score, runner_up = reading.best
+    slots = reading.slots
+    has_slots = bool(reading.slot_args())
+
+    if asks_for_help(reading.doc) and score < 4 and not slots.partners:
+        return Help(HELP_TEXT)
+
+    if previous is not None:
+        assert previous.tool is not None
+        if intent is None and (has_slots or reading.pronoun or reading.follow_marker):
+            return _merge(previous.tool, previous.arguments, reading, vocab)
+        if intent == previous.tool and (reading.follow_marker or len(reading.doc.tokens) <= 3):
+            return _merge(previous.tool, previous.arguments, reading, vocab)
+        if intent is not None and reading.pronoun and not slots.partners:
+            carried = _internal(previous.tool, previous.arguments)
+            return _build(intent, {**carried, **reading.slot_args()}, reading, vocab)
+
+    if intent is None:
+        return _fallback(reading, vocab)
+    if score == runner_up:
+        return _clarify_between(reading)
+    if slots.application and intent in {"find_partner", "pending_applications"}:
+        intent = "application_detail"
+    if intent == "find_partner" and not slots.partners and reading.applicant:
+        intent = "application_detail"
+    return _build(intent, reading.slot_args(), reading, vocab)
+
+
+def _fallback(reading: Reading, vocab: Vocabulary) -> Decision:
+    """No intent keyword: decide from the slots alone."""
+    slots = reading.slots
+    numbers = slots.metric or slots.period or slots.compare_to or slots.compare_default
+    if reading.follow_marker and not slots.partners and not numbers and not slots.tier:
+        return Clarify(
+            "What would you like to know? I don't have an earlier question to build on.",
+            ["How are we doing this month?", "Top partners last month", "Who's gone quiet?"],
+        )
+    if slots.partners and not numbers:
+        name = slots.partners[0]
+        return Clarify(
+            f"Do you want how {name} is performing, or its profile?",
+            [f"How did {name} do last 30 days?", f"Tell me about {name}"],
+        )
+    if numbers:
+        return _build("performance", reading.slot_args(), reading, vocab)
+    if slots.tier or slots.partner_type or slots.status or slots.country or slots.tag:
+        return _build("list_partners", reading.slot_args(), reading, vocab)
+    if slots.application:
+        return _build("application_detail", reading.slot_args(), reading, vocab)
+    return Refuse(OUT_OF_SCOPE_TEXT)
+
+
+def _clarify_between(reading: Reading) -> Clarify:
+    ranked = sorted(reading.scores.items(), key=lambda kv: -kv[1])
+    top = [name for name, s in ranked if s == ranked[0][1]][:3]
+    labels = [_INTENT_LABELS[name] for name in top]
+    question = "Do you want " + ", or ".join(labels) + "?"
+    return Clarify(question, labels)
+
+
+def _internal(tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """A previous call's arguments in the router's slot names."""
+    back = {v: k for k, v in _RENAMES.get(tool, {}).items()}
+    return {back.get(k, k): v for k, v in arguments.items() if v is not None}
+
+
+def _merge(tool: str, arguments: dict[str, Any], reading: Reading, vocab: Vocabulary) -> Decision:
+    """The previous call again, with whatever this follow-up names replaced."""
+    base = _internal(tool, arguments)
+    new = reading.slot_args()
+    if tool in _SUBJECT_TOOLS and any(k in new for k in _SUBJECT):
+        base = {k: v for k, v in base.items() if k not in _SUBJECT}
+    if tool == "leaderboard" and "n" in new and "order" not in new:
+        base.pop("order", None)
+    return _build(tool, {**base, **new}, reading, vocab)
+
+
+def _build(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary) -> Decision:
+    """The call for `tool` from slot values, or the question that a missing value needs."""
+    slots = reading.slots
+    if len(slots.partners) > 1 and tool in _SUBJECT_TOOLS:
+        names = slots.partners[:3]
+        return Clarify(
+            "Which partner do you mean: " + " or ".join(names) + "?",
+            [f"{_INTENT_LABELS[tool].capitalize()} for {n}" for n in names],
+        )
+    values = dict(values)
+    if "partner" in values:
+        values.pop("partner_type", None)
+        if tool != "goal_progress":
+            values.pop("tier", None)
+    if tool in {"find_partner", "application_detail"} and not (
+        {"partner", "application"} & values.keys()
+    ):
+        typed = _typed_name(reading.doc)
+        if typed is not None:
+            values["partner" if tool == "find_partner" else "application"] = typed
+    if tool == "goal_progress" and not ({"partner", "tier", "goal"} & values.keys()):
+        keys = [k for k in reading.doc.free_keys() if k] + _slot_words(slots)
+        partner_words = frozenset(
+            w.casefold() for name in vocab.partner_names for w in name.split()[:1]
+        )
+        goal = match_goal(keys, vocab.goal_names, partner_words, {t.casefold() for t in vocab.tiers})
+        if goal:
+            values["goal"] = goal
+    if tool == "quiet_partners" and "days" not in values and slots.days:
+        values["days"] = slots.days
+
+    allowed = TOOL_FIELDS[tool]
+    args = {k: v for k, v in values.items() if k in allowed}
+    missing = _missing(tool, args, vocab)
+    if missing is not None:
+        return missing
+    renames = _RENAMES.get(tool, {})
+    return ToolCall(tool, {renames.get(k, k): v for k, v in args.items()})
+
+
+def _typed_name(doc: Doc) -> str | None:
+    """The words after "who is"/"tell me about" when they name nobody we know ("who is acme")."""
+    keys: list[str | None] = [t.key for t in doc.tokens]
+    for lead in sorted(_FIND_LEADS, key=len, reverse=True):
+        at = find_phrase(keys, lead)
+        if at >= 0:
+            mention = trailing_name(doc, at + len(lead))
+            return mention.typed if mention else None
+    return None
+
+
+def _slot_words(slots: Slots) -> list[str]:
+    """Words claimed by slot readers that still help pick a goal ("q3", "revenue", "active")."""
+    words: list[str] = []
+    if slots.period:
+        words.extend(slots.period.split())
+    if slots.metric:
+        words.append(slots.metric)
+    if slots.status:
+        words.append(slots.status)
+    return words
+
+
+def _missing(tool: str, args: dict[str, Any], vocab: Vocabulary) -> Clarify | None:
+    """A question for a required value the request left out, or None."""
+    examples = list(vocab.partner_names[:3])
+    if tool in {"draft_outreach", "draft_content", "find_partner"} and "partner" not in args:
+        question = (
+            "Which partner should I write to?"
+            if tool == "draft_outreach"
+            else "Which partner is this for?"
+            if tool == "draft_content"
+            else "Which partner do you want to look up?"
+        )
+        return Clarify(question, examples)
+    if tool == "draft_outreach" and "purpose" not in args:
+        partner = args["partner"]
+        return Clarify(
+            f"What should the email to {partner} do?",
+            [_PURPOSE_LABELS[p].format(p=partner) for p in _PURPOSE_LABELS],
+        )
+    if tool == "draft_content" and "format" not in args:
+        partner = args["partner"]
+        return Clarify(
+            f"What should I draft with {partner}?",
+            [f"blog outline with {partner}", f"webinar plan with {partner}",
+             f"social posts for {partner}", f"co-branded email with {partner}"],
+        )  # fmt: skip
+    if tool == "application_detail" and "application" not in args:
+        return Clarify(
+            "Which application? Give the applicant's name or the application key.",
+            ["Show pending applications"],
+        )
+    return None
+
+
+__all__ = [
+    "INTENT_PHRASES",
+    "Clarify",
+    "Decision",
+    "Help",
+    "Refuse",
+    "ToolCall",
+    "TurnState",
+    "Vocabulary",
+    "route",
+]

@@ -1,0 +1,131 @@
+"""Intent scoring for the offline router: weighted phrase hits, nudged by the slots found.
+
+Also the two checks that come before any scoring: requests to change something (which the
+router refuses, whatever else they say) and greetings / requests for help.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.assistant.router_lexicon import (
+    ALWAYS_WRITE,
+    APPLICATION_NOUNS,
+    CHANGE_VERBS,
+    GREETING_WORDS,
+    HELP_PHRASES,
+    INTENT_PHRASES,
+    KNOWN_WORDS,
+    METRIC_PHRASES,
+    PARTNER_NOUNS,
+    POLITE_LEAD,
+    STATE_OBJECTS,
+    WRITE_VERBS,
+)
+from bot.assistant.router_slots import Slots
+from bot.assistant.router_text import Doc, find_phrase
+
+_METRIC_WORDS = frozenset(w for ps in METRIC_PHRASES.values() for p in ps for w in p)
+_NOUN_DETERMINERS = frozenset({"the", "a", "an", "any", "biggest", "big", "no", "recent"})
+
+
+def is_write_request(doc: Doc) -> bool:
+    """Approve/reject anywhere, or an imperative change ("pause cashback kings", "set …")."""
+    keys = [t.key for t in doc.tokens]
+    if any(k in ALWAYS_WRITE for k in keys):
+        return True
+    if "ignore" in keys and ("instructions" in keys or "previous" in keys):
+        return True
+    lead = next((i for i, k in enumerate(keys) if k not in POLITE_LEAD), None)
+    if lead is not None and keys[lead] in WRITE_VERBS:
+        following = keys[lead + 1] if lead + 1 < len(keys) else None
+        if not (keys[lead] == "update" and following in {"on", "for", None}):
+            return True
+    for i, key in enumerate(keys):
+        if key in CHANGE_VERBS and (i == 0 or keys[i - 1] not in _NOUN_DETERMINERS):
+            if any(k in STATE_OBJECTS for k in keys[i + 1 :]):
+                return True
+    return False
+
+
+def is_greeting(doc: Doc) -> bool:
+    """A bare "?", an emoji, or only greetings and thanks ("hey there 👋", "thanks!")."""
+    return all(t.key in GREETING_WORDS for t in doc.tokens)
+
+
+def asks_for_help(doc: Doc) -> bool:
+    """"help", "what can you do", "what kind of questions can I ask"."""
+    keys: list[str | None] = [t.key for t in doc.tokens]
+    return any(find_phrase(keys, phrase) >= 0 for phrase in HELP_PHRASES)
+
+
+@dataclass
+class Signals:
+    """What besides keywords steers the choice of intent."""
+
+    named_partner: bool
+    """A partner (known, ambiguous or unknown-but-capitalised) is named."""
+    named_application: bool
+    how_many: str | None
+    """"partners", "applications" or "metric": what a "how many …" question counts."""
+
+
+def how_many_target(doc: Doc) -> str | None:
+    """What "how many …" / "number of …" counts: partners, applications or a metric."""
+    keys = [t.key for t in doc.tokens]
+    for i in range(len(keys) - 1):
+        if (keys[i], keys[i + 1]) not in {("how", "many"), ("number", "of"), ("count", "of")}:
+            continue
+        for key in keys[i + 2 : i + 6]:
+            if key in APPLICATION_NOUNS:
+                return "applications"
+            if key in _METRIC_WORDS:
+                return "metric"
+            if key in PARTNER_NOUNS:
+                return "partners"
+        return "unspecified"
+    return None
+
+
+def score_intents(keys: list[str | None], slots: Slots, signals: Signals) -> dict[str, int]:
+    """Each intent's score: its phrase hits (longest first, each word used once) plus nudges."""
+    scores: dict[str, int] = {}
+    for intent, table in INTENT_PHRASES.items():
+        local = list(keys)
+        score = 0
+        for phrase in sorted(table, key=len, reverse=True):
+            at = find_phrase(local, phrase, KNOWN_WORDS)
+            if at >= 0:
+                score += table[phrase]
+                for j in range(at, at + len(phrase)):
+                    local[j] = None
+        scores[intent] = score
+
+    present = {k for k in keys if k}
+    if "invite" in present and present & {"qbr", "qbrs", "quarterly", "review"}:
+        scores["draft_outreach"] += 6
+    if signals.named_partner:
+        for intent in ("find_partner", "draft_outreach", "draft_content", "qbr_summary"):
+            if scores[intent]:
+                scores[intent] += 2
+        for intent in ("leaderboard", "pending_applications", "quiet_partners", "top_movers",
+                       "recruitment_priorities", "list_partners", "reversal_anomalies"):  # fmt: skip
+            scores[intent] = max(0, scores[intent] - 3)
+    if signals.named_application:
+        scores["application_detail"] += 8
+    if slots.metric:
+        for intent in ("performance", "leaderboard", "performance_series", "top_movers"):
+            if scores[intent]:
+                scores[intent] += 1
+    if scores["list_partners"] or not signals.named_partner:
+        filters = [slots.status, slots.country, slots.tag, slots.owner]
+        scores["list_partners"] += 3 * sum(1 for f in filters if f)
+    if signals.how_many == "partners":
+        scores["list_partners"] += 8
+    elif signals.how_many == "applications":
+        scores["pending_applications"] += 8
+    elif signals.how_many == "metric" and not any(
+        scores[i] for i in ("leaderboard", "performance_series", "top_movers")
+    ):
+        scores["performance"] += 3
+    return scores

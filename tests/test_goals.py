@@ -1,0 +1,325 @@
+"""Goal progress: actual, expected-by-now from checkpoints, status and forecast, by hand."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.orm import Session
+
+from storage.models import DailyPerformance, Goal, GoalCheckpoint, Partner
+from tools.context import ToolContext
+from tools.errors import NotFound
+from tools.goals import (
+    AHEAD_AT,
+    AT_RISK_AT,
+    ON_TRACK_AT,
+    GoalProgress,
+    GoalProgressArgs,
+    GoalProgressList,
+    expected_fraction,
+    goal_progress,
+    pace_status,
+    run_goal_progress,
+)
+from tools.report import Money
+
+TODAY = date(2026, 11, 16)  # data counted through 15 Nov: 46 days of Q4
+Q4 = (date(2026, 10, 1), date(2026, 12, 31))  # 92 days
+Q3 = (date(2026, 7, 1), date(2026, 9, 30))
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def _row(partner: Partner, day: date, **values: object) -> DailyPerformance:
+    base: dict[str, object] = {"clicks": 0, "leads": 0, "conversions": 0, "reversals": 0,
+                               "revenue": Decimal(0), "payout": Decimal(0)}  # fmt: skip
+    base.update(values)
+    return DailyPerformance(partner_id=partner.id, day=day, **base)
+
+
+def _goal(
+    key: str,
+    name: str,
+    metric: str,
+    target: str,
+    span: tuple[date, date],
+    *,
+    scope: str = "program",
+    tier: str | None = None,
+    partner: Partner | None = None,
+    checkpoints: dict[date, str] | None = None,
+) -> Goal:
+    return Goal(
+        goal_key=key,
+        name=name,
+        scope=scope,
+        tier=tier,
+        partner_id=partner.id if partner else None,
+        metric=metric,
+        target=Decimal(target),
+        start=span[0],
+        end=span[1],
+        checkpoints=[
+            GoalCheckpoint(due_on=d, fraction=Decimal(f)) for d, f in (checkpoints or {}).items()
+        ],
+    )
+
+
+def _load(session: Session) -> dict[str, Partner]:
+    """Northwind 600/day + Helios 400/day revenue (Gold); Ramen (Bronze) converts only in Sep."""
+    partners = {
+        "northwind": Partner(partner_key="northwind", name="Northwind Traders", type="affiliate",
+                             tier="Gold", status="active"),
+        "helios": Partner(partner_key="helios", name="Helios Channel Partners", type="channel",
+                          tier="Gold", status="active"),
+        "ramen": Partner(partner_key="ramen", name="Ramen Reviews", type="content",
+                         tier="Bronze", status="active"),
+    }  # fmt: skip
+    session.add_all(partners.values())
+    session.flush()
+    nw, he, ra = partners["northwind"], partners["helios"], partners["ramen"]
+    # Q4 rows run through TODAY, whose row is incomplete and must not be counted.
+    for day in _days(Q4[0], TODAY):
+        session.add(_row(nw, day, revenue=Decimal(600), conversions=3, clicks=50))
+        session.add(_row(he, day, revenue=Decimal(400), conversions=2, clicks=30))
+        session.add(_row(ra, day, clicks=10))
+    for day in _days(date(2026, 9, 1), Q3[1]):
+        session.add(_row(ra, day, revenue=Decimal(100), conversions=1, clicks=10))
+    session.add_all(
+        [
+            _goal("q4-revenue", "Q4 2026 partner revenue", "revenue", "100000", Q4,
+                  checkpoints={date(2026, 10, 31): "0.30", date(2026, 11, 30): "0.65"}),
+            _goal("q4-gold-conversions", "Q4 2026 Gold conversions", "conversions", "920", Q4,
+                  scope="tier", tier="Gold"),
+            _goal("q4-northwind-revenue", "Q4 2026 Northwind revenue", "revenue", "50000", Q4,
+                  scope="partner", partner=nw, checkpoints={date(2026, 11, 15): "0.5"}),
+            _goal("q4-active", "Q4 2026 active partners", "active_partners", "3", Q4),
+            _goal("q4-bronze-clicks", "Q4 2026 Bronze clicks", "clicks", "1150", Q4,
+                  scope="tier", tier="bronze"),
+            _goal("q3-revenue", "Q3 2026 partner revenue", "revenue", "5000", Q3),
+            _goal("q3-conversions", "Q3 2026 conversions", "conversions", "30", Q3),
+            _goal("q1-2027-revenue", "Q1 2027 partner revenue", "revenue", "1",
+                  (date(2027, 1, 1), date(2027, 3, 31))),
+            _goal("q2-2026-revenue", "Q2 2026 partner revenue", "revenue", "1",
+                  (date(2026, 4, 1), date(2026, 6, 30))),
+        ]
+    )  # fmt: skip
+    session.commit()
+    return partners
+
+
+def _by_key(goals: list[GoalProgress]) -> dict[str, GoalProgress]:
+    return {g.goal_key: g for g in goals}
+
+
+# --- pure pacing ----------------------------------------------------------------------------
+
+
+def test_expected_fraction_interpolates_between_checkpoints_by_elapsed_days() -> None:
+    start, end = Q4
+    checkpoints = [(date(2026, 10, 31), Decimal("0.30")), (date(2026, 11, 30), Decimal("0.65"))]
+
+    def at(day: date) -> Decimal:
+        return expected_fraction(start, end, checkpoints, day)
+
+    assert at(date(2026, 9, 30)) == 0  # nothing counted yet
+    assert at(date(2026, 10, 10)) == Decimal("0.30") * 10 / 31  # 10 of the first 31 days
+    assert at(date(2026, 10, 31)) == Decimal("0.30")
+    assert at(date(2026, 11, 15)) == Decimal("0.475")  # 0.30 + 15/30 × 0.35
+    assert at(date(2026, 12, 16)) == Decimal("0.65") + Decimal("0.35") * 16 / 31
+    assert at(date(2026, 12, 31)) == 1
+    assert at(date(2027, 2, 1)) == 1
+
+
+def test_expected_fraction_without_checkpoints_is_elapsed_over_total_days() -> None:
+    start, end = Q4
+    assert expected_fraction(start, end, [], date(2026, 11, 15)) == Decimal(46) / Decimal(92)
+    assert expected_fraction(start, end, [], start) == Decimal(1) / Decimal(92)
+
+
+def test_pace_status_thresholds_are_inclusive_lower_bounds() -> None:
+    thresholds = (AHEAD_AT, ON_TRACK_AT, AT_RISK_AT)
+    assert thresholds == (Decimal("1.05"), Decimal("0.95"), Decimal("0.8"))
+    assert pace_status(Decimal(105), Decimal(100)) == "ahead"
+    assert pace_status(Decimal("104.99"), Decimal(100)) == "on track"
+    assert pace_status(Decimal(95), Decimal(100)) == "on track"
+    assert pace_status(Decimal("94.99"), Decimal(100)) == "at risk"
+    assert pace_status(Decimal(80), Decimal(100)) == "at risk"
+    assert pace_status(Decimal("79.99"), Decimal(100)) == "behind"
+    assert pace_status(Decimal(0), Decimal(0)) == "on track"  # nothing due yet
+
+
+# --- progress from the database --------------------------------------------------------------
+
+
+def test_checkpoint_goal_counts_full_days_and_paces_to_the_next_checkpoint(
+    session: Session,
+) -> None:
+    _load(session)
+    g = _by_key(goal_progress(session, today=TODAY).goals)["q4-revenue"]
+    assert g.through == date(2026, 11, 15) and g.days_elapsed == 46 and g.days_total == 92
+    assert g.actual == Decimal(46_000)  # today's 1,000 is not counted
+    assert g.expected == Decimal(47_500)
+    assert g.pace == Decimal(46_000) / Decimal(47_500) * 100
+    assert g.status == "on track"  # 96.8 %
+    assert g.attainment == Decimal(46)
+    assert g.forecast == Decimal(92_000)
+    nxt = g.next_checkpoint
+    assert nxt is not None and not nxt.is_goal_end
+    assert (nxt.due_on, nxt.amount_due, nxt.still_needed) == (
+        date(2026, 11, 30), Decimal(65_000), Decimal(19_000),
+    )  # fmt: skip
+    assert nxt.days_left == 15 and nxt.per_day == Decimal(19_000) / 15
+
+
+def test_linear_tier_goal_without_checkpoints_is_behind(session: Session) -> None:
+    _load(session)
+    g = _by_key(goal_progress(session, today=TODAY).goals)["q4-gold-conversions"]
+    assert g.scope.label == "Gold tier"
+    assert g.actual == Decimal(230)  # (3 + 2) × 46 days
+    assert g.expected == Decimal(460)
+    assert g.status == "behind"
+    assert g.forecast == Decimal(460)
+    assert g.next_checkpoint is not None and g.next_checkpoint.is_goal_end
+    assert g.next_checkpoint.still_needed == Decimal(690)
+
+
+def test_partner_goal_on_its_checkpoint_day_is_ahead_and_next_due_is_the_end(
+    session: Session,
+) -> None:
+    _load(session)
+    g = _by_key(goal_progress(session, today=TODAY).goals)["q4-northwind-revenue"]
+    assert g.scope.label == "Northwind Traders"
+    assert g.actual == Decimal(27_600) and g.expected == Decimal(25_000)
+    assert g.status == "ahead"  # 110.4 %
+    nxt = g.next_checkpoint
+    assert nxt is not None and nxt.is_goal_end and nxt.due_on == Q4[1]
+    assert nxt.still_needed == Decimal(22_400) and nxt.days_left == 46
+
+
+def test_tier_goal_exactly_at_80_percent_of_expected_is_at_risk(session: Session) -> None:
+    _load(session)
+    g = _by_key(goal_progress(session, today=TODAY).goals)["q4-bronze-clicks"]
+    assert g.actual == Decimal(460) and g.expected == Decimal(575)
+    assert g.status == "at risk"
+
+
+def test_active_partners_goal_counts_distinct_converting_partners_in_the_window(
+    session: Session,
+) -> None:
+    _load(session)
+    g = _by_key(goal_progress(session, today=TODAY).goals)["q4-active"]
+    assert g.actual == Decimal(2)  # Ramen converted only in September
+    assert g.expected == Decimal(3) * 46 / 92
+    assert g.status == "ahead"
+    assert g.forecast is None
+    assert g.next_checkpoint is not None and g.next_checkpoint.per_day is None
+
+
+def test_finished_goals_show_final_attainment(session: Session) -> None:
+    _load(session)
+    goals = _by_key(goal_progress(session, today=TODAY).goals)
+    revenue, conversions = goals["q3-revenue"], goals["q3-conversions"]
+    assert revenue.finished and revenue.actual == Decimal(3000) and revenue.status == "missed"
+    assert revenue.attainment == Decimal(60) and revenue.forecast == Decimal(3000)
+    assert revenue.next_checkpoint is None
+    assert conversions.actual == Decimal(30) and conversions.status == "achieved"
+
+
+def test_default_list_has_running_goals_first_and_skips_future_and_old_goals(
+    session: Session,
+) -> None:
+    _load(session)
+    keys = [g.goal_key for g in goal_progress(session, today=TODAY).goals]
+    assert keys == [
+        "q4-active",
+        "q4-revenue",
+        "q4-bronze-clicks",
+        "q4-gold-conversions",
+        "q4-northwind-revenue",
+        "q3-conversions",
+        "q3-revenue",
+    ]
+
+
+def test_goal_filter_matches_key_or_name_fragment_in_any_case(session: Session) -> None:
+    _load(session)
+    found = goal_progress(session, today=TODAY, goal="NORTHWIND").goals
+    assert [g.goal_key for g in found] == ["q4-northwind-revenue"]
+    words = goal_progress(session, today=TODAY, goal="q4 Revenue").goals
+    assert [g.goal_key for g in words] == ["q4-revenue", "q4-northwind-revenue"]
+    current = goal_progress(session, today=TODAY, goal="partner revenue").goals
+    assert [g.goal_key for g in current] == ["q4-revenue", "q3-revenue"]  # not Q2 or Q1 2027
+    future = goal_progress(session, today=TODAY, goal="q1-2027").goals
+    assert [g.status for g in future] == ["not started"]
+    with pytest.raises(NotFound) as error:
+        goal_progress(session, today=TODAY, goal="churn")
+    assert "Q4 2026 partner revenue" in error.value.options
+
+
+def test_partner_and_tier_filters_keep_their_own_goals(session: Session) -> None:
+    partners = _load(session)
+    by_partner = goal_progress(session, today=TODAY, partner=partners["northwind"])
+    assert [g.goal_key for g in by_partner.goals] == ["q4-northwind-revenue"]
+    by_tier = goal_progress(session, today=TODAY, tier="Bronze")
+    assert [g.goal_key for g in by_tier.goals] == ["q4-bronze-clicks"]
+    assert goal_progress(session, today=TODAY, partner=partners["ramen"]).goals == []
+
+
+def test_goal_starting_today_has_no_elapsed_days_and_no_forecast(session: Session) -> None:
+    _load(session)
+    g = _by_key(goal_progress(session, today=date(2026, 10, 1), goal="q4").goals)["q4-revenue"]
+    assert g.days_elapsed == 0 and g.through is None
+    assert g.actual == 0 and g.expected == 0
+    assert g.status == "not started"
+    assert g.pace is None and g.forecast is None
+    nxt = g.next_checkpoint
+    assert nxt is not None and nxt.due_on == date(2026, 10, 31) and nxt.days_left == 31
+
+
+def test_report_states_each_goal_period_and_what_the_next_checkpoint_needs(
+    session: Session,
+) -> None:
+    _load(session)
+    report = goal_progress(session, today=TODAY, currency="EUR").report()
+    assert report.period == "As of 16 Nov 2026 (data through 15 Nov 2026)"
+    section = report.sections[0]
+    assert section.table is not None
+    assert section.table.columns[:6] == [
+        "Goal", "Period", "Actual", "Target", "Expected by now", "Attainment",
+    ]  # fmt: skip
+    row = next(r for r in section.table.rows if r[0] == "Q4 2026 partner revenue")
+    assert row[1] == "Q4 2026 (1 Oct – 31 Dec 2026)"
+    assert row[2] == Money(amount=Decimal(46_000), currency="EUR")
+    assert row[6] == "on track"
+    bullet = next(b for b in section.bullets if b.startswith("Q4 2026 partner revenue"))
+    assert "30 Nov 2026" in bullet and "EUR 19,000 more" in bullet
+    assert any("Q3 2026 partner revenue" in b and "missed" in b for b in section.bullets)
+    active = next(b for b in section.bullets if b.startswith("Q4 2026 active partners"))
+    assert "needs 1 more" in active
+
+
+def test_report_without_goals_says_so(session: Session) -> None:
+    report = goal_progress(session, today=TODAY).report()
+    assert "No goals found" in (report.sections[0].text or "")
+
+
+def test_goal_progress_adapter_resolves_partner_and_tier_words(session: Session) -> None:
+    _load(session)
+    ctx = ToolContext(today=TODAY, currency="EUR")
+    by_partner = run_goal_progress(session, ctx, GoalProgressArgs(partner="northwind"))
+    assert isinstance(by_partner, GoalProgressList)
+    assert [g.goal_key for g in by_partner.goals] == ["q4-northwind-revenue"]
+    assert by_partner.currency == "EUR"
+    by_tier = run_goal_progress(session, ctx, GoalProgressArgs(tier="GOLD"))
+    assert isinstance(by_tier, GoalProgressList)
+    assert [g.goal_key for g in by_tier.goals] == ["q4-gold-conversions"]
+    by_name = run_goal_progress(session, ctx, GoalProgressArgs(goal="active"))
+    assert isinstance(by_name, GoalProgressList)
+    assert [g.goal_key for g in by_name.goals] == ["q4-active"]
+    with pytest.raises(NotFound):
+        run_goal_progress(session, ctx, GoalProgressArgs(tier="Platinum"))

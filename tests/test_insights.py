@@ -1,0 +1,449 @@
+"""Insights agree with sums computed independently in the test from the rows it inserted."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.orm import Session
+
+from storage.models import DailyPerformance, Partner
+from tools.errors import ToolError
+from tools.insights import (
+    ANOMALY_BASELINE_DAYS,
+    QUIET_PRIOR_DAYS,
+    quiet_partners,
+    recruitment_priorities,
+    reversal_anomalies,
+    top_movers,
+)
+from tools.metrics import Metric
+from tools.periods import DateRange
+
+TODAY = date(2026, 11, 23)
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    day: date
+    conversions: int = 0
+    revenue: Decimal = Decimal(0)
+    clicks: int = 0
+    reversals: int = 0
+    payout: Decimal = Decimal(0)
+
+
+class Program:
+    """Partners and daily rows written to the database and kept here for independent sums."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.ids: dict[str, int] = {}
+        self.rows: list[Row] = []
+
+    def partner(self, key: str, status: str = "active", **fields: object) -> None:
+        values: dict[str, object] = {"name": key.title(), "type": "affiliate", "status": status}
+        values.update(fields)
+        partner = Partner(partner_key=key, **values)
+        self.session.add(partner)
+        self.session.flush()
+        self.ids[key] = partner.id
+
+    def add(self, *rows: Row) -> None:
+        for row in rows:
+            self.rows.append(row)
+            self.session.add(
+                DailyPerformance(
+                    partner_id=self.ids[row.key],
+                    day=row.day,
+                    clicks=row.clicks,
+                    leads=0,
+                    conversions=row.conversions,
+                    revenue=row.revenue,
+                    payout=row.payout,
+                    reversals=row.reversals,
+                )
+            )
+        self.session.flush()
+
+    def daily(self, key: str, start: date, end: date, **values: object) -> None:
+        day, rows = start, []
+        while day <= end:
+            rows.append(Row(key, day, **values))  # type: ignore[arg-type]
+            day += timedelta(days=1)
+        self.add(*rows)
+
+    def sum(self, key: str | None, field: str, start: date, end: date) -> Decimal:
+        return sum(
+            (
+                Decimal(getattr(r, field))
+                for r in self.rows
+                if (key is None or r.key == key) and start <= r.day <= end
+            ),
+            Decimal(0),
+        )
+
+
+@pytest.fixture
+def program(session: Session) -> Program:
+    return Program(session)
+
+
+def test_quiet_partners_match_independent_computation(program: Program) -> None:
+    p = program
+    p.partner("big-quiet", owner="maya@partnerops.example")
+    p.daily("big-quiet", date(2026, 7, 1), date(2026, 10, 31), conversions=2, revenue=Decimal(100))
+    p.partner("small-quiet", owner="leo@partnerops.example")
+    p.daily("small-quiet", date(2026, 10, 1), date(2026, 11, 5), conversions=1, revenue=Decimal(50))
+    p.partner("clicks-only-lately")
+    p.add(Row("clicks-only-lately", date(2026, 10, 20), conversions=3, revenue=Decimal("10.5")))
+    p.daily("clicks-only-lately", date(2026, 11, 1), date(2026, 11, 22), clicks=40)
+    p.partner("still-converting")
+    p.add(Row("still-converting", date(2026, 11, 9), conversions=1, revenue=Decimal(5)))
+    p.partner("converted-today")
+    p.add(
+        Row("converted-today", date(2026, 10, 1), conversions=1, revenue=Decimal(5)),
+        Row("converted-today", TODAY, conversions=1, revenue=Decimal(5)),
+    )
+    p.partner("never-converted")
+    p.daily("never-converted", date(2026, 9, 1), date(2026, 9, 30), clicks=10)
+    p.partner("paused-quiet", status="paused")
+    p.add(Row("paused-quiet", date(2026, 9, 1), conversions=5, revenue=Decimal(500)))
+
+    result = quiet_partners(p.session, today=TODAY, days=14)
+
+    window_start = TODAY - timedelta(days=14)
+    assert (result.window.start, result.window.end) == (window_start, TODAY - timedelta(days=1))
+    expected = []
+    for key in p.ids:
+        if key == "paused-quiet":
+            continue
+        converting = [
+            r.day for r in p.rows if r.key == key and r.conversions > 0 and r.day <= TODAY
+        ]
+        if not converting or max(converting) >= window_start:
+            continue
+        last = max(converting)
+        prior_start = last - timedelta(days=QUIET_PRIOR_DAYS - 1)
+        conversions = p.sum(key, "conversions", prior_start, last)
+        expected.append(
+            (
+                key,
+                last,
+                (TODAY - last).days,
+                (conversions * 7 / QUIET_PRIOR_DAYS).quantize(Decimal("0.01")),
+                p.sum(key, "revenue", prior_start, last),
+            )
+        )
+    expected.sort(key=lambda e: -e[4])
+    got = [
+        (
+            q.partner_key,
+            q.last_conversion,
+            q.days_since,
+            q.prior_conversions_per_week,
+            q.prior_revenue,
+        )
+        for q in result.partners
+    ]
+    assert got == expected
+    assert [e[0] for e in expected] == ["big-quiet", "small-quiet", "clicks-only-lately"]
+    assert got[0][3] == Decimal("14.00") and got[0][4] == Decimal(9000)
+    assert result.partners[0].owner == "maya@partnerops.example"
+    report = result.report()
+    assert report.period == "last 14 days (9 Nov – 22 Nov 2026)"
+    assert report.scope == "active partners"
+
+
+def test_quiet_partners_rejects_zero_days(program: Program) -> None:
+    with pytest.raises(ToolError, match="at least 1"):
+        quiet_partners(program.session, today=TODAY, days=0)
+
+
+PERIOD = DateRange(start=date(2026, 10, 24), end=date(2026, 11, 22), label="last 30 days")
+BASELINE_DAY = PERIOD.start - timedelta(days=30)
+
+
+def _reversal_program(p: Program) -> None:
+    # The spike: 2% of conversions reversed in its baseline, 20% in the period.
+    p.partner("spiky")
+    p.add(Row("spiky", BASELINE_DAY, conversions=300, reversals=6))
+    p.add(Row("spiky", PERIOD.start, conversions=150, reversals=30))
+    p.add(Row("spiky", PERIOD.end, conversions=150, reversals=30))
+    # Normal volume at a steady 2%.
+    p.partner("steady")
+    p.add(Row("steady", BASELINE_DAY, conversions=1500, reversals=30))
+    p.add(Row("steady", PERIOD.start + timedelta(days=3), conversions=1500, reversals=30))
+    # Always bad: high rate, but no worse than its own baseline.
+    p.partner("always-bad")
+    p.add(Row("always-bad", BASELINE_DAY, conversions=100, reversals=25))
+    p.add(Row("always-bad", PERIOD.end, conversions=100, reversals=25))
+    # Too small to call: everything reversed, but under the volume floor.
+    p.partner("tiny")
+    p.add(Row("tiny", BASELINE_DAY, conversions=50, reversals=0))
+    p.add(Row("tiny", PERIOD.end, conversions=5, reversals=5))
+    # Rows just outside the period and baseline must not count.
+    p.add(Row("steady", PERIOD.end + timedelta(days=1), conversions=10, reversals=10))
+    p.add(
+        Row(
+            "spiky",
+            PERIOD.start - timedelta(days=ANOMALY_BASELINE_DAYS + 1),
+            conversions=10,
+            reversals=10,
+        )
+    )
+
+
+def test_reversal_anomaly_flags_spike_partner_not_steady_one(program: Program) -> None:
+    _reversal_program(program)
+
+    result = reversal_anomalies(program.session, period=PERIOD)
+
+    assert [c.partner_key for c in result.flagged] == ["spiky"]
+    program_rate = program.sum(None, "reversals", PERIOD.start, PERIOD.end) / program.sum(
+        None, "conversions", PERIOD.start, PERIOD.end
+    )
+    assert result.program_rate == program_rate
+    baseline = (PERIOD.start - timedelta(days=ANOMALY_BASELINE_DAYS), PERIOD.start - timedelta(1))
+    assert (result.baseline.start, result.baseline.end) == baseline
+    by_key = {c.partner_key: c for c in result.partners}
+    for key, check in by_key.items():
+        conv = program.sum(key, "conversions", PERIOD.start, PERIOD.end)
+        rev = program.sum(key, "reversals", PERIOD.start, PERIOD.end)
+        base_conv = program.sum(key, "conversions", *baseline)
+        base_rev = program.sum(key, "reversals", *baseline)
+        assert (check.conversions, check.reversals) == (int(conv), int(rev))
+        assert (check.baseline_conversions, check.baseline_reversals) == (
+            int(base_conv),
+            int(base_rev),
+        )
+        assert check.rate == rev / conv
+        assert check.baseline_rate == base_rev / base_conv
+    spiky = by_key["spiky"]
+    assert spiky.rate == Decimal("0.2")
+    assert spiky.vs_baseline == Decimal(10)
+    assert spiky.vs_program == Decimal("0.2") / program_rate
+    assert not by_key["always-bad"].flagged  # ≥ 2× program, but not vs its own baseline
+    assert not by_key["tiny"].flagged  # under the volume floor
+    report = result.report()
+    assert report.title == "1 partner with a reversal spike"
+    assert report.period == PERIOD.describe()
+    assert report.sections[1].table is not None
+    assert report.sections[1].table.rows[0][0] == "Spiky"
+
+
+def test_reversal_anomalies_none_when_rates_are_steady(program: Program) -> None:
+    program.partner("steady")
+    program.add(Row("steady", BASELINE_DAY, conversions=1000, reversals=20))
+    program.add(Row("steady", PERIOD.start, conversions=1000, reversals=21))
+
+    result = reversal_anomalies(program.session, period=PERIOD)
+
+    assert result.flagged == []
+    assert result.report().title == "No reversal spikes"
+
+
+MOVER_PERIOD = DateRange(start=date(2026, 11, 1), end=date(2026, 11, 10), label="1–10 Nov")
+MOVER_COMPARE = DateRange(start=date(2026, 10, 22), end=date(2026, 10, 31), label="22–31 Oct")
+
+
+def test_top_movers_match_independent_sums(program: Program) -> None:
+    p = program
+    changes = {
+        "alpha": (Decimal(100), Decimal(400)),
+        "bravo": (Decimal(1000), Decimal(200)),
+        "charlie": (Decimal(300), Decimal(300)),
+        "delta": (Decimal(0), Decimal(250)),
+        "echo": (Decimal(500), Decimal(0)),
+        "foxtrot": (Decimal(50), Decimal(60)),
+        "golf": (Decimal(900), Decimal(850)),
+    }
+    for key, (before, after) in changes.items():
+        p.partner(key, status="churned" if key == "echo" else "active")
+        # Split each period's total over two days to check that days are summed.
+        for day, total in ((MOVER_COMPARE.start, before), (MOVER_PERIOD.start, after)):
+            if total:
+                p.add(Row(key, day, revenue=total / 4, clicks=1))
+                p.add(Row(key, day + timedelta(days=2), revenue=total * 3 / 4, clicks=2))
+    p.add(Row("alpha", MOVER_PERIOD.end + timedelta(days=1), revenue=Decimal(10_000)))
+
+    result = top_movers(
+        p.session, metric="revenue", period=MOVER_PERIOD, compare=MOVER_COMPARE, n=2
+    )
+
+    deltas = {
+        key: (
+            p.sum(key, "revenue", MOVER_PERIOD.start, MOVER_PERIOD.end),
+            p.sum(key, "revenue", MOVER_COMPARE.start, MOVER_COMPARE.end),
+        )
+        for key in changes
+    }
+    gains = sorted(((a - b, k) for k, (a, b) in deltas.items() if a > b), reverse=True)[:2]
+    drops = sorted((a - b, k) for k, (a, b) in deltas.items() if a < b)[:2]
+    assert [(m.change, m.partner_key) for m in result.gains] == gains
+    assert [(m.change, m.partner_key) for m in result.drops] == drops
+    assert [m.partner_key for m in result.gains] == ["alpha", "delta"]
+    assert [m.partner_key for m in result.drops] == ["bravo", "echo"]
+    alpha, delta = result.gains
+    assert (alpha.current, alpha.previous, alpha.change_pct) == (
+        Decimal(400),
+        Decimal(100),
+        Decimal(300),
+    )
+    assert delta.change_pct is None
+    assert result.drops[0].change_pct == Decimal(-80)
+    assert result.program_current == p.sum(None, "revenue", MOVER_PERIOD.start, MOVER_PERIOD.end)
+    assert result.program_previous == p.sum(None, "revenue", MOVER_COMPARE.start, MOVER_COMPARE.end)
+    report = result.report()
+    assert report.period == f"{MOVER_PERIOD.describe()} vs {MOVER_COMPARE.describe()}"
+
+    clicks = top_movers(p.session, metric="clicks", period=MOVER_PERIOD, compare=MOVER_COMPARE, n=9)
+    click_gain = {m.partner_key: m.change for m in clicks.gains + clicks.drops}
+    assert click_gain == {
+        key: p.sum(key, "clicks", MOVER_PERIOD.start, MOVER_PERIOD.end)
+        - p.sum(key, "clicks", MOVER_COMPARE.start, MOVER_COMPARE.end)
+        for key in changes
+        if key in ("delta", "echo")
+    }
+
+
+def test_top_movers_refuses_ratio_metrics(program: Program) -> None:
+    ratios: list[Metric] = ["roas", "conversion_rate", "epc", "aov", "reversal_rate"]
+    for metric in ratios:
+        with pytest.raises(ToolError, match="ratio"):
+            top_movers(program.session, metric=metric, period=MOVER_PERIOD, compare=MOVER_COMPARE)
+
+
+def _recruitment_program(p: Program) -> None:
+    window_start = TODAY - timedelta(days=180)
+    inside = TODAY - timedelta(days=30)
+    for key, country, revenue in (
+        ("aff-us-1", "US", 1000),
+        ("aff-us-2", "US", 3000),
+        ("aff-us-3", "US", 2000),
+        ("aff-gb-1", "GB", 500),
+    ):
+        p.partner(key, type="affiliate", country=country)
+        p.add(Row(key, inside, conversions=1, revenue=Decimal(revenue)))
+    p.partner("inf-kr-1", type="influencer", country="KR")
+    p.add(Row("inf-kr-1", window_start, conversions=1, revenue=Decimal(4000)))
+    p.partner("aff-churned", status="churned", type="affiliate", country="US")
+    p.add(Row("aff-churned", inside, conversions=1, revenue=Decimal(1500)))
+    # Outside the 180-day window (today, and the day before it starts): ignored.
+    p.add(Row("aff-us-1", TODAY, conversions=1, revenue=Decimal(99_999)))
+    p.add(Row("inf-kr-1", window_start - timedelta(days=1), conversions=1, revenue=Decimal(77_777)))
+
+    p.partner("p1", status="prospect", type="affiliate", country="US", audience_overlap_pct=40)
+    p.partner("p2", status="prospect", type="affiliate", country="GB", audience_overlap_pct=60)
+    p.partner("p3", status="applied", type="influencer", country="KR", audience_overlap_pct=50)
+    p.partner("p4", status="prospect", type="content", country="US")
+    p.partner("p5", status="approved", type="affiliate", country="US", audience_overlap_pct=99)
+    p.add(Row("p5", inside, conversions=2, revenue=Decimal(10)))
+    p.partner("p6", status="approved", type="affiliate", audience_overlap_pct=10)
+    p.partner("rejected", status="rejected", type="affiliate", audience_overlap_pct=90)
+
+
+def _close(value: Decimal, expected: Decimal) -> bool:
+    return abs(value - expected) < Decimal("0.01")
+
+
+def test_recruitment_priorities_score_and_components_match_hand_computation(
+    program: Program,
+) -> None:
+    _recruitment_program(program)
+
+    result = recruitment_priorities(program.session, today=TODAY, n=10)
+
+    # Program revenue in the window: active affiliates 6500 + churned affiliate 1500 + the
+    # approved-and-converting p5 10 = 8010 affiliate; influencer 4000; 12010 in all.
+    affiliate_share, influencer_share = Decimal(8010) / 12010, Decimal(4000) / 12010
+    # Peer medians: US affiliates (3) → 2000; all affiliates (GB has 1) → 1500; influencers 4000.
+    assert statistics.median([1000, 2000, 3000]) == 2000
+    assert statistics.median([500, 1000, 2000, 3000]) == 1500
+    expected = {
+        "p2": Decimal("0.5") * 1
+        + Decimal("0.25") * affiliate_share
+        + Decimal("0.25") * 1500 / 4000,
+        "p3": Decimal("0.5") * 50 / 60 + Decimal("0.25") * influencer_share + Decimal("0.25"),
+        "p1": Decimal("0.5") * 40 / 60 + Decimal("0.25") * affiliate_share + Decimal("0.125"),
+        "p6": Decimal("0.5") * 10 / 60
+        + Decimal("0.25") * affiliate_share
+        + Decimal("0.25") * 1500 / 4000,
+        "p4": Decimal(0),
+    }
+    assert [c.partner_key for c in result.candidates] == ["p2", "p3", "p1", "p6", "p4"]
+    assert [c.rank for c in result.candidates] == [1, 2, 3, 4, 5]
+    for candidate in result.candidates:
+        assert _close(candidate.score, 100 * expected[candidate.partner_key]), candidate
+    by_key = {c.partner_key: c for c in result.candidates}
+    p1, p2, p4 = by_key["p1"], by_key["p2"], by_key["p4"]
+    assert (p1.peer_count, p1.peer_median_revenue) == (3, Decimal(2000))
+    assert p1.peer_scope == "active affiliate partners in US"
+    assert (p2.peer_count, p2.peer_median_revenue, p2.peer_component) == (
+        4,
+        Decimal(1500),
+        Decimal("0.375"),
+    )
+    assert _close(p2.type_revenue_share, affiliate_share)
+    assert p2.overlap_component == 1
+    assert (p4.peer_count, p4.peer_median_revenue, p4.type_revenue_share) == (0, None, Decimal(0))
+    assert "60% audience overlap" in p2.why
+    assert "67% of program revenue" in p2.why
+    report = result.report()
+    assert report.period == "last 180 days (27 May – 22 Nov 2026)"
+    assert "prospects" in (report.scope or "")
+
+
+def test_recruitment_priorities_normalise_within_the_type_asked_for(program: Program) -> None:
+    _recruitment_program(program)
+
+    result = recruitment_priorities(program.session, today=TODAY, n=2, partner_type="affiliate")
+
+    share = Decimal(8010) / 12010
+    # Best affiliate peer median is now 2000 (p1's US peers), best overlap still p2's 60.
+    assert [c.partner_key for c in result.candidates] == ["p2", "p1"]
+    assert result.candidates_scored == 3
+    assert _close(
+        result.candidates[0].score, 100 * (Decimal("0.5") + share / 4 + Decimal("0.1875"))
+    )
+    assert _close(
+        result.candidates[1].score, 100 * (Decimal(40) / 120 + share / 4 + Decimal("0.25"))
+    )
+    assert result.report().scope == (
+        "affiliate prospects, applicants and approved partners without conversions"
+    )
+
+
+def test_registered_insight_tools_resolve_the_planners_words(program: Program) -> None:
+    from tools import registry
+    from tools.context import ToolContext
+    from tools.insights import QuietPartners, RecruitmentPriorities, ReversalAnomalies, TopMovers
+
+    _recruitment_program(program)
+    ctx = ToolContext(today=TODAY, currency="EUR")
+    session = program.session
+
+    quiet = registry.call(session, ctx, "quiet_partners", {"days": 30})
+    assert isinstance(quiet, QuietPartners)
+    assert quiet.window.days == 30
+    reversals = registry.call(session, ctx, "reversal_anomalies", {})
+    assert isinstance(reversals, ReversalAnomalies)
+    assert reversals.period.label == "last 30 days"
+    movers = registry.call(session, ctx, "top_movers", {"metric": "conversions", "n": 3})
+    assert isinstance(movers, TopMovers)
+    assert movers.compare.end == movers.period.start - timedelta(days=1)
+    assert movers.currency == "EUR"
+    with pytest.raises(ToolError, match="ratio"):
+        registry.call(session, ctx, "top_movers", {"metric": "roas"})
+    ranked = registry.call(
+        session, ctx, "recruitment_priorities", {"n": 5, "partner_type": "Affiliates"}
+    )
+    assert isinstance(ranked, RecruitmentPriorities)
+    assert ranked.partner_type == "affiliate"
+    assert [c.partner_key for c in ranked.candidates] == ["p2", "p1", "p6"]
+    with pytest.raises(ToolError, match="not a partner type"):
+        registry.call(session, ctx, "recruitment_priorities", {"partner_type": "astronauts"})

@@ -1,0 +1,528 @@
+"""Metrics, performance summaries, leaderboards and series agree with sums over the raw rows."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+import pytest
+from sqlalchemy.orm import Session
+
+from storage.models import DailyPerformance, Partner
+from storage.queries import Totals
+from tools.context import ToolContext
+from tools.errors import NotFound
+from tools.metrics import METRIC_NAMES, METRICS, Metric, change, metric_cell, metric_value
+from tools.performance import (
+    MAX_LEADERBOARD,
+    Leaderboard,
+    LeaderboardArgs,
+    PerformanceArgs,
+    PerformanceSeriesArgs,
+    PerformanceSummary,
+    Series,
+    leaderboard,
+    performance,
+    performance_series,
+    resolve_partner_type,
+    resolve_tier,
+    run_leaderboard,
+    run_performance,
+    run_performance_series,
+)
+from tools.periods import DateRange
+from tools.report import Money, Percent, Ratio
+from tools.scope import Scope
+
+START = date(2026, 6, 1)
+DAYS = 120  # 1 Jun – 28 Sep 2026
+JULY = DateRange(start=date(2026, 7, 1), end=date(2026, 7, 31), label="July 2026")
+JUNE = DateRange(start=date(2026, 6, 1), end=date(2026, 6, 30), label="June 2026")
+
+# key, name, type, tier, traffic profile
+PARTNERS = [
+    ("alpha", "Alpha Affiliates", "affiliate", "Gold", "big"),
+    ("beta", "Beta Brands", "b2b_brand", "Gold", "big"),
+    ("gamma", "Gamma Creators", "influencer", "Silver", "big"),
+    ("delta", "Delta Deals", "affiliate", "Silver", "big"),
+    ("epsilon", "Épsilon Edu & Co", "content", "Bronze", "big"),
+    ("theta", "Theta Micro", "affiliate", "Silver", "small"),  # ≥100 clicks, <10 conversions
+    ("zeta", "Zeta Tiny", "affiliate", "Bronze", "tiny"),  # <100 clicks, no conversions
+    ("eta", "Eta Empty", "referral", "Bronze", "none"),  # never any row
+]
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    day: date
+    clicks: int
+    leads: int
+    conversions: int
+    reversals: int
+    revenue: Decimal
+    payout: Decimal
+
+
+def _rows() -> list[Row]:
+    rng = random.Random(1)
+    rows = []
+    for key, _name, _type, _tier, profile in PARTNERS:
+        for offset in range(DAYS):
+            day = START + timedelta(days=offset)
+            if profile == "none" or rng.random() < 0.15:
+                continue
+            if profile == "big":
+                clicks = rng.randint(50, 400)
+                leads = rng.randint(0, clicks // 5)
+                conversions = rng.randint(0, leads)
+            elif profile == "small":
+                clicks = rng.randint(5, 10)
+                leads = rng.randint(0, 2)
+                conversions = 1 if rng.random() < 0.1 else 0
+            else:
+                clicks, leads, conversions = rng.randint(0, 1), 0, 0
+            revenue = Decimal(rng.randint(1000, 30000) * conversions) / 100
+            payout = (revenue * Decimal(rng.choice([5, 8, 10, 12])) / 100).quantize(Decimal("0.01"))
+            reversals = rng.randint(0, conversions // 4)
+            rows.append(Row(key, day, clicks, leads, conversions, reversals, revenue, payout))
+    return rows
+
+
+ROWS = _rows()
+
+
+def _load(session: Session) -> dict[str, Partner]:
+    partners = {
+        key: Partner(partner_key=key, name=name, type=ptype, tier=tier, status="active")
+        for key, name, ptype, tier, _profile in PARTNERS
+    }
+    session.add_all(partners.values())
+    session.flush()
+    session.add_all(
+        DailyPerformance(
+            partner_id=partners[r.key].id,
+            day=r.day,
+            clicks=r.clicks,
+            leads=r.leads,
+            conversions=r.conversions,
+            reversals=r.reversals,
+            revenue=r.revenue,
+            payout=r.payout,
+        )
+        for r in ROWS
+    )
+    session.commit()
+    return partners
+
+
+def _keys(*, tier: str | None = None, ptype: str | None = None) -> set[str]:
+    return {
+        key
+        for key, _n, t, ti, _p in PARTNERS
+        if (tier is None or ti == tier) and (ptype is None or t == ptype)
+    }
+
+
+def _sums(rows: Iterable[Row], start: date, end: date, keys: set[str]) -> dict[str, Any]:
+    picked = [r for r in rows if start <= r.day <= end and r.key in keys]
+    return {
+        "clicks": sum(r.clicks for r in picked),
+        "leads": sum(r.leads for r in picked),
+        "conversions": sum(r.conversions for r in picked),
+        "reversals": sum(r.reversals for r in picked),
+        "revenue": sum((r.revenue for r in picked), Decimal(0)),
+        "payout": sum((r.payout for r in picked), Decimal(0)),
+        "rows": len(picked),
+    }
+
+
+def _div(a: object, b: object) -> Decimal | None:
+    assert isinstance(a, int | Decimal) and isinstance(b, int | Decimal)
+    return None if b == 0 else Decimal(a) / Decimal(b)
+
+
+def _expected_metrics(s: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "clicks": s["clicks"],
+        "leads": s["leads"],
+        "conversions": s["conversions"],
+        "reversals": s["reversals"],
+        "revenue": s["revenue"],
+        "payout": s["payout"],
+        "conversion_rate": _div(s["conversions"], s["clicks"]),
+        "epc": _div(s["payout"], s["clicks"]),
+        "aov": _div(s["revenue"], s["conversions"]),
+        "roas": _div(s["revenue"], s["payout"]),
+        "reversal_rate": _div(s["reversals"], s["conversions"]),
+    }
+
+
+ALL = {key for key, *_ in PARTNERS}
+
+
+# --- metrics ------------------------------------------------------------------------------
+
+
+def test_metric_value_divides_sums_and_gives_none_for_zero_denominators() -> None:
+    totals = Totals(
+        clicks=200, leads=40, conversions=8, reversals=2, revenue=Decimal("960.00"),
+        payout=Decimal("96.00"),
+    )  # fmt: skip
+    assert metric_value(totals, "conversion_rate") == Decimal("0.04")
+    assert metric_value(totals, "epc") == Decimal("0.48")
+    assert metric_value(totals, "aov") == Decimal(120)
+    assert metric_value(totals, "roas") == Decimal(10)
+    assert metric_value(totals, "reversal_rate") == Decimal("0.25")
+    empty = Totals()
+    for metric in ("conversion_rate", "epc", "aov", "roas", "reversal_rate"):
+        assert metric_value(empty, metric) is None
+    assert metric_value(empty, "revenue") == Decimal(0)
+    assert metric_value(empty, "clicks") == 0
+
+
+def test_metric_cell_types_follow_the_metric_kind() -> None:
+    assert metric_cell(Decimal("5.5"), "revenue", "EUR") == Money(
+        amount=Decimal("5.5"), currency="EUR"
+    )
+    assert metric_cell(Decimal("0.25"), "epc") == Money(amount=Decimal("0.25"))
+    assert metric_cell(Decimal("0.125"), "conversion_rate") == Percent(value=Decimal("12.5"))
+    assert metric_cell(Decimal("4.2"), "roas") == Ratio(value=Decimal("4.2"))
+    assert metric_cell(12, "clicks") == 12
+    assert metric_cell(None, "aov") is None
+    assert set(METRICS) == set(METRIC_NAMES) and len(METRIC_NAMES) == 11
+
+
+def test_change_gives_absolute_and_percent_and_none_without_a_base() -> None:
+    up = change(Decimal(150), Decimal(100), metric="revenue", against="June 2026")
+    assert up is not None
+    assert up.absolute == Money(amount=Decimal(50)) and up.percent == Decimal(50)
+    assert up.against == "June 2026"
+    rate = change(Decimal("0.05"), Decimal("0.04"), metric="conversion_rate", against="x")
+    assert rate is not None and rate.absolute == Percent(value=Decimal("1.00"))
+    assert rate.percent == Decimal(25)
+    from_zero = change(7, 0, metric="clicks", against="x")
+    assert from_zero is not None and from_zero.absolute == 7 and from_zero.percent is None
+    assert change(None, Decimal(1), metric="aov", against="x") is None
+    assert change(Decimal(1), None, metric="aov", against="x") is None
+
+
+# --- performance summary --------------------------------------------------------------------
+
+
+def test_performance_matches_independent_sums_and_changes(session: Session) -> None:
+    _load(session)
+    summary = performance(session, scope=Scope.program(), period=JULY, compare=JUNE)
+    now = _expected_metrics(_sums(ROWS, JULY.start, JULY.end, ALL))
+    before = _expected_metrics(_sums(ROWS, JUNE.start, JUNE.end, ALL))
+    assert summary.has_data and summary.comparison_has_data
+    assert summary.partners_with_data == len(ALL) - 1  # eta has no rows
+    for metric in METRIC_NAMES:
+        figure = summary.figure(metric)
+        assert figure.value == now[metric], metric
+        assert figure.previous == before[metric], metric
+        assert figure.change is not None
+        current, previous = now[metric], before[metric]
+        assert isinstance(current, int | Decimal) and isinstance(previous, int | Decimal)
+        delta = Decimal(current) - Decimal(previous)
+        assert figure.change.percent == delta / Decimal(previous) * 100, metric
+        absolute = figure.change.absolute
+        if METRICS[metric].kind == "percent":
+            assert isinstance(absolute, Percent) and absolute.value == delta * 100
+        elif METRICS[metric].kind == "money":
+            assert isinstance(absolute, Money) and absolute.amount == delta
+        elif METRICS[metric].kind == "ratio":
+            assert isinstance(absolute, Ratio) and absolute.value == delta
+        else:
+            assert absolute == delta
+
+
+def test_performance_for_tier_type_and_partner_match_their_rows(session: Session) -> None:
+    _load(session)
+    cases = [
+        (Scope.tier("gold"), _keys(tier="Gold")),
+        (Scope.partner_type("affiliate"), _keys(ptype="affiliate")),
+        (Scope.partner("delta", "Delta Deals"), {"delta"}),
+    ]
+    for scope, keys in cases:
+        summary = performance(session, scope=scope, period=JULY, compare=None)
+        expected = _expected_metrics(_sums(ROWS, JULY.start, JULY.end, keys))
+        assert {m: summary.figure(m).value for m in METRIC_NAMES} == expected, scope.label
+        assert summary.comparison is None
+        assert all(f.change is None for f in summary.figures)
+
+
+def test_performance_says_clearly_when_the_scope_has_no_data(session: Session) -> None:
+    _load(session)
+    summary = performance(
+        session, scope=Scope.partner("eta", "Eta Empty"), period=JULY, compare=JUNE
+    )
+    assert not summary.has_data and not summary.comparison_has_data
+    report = summary.report()
+    assert report.sections[0].text is not None
+    assert "no performance data" in report.sections[0].text
+    assert not any(s.facts for s in report.sections)
+
+
+def test_performance_report_states_period_scope_and_comparison(session: Session) -> None:
+    _load(session)
+    report = performance(
+        session, scope=Scope.tier("Gold"), period=JULY, compare=JUNE, currency="EUR"
+    ).report()
+    assert report.period == "July 2026 (1 Jul – 31 Jul 2026)"
+    assert report.scope == "Gold tier"
+    facts = {f.label: f for s in report.sections for f in s.facts}
+    assert len(facts) == 11
+    revenue = facts["Revenue"]
+    assert isinstance(revenue.value, Money) and revenue.value.currency == "EUR"
+    assert revenue.change is not None and revenue.change.against == "June 2026"
+    assert any("June 2026 (1 Jun – 30 Jun 2026)" in note for note in report.notes)
+
+
+def test_performance_summary_serialises_to_json(session: Session) -> None:
+    _load(session)
+    dumped = performance(session, scope=Scope.program(), period=JULY, compare=JUNE).model_dump(
+        mode="json"
+    )
+    assert dumped["totals"]["clicks"] == _sums(ROWS, JULY.start, JULY.end, ALL)["clicks"]
+
+
+def test_unknown_partner_key_in_scope_is_not_found(session: Session) -> None:
+    with pytest.raises(NotFound):
+        performance(session, scope=Scope.partner("nope", "Nope"), period=JULY)
+
+
+# --- leaderboard ----------------------------------------------------------------------------
+
+
+def _ranking(metric: str, keys: set[str], order: str) -> list[tuple[str, Any]]:
+    names = {key: name for key, name, *_ in PARTNERS}
+    values = []
+    for key in keys:
+        s = _sums(ROWS, JULY.start, JULY.end, {key})
+        if s["rows"] == 0:
+            continue
+        values.append((names[key], _expected_metrics(s)[metric]))
+    sign = -1 if order == "top" else 1
+    return sorted(values, key=lambda nv: (sign * Decimal(nv[1]), nv[0].casefold()))
+
+
+def test_leaderboard_orders_partners_by_revenue_with_shares(session: Session) -> None:
+    _load(session)
+    total = _sums(ROWS, JULY.start, JULY.end, ALL)["revenue"]
+    assert isinstance(total, Decimal)
+    orders: tuple[Literal["top", "bottom"], ...] = ("top", "bottom")
+    for order in orders:
+        board = leaderboard(session, metric="revenue", period=JULY, n=3, order=order)
+        expected = _ranking("revenue", ALL, order)[:3]
+        assert [(e.name, e.value) for e in board.entries] == expected
+        assert [e.rank for e in board.entries] == [1, 2, 3]
+        assert board.total == total
+        for entry in board.entries:
+            assert entry.share == Decimal(entry.value or 0) / total * 100
+        assert board.ranked == len(ALL) - 1
+        table = board.report().sections[0].table
+        assert table is not None and table.columns == ["Rank", "Partner", "Revenue", "Share"]
+        assert table.rows[0][1] == expected[0][0]
+
+
+def test_leaderboard_keeps_names_exactly_as_stored(session: Session) -> None:
+    _load(session)
+    board = leaderboard(session, metric="clicks", period=JULY, n=10)
+    assert "Épsilon Edu & Co" in [e.name for e in board.entries]
+
+
+def test_ratio_leaderboards_rank_only_partners_with_a_meaningful_denominator(
+    session: Session,
+) -> None:
+    _load(session)
+    theta = _sums(ROWS, JULY.start, JULY.end, {"theta"})
+    zeta = _sums(ROWS, JULY.start, JULY.end, {"zeta"})
+    assert theta["clicks"] >= 100 > theta["conversions"]
+    assert zeta["clicks"] < 100 and zeta["payout"] == 0
+    cases: list[tuple[Metric, set[str]]] = [
+        ("conversion_rate", {"zeta"}),
+        ("epc", {"zeta"}),
+        ("aov", {"zeta", "theta"}),
+        ("reversal_rate", {"zeta", "theta"}),
+        ("roas", {"zeta"}),
+    ]
+    for metric, excluded in cases:
+        board = leaderboard(session, metric=metric, period=JULY, n=10)
+        keys = ALL - excluded - {"eta"}
+        assert [(e.name, e.value) for e in board.entries] == _ranking(metric, keys, "top")
+        assert board.excluded == len(excluded), metric
+        assert all(e.share is None and e.basis is not None for e in board.entries)
+        assert any("left out" in note for note in board.notes)
+
+
+def test_leaderboard_breaks_ties_by_name(session: Session) -> None:
+    partners = [
+        Partner(partner_key=k, name=n, type="affiliate", status="active")
+        for k, n in (("b", "beta"), ("a", "Alpha"), ("c", "Charlie"))
+    ]
+    session.add_all(partners)
+    session.flush()
+    for p in partners:
+        session.add(DailyPerformance(partner_id=p.id, day=JULY.start, clicks=10, leads=0,
+                                     conversions=1, reversals=0, revenue=Decimal("50.00"),
+                                     payout=Decimal("5.00")))  # fmt: skip
+    session.commit()
+    top = leaderboard(session, metric="revenue", period=JULY, n=3)
+    bottom = leaderboard(session, metric="revenue", period=JULY, n=3, order="bottom")
+    assert [e.name for e in top.entries] == ["Alpha", "beta", "Charlie"]
+    assert [e.name for e in bottom.entries] == ["Alpha", "beta", "Charlie"]
+
+
+def test_leaderboard_filters_by_tier_and_type(session: Session) -> None:
+    _load(session)
+    board = leaderboard(
+        session, metric="conversions", period=JULY, n=10, tier="silver", partner_type="affiliate"
+    )
+    keys = _keys(tier="Silver", ptype="affiliate")
+    assert [(e.name, e.value) for e in board.entries] == _ranking("conversions", keys, "top")
+    assert board.total == _sums(ROWS, JULY.start, JULY.end, keys)["conversions"]
+    assert board.scope_label == "silver tier, affiliate partners"
+
+
+def test_leaderboard_over_an_empty_period_says_nobody_to_rank(session: Session) -> None:
+    _load(session)
+    empty = DateRange(start=date(2027, 1, 1), end=date(2027, 1, 31), label="January 2027")
+    board = leaderboard(session, metric="revenue", period=empty)
+    assert board.entries == [] and board.total == Decimal(0)
+    assert "No partners to rank" in (board.report().sections[0].text or "")
+
+
+# --- series ---------------------------------------------------------------------------------
+
+
+def test_weekly_series_sums_equal_the_period_totals(session: Session) -> None:
+    _load(session)
+    period = DateRange(start=date(2026, 6, 3), end=date(2026, 9, 20), label="summer")
+    for metric in ("revenue", "conversions", "clicks"):
+        series = performance_series(
+            session, scope=Scope.program(), metric=metric, period=period, grain="week"
+        )
+        expected = _sums(ROWS, period.start, period.end, ALL)[metric]
+        assert sum((Decimal(v or 0) for _d, v in series.points), Decimal(0)) == expected
+        assert series.total == expected
+    # weeks are Monday-keyed, the first one clipped to the period's start
+    assert series.points[0][0] == period.start
+    assert all(d.weekday() == 0 for d, _v in series.points[1:])
+    assert len(series.points) == 16
+
+
+def test_daily_series_matches_each_days_rows_including_ratios(session: Session) -> None:
+    _load(session)
+    period = DateRange(start=date(2026, 7, 1), end=date(2026, 7, 10), label="early July")
+    keys = _keys(tier="Gold")
+    series = performance_series(
+        session, scope=Scope.tier("Gold"), metric="aov", period=period, grain="day"
+    )
+    assert len(series.points) == 10
+    for day, value in series.points:
+        assert value == _expected_metrics(_sums(ROWS, day, day, keys))["aov"]
+    table = series.report().sections[0].table
+    assert table is not None and table.columns == ["Day", "AOV"] and len(table.rows) == 10
+
+
+def test_weekly_series_includes_empty_weeks_for_a_quiet_partner(session: Session) -> None:
+    _load(session)
+    series = performance_series(
+        session, scope=Scope.partner("eta", "Eta Empty"), metric="revenue", period=JULY
+    )
+    assert len(series.points) == 5
+    assert all(v == Decimal(0) for _d, v in series.points)
+
+
+# --- adapters' word resolution -------------------------------------------------------------
+
+
+def test_tier_words_match_known_tiers_case_insensitively(session: Session) -> None:
+    _load(session)
+    assert resolve_tier(session, "gold") == "Gold"
+    assert resolve_tier(session, "SILVER tier") == "Silver"
+    with pytest.raises(NotFound) as error:
+        resolve_tier(session, "Platinum")
+    assert all(tier in error.value.message for tier in ("Gold", "Silver", "Bronze"))
+
+
+def test_partner_type_words_map_to_the_enum_values() -> None:
+    assert resolve_partner_type("Affiliates") == "affiliate"
+    assert resolve_partner_type("b2b brand") == "b2b_brand"
+    assert resolve_partner_type("Agencies") == "agency"
+    assert resolve_partner_type("channel partners") == "channel"
+    with pytest.raises(NotFound) as error:
+        resolve_partner_type("wizards")
+    assert "influencer" in error.value.message
+
+
+# --- registry adapters ----------------------------------------------------------------------
+
+CTX = ToolContext(today=date(2026, 8, 1), currency="EUR")
+
+
+def test_performance_adapter_prefers_partner_then_tier_then_type(session: Session) -> None:
+    _load(session)
+    args = PerformanceArgs(partner="delta deals", tier="Gold", period="July 2026")
+    summary = run_performance(session, CTX, args)
+    assert isinstance(summary, PerformanceSummary)
+    assert summary.scope == Scope.partner("delta", "Delta Deals")
+    assert summary.period.start == JULY.start and summary.period.end == JULY.end
+    assert summary.comparison is not None and summary.comparison.start == JUNE.start
+    assert (
+        summary.figure("revenue").value == _sums(ROWS, JULY.start, JULY.end, {"delta"})["revenue"]
+    )
+    assert summary.currency == "EUR"
+    by_tier = run_performance(
+        session, CTX, PerformanceArgs(tier="gold", partner_type="affiliate", period="July 2026")
+    )
+    assert isinstance(by_tier, PerformanceSummary)
+    assert by_tier.scope == Scope.tier("Gold")
+    by_type = run_performance(
+        session, CTX, PerformanceArgs(partner_type="Affiliates", compare_to="none")
+    )
+    assert isinstance(by_type, PerformanceSummary)
+    assert by_type.scope.kind == "type" and by_type.comparison is None
+    assert by_type.period.label == "last 30 days"
+
+
+def test_performance_adapter_names_known_tiers_for_an_unknown_one(session: Session) -> None:
+    _load(session)
+    with pytest.raises(NotFound) as error:
+        run_performance(session, CTX, PerformanceArgs(tier="Platinum"))
+    assert error.value.options == ["Bronze", "Gold", "Silver"]
+
+
+def test_leaderboard_and_series_adapters_resolve_words(session: Session) -> None:
+    _load(session)
+    board = run_leaderboard(
+        session, CTX, LeaderboardArgs(metric="clicks", period="July 2026", n=500, tier="silver")
+    )
+    assert isinstance(board, Leaderboard)
+    assert board.scope_label == "Silver tier" and board.n == MAX_LEADERBOARD
+    assert [(e.name, e.value) for e in board.entries] == _ranking(
+        "clicks", _keys(tier="Silver"), "top"
+    )
+    series = run_performance_series(session, CTX, PerformanceSeriesArgs(partner="gamma"))
+    assert isinstance(series, Series)
+    assert series.period.label == "last 90 days" and series.grain == "week"
+    assert series.scope.label == "Gamma Creators"
+    assert series.total == _sums(ROWS, series.period.start, series.period.end, {"gamma"})["revenue"]
+
+
+def test_series_leaves_out_buckets_after_the_last_day_of_data(session: Session) -> None:
+    _load(session)
+    last_day = START + timedelta(days=DAYS - 1)  # Monday 28 Sep 2026
+    period = DateRange(start=date(2026, 9, 1), end=date(2026, 10, 15), label="autumn")
+    series = performance_series(session, scope=Scope.program(), metric="clicks", period=period)
+    assert series.data_through == last_day
+    assert [d for d, _v in series.points] == [
+        date(2026, 9, 1), date(2026, 9, 7), date(2026, 9, 14), date(2026, 9, 21), last_day,
+    ]  # fmt: skip
+    assert series.total == _sums(ROWS, period.start, period.end, ALL)["clicks"]
+    assert any("Data runs through 28 Sep 2026" in note for note in series.report().notes)

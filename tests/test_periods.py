@@ -1,0 +1,247 @@
+"""Period words resolve to the same explicit DateRange every time, including at year edges."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tools.errors import PeriodError
+from tools.periods import (
+    DateRange,
+    last_full_quarter,
+    parse_quarter,
+    previous_period,
+    quarter_of,
+    resolve_comparison,
+    resolve_period,
+    same_period_last_year,
+)
+
+D = date
+NOV23 = D(2026, 11, 23)  # a Monday in Q4
+JAN05 = D(2026, 1, 5)  # a Monday in the first week of the year
+MAR31 = D(2026, 3, 31)  # the last day of Q1
+LEAP = D(2024, 2, 29)
+
+CASES = [
+    # today, words, start, end, label, to_date
+    (NOV23, "today", NOV23, NOV23, "today", True),
+    (NOV23, "yesterday", D(2026, 11, 22), D(2026, 11, 22), "yesterday", False),
+    (NOV23, "this week", NOV23, NOV23, "week of 23 Nov 2026", True),
+    (NOV23, "last week", D(2026, 11, 16), D(2026, 11, 22), "week of 16 Nov 2026", False),
+    (NOV23, "this month", D(2026, 11, 1), NOV23, "November 2026", True),
+    (NOV23, "MTD", D(2026, 11, 1), NOV23, "November 2026", True),
+    (NOV23, "last month", D(2026, 10, 1), D(2026, 10, 31), "October 2026", False),
+    (NOV23, "previous month", D(2026, 10, 1), D(2026, 10, 31), "October 2026", False),
+    (NOV23, "this quarter", D(2026, 10, 1), NOV23, "Q4 2026", True),
+    (NOV23, "QTD", D(2026, 10, 1), NOV23, "Q4 2026", True),
+    (NOV23, "last quarter", D(2026, 7, 1), D(2026, 9, 30), "Q3 2026", False),
+    (NOV23, "Q3", D(2026, 7, 1), D(2026, 9, 30), "Q3 2026", False),
+    (NOV23, "Q3 2025", D(2025, 7, 1), D(2025, 9, 30), "Q3 2025", False),
+    (NOV23, "q1 last year", D(2025, 1, 1), D(2025, 3, 31), "Q1 2025", False),
+    (NOV23, "this year", D(2026, 1, 1), NOV23, "2026 YTD", True),
+    (NOV23, "YTD", D(2026, 1, 1), NOV23, "2026 YTD", True),
+    (NOV23, "last year", D(2025, 1, 1), D(2025, 12, 31), "2025", False),
+    (NOV23, "2025", D(2025, 1, 1), D(2025, 12, 31), "2025", False),
+    (NOV23, "last 7 days", D(2026, 11, 17), NOV23, "last 7 days", True),
+    (NOV23, "last 30 days", D(2026, 10, 25), NOV23, "last 30 days", True),
+    (NOV23, "over the last 90 days", D(2026, 8, 26), NOV23, "last 90 days", True),
+    (NOV23, "past 2 weeks", D(2026, 11, 10), NOV23, "last 2 weeks", True),
+    (NOV23, "the last 6 weeks", D(2026, 10, 13), NOV23, "last 6 weeks", True),
+    (NOV23, "last 3 months", D(2026, 8, 24), NOV23, "last 3 months", True),
+    (NOV23, "since March", D(2026, 3, 1), NOV23, "since 1 Mar 2026", True),
+    (NOV23, "since 2026-09-15", D(2026, 9, 15), NOV23, "since 15 Sep 2026", True),
+    (NOV23, "in October 2026", D(2026, 10, 1), D(2026, 10, 31), "October 2026", False),
+    (NOV23, "October", D(2026, 10, 1), D(2026, 10, 31), "October 2026", False),
+    (NOV23, "Oct", D(2026, 10, 1), D(2026, 10, 31), "October 2026", False),
+    (NOV23, "during November", D(2026, 11, 1), NOV23, "November 2026", True),
+    (NOV23, "December", D(2025, 12, 1), D(2025, 12, 31), "December 2025", False),
+    (NOV23, "between 1 and 15 Sep", D(2026, 9, 1), D(2026, 9, 15), "1–15 Sep 2026", False),
+    (NOV23, "1–15 Sep", D(2026, 9, 1), D(2026, 9, 15), "1–15 Sep 2026", False),
+    (NOV23, "Sep 1 to Sep 15", D(2026, 9, 1), D(2026, 9, 15), "1–15 Sep 2026", False),
+    (
+        NOV23,
+        "from 2026-09-01 to 2026-09-30",
+        D(2026, 9, 1),
+        D(2026, 9, 30),
+        "September 2026",
+        False,
+    ),
+    (NOV23, "1 Nov – 15 Dec", D(2026, 11, 1), NOV23, "1 Nov – 15 Dec 2026", True),
+    (NOV23, "H1", D(2026, 1, 1), D(2026, 6, 30), "H1 2026", False),
+    (NOV23, "H2 2025", D(2025, 7, 1), D(2025, 12, 31), "H2 2025", False),
+    (NOV23, "week of 9 Nov", D(2026, 11, 9), D(2026, 11, 15), "week of 9 Nov 2026", False),
+    (NOV23, "15 Sep", D(2026, 9, 15), D(2026, 9, 15), "15 Sep 2026", False),
+    (NOV23, "July to September", D(2026, 7, 1), D(2026, 9, 30), "Q3 2026", False),
+    (NOV23, "since the start of the year", D(2026, 1, 1), NOV23, "since 1 Jan 2026", True),
+    (JAN05, "last week", D(2025, 12, 29), D(2026, 1, 4), "week of 29 Dec 2025", False),
+    (JAN05, "this week", JAN05, JAN05, "week of 5 Jan 2026", True),
+    (JAN05, "last month", D(2025, 12, 1), D(2025, 12, 31), "December 2025", False),
+    (JAN05, "last quarter", D(2025, 10, 1), D(2025, 12, 31), "Q4 2025", False),
+    (JAN05, "this year", D(2026, 1, 1), JAN05, "2026 YTD", True),
+    (JAN05, "Q4", D(2025, 10, 1), D(2025, 12, 31), "Q4 2025", False),
+    (JAN05, "since March", D(2025, 3, 1), JAN05, "since 1 Mar 2025", True),
+    (JAN05, "20 Dec to 3 Jan", D(2025, 12, 20), D(2026, 1, 3), "20 Dec 2025 – 3 Jan 2026", False),
+    (JAN05, "last 7 days", D(2025, 12, 30), JAN05, "last 7 days", True),
+    (MAR31, "this quarter", D(2026, 1, 1), MAR31, "Q1 2026", True),
+    (MAR31, "last quarter", D(2025, 10, 1), D(2025, 12, 31), "Q4 2025", False),
+    (MAR31, "last month", D(2026, 2, 1), D(2026, 2, 28), "February 2026", False),
+    (MAR31, "since March", D(2026, 3, 1), MAR31, "since 1 Mar 2026", True),
+    (MAR31, "last 3 months", D(2026, 1, 1), MAR31, "last 3 months", True),
+    (LEAP, "this month", D(2024, 2, 1), LEAP, "February 2024", True),
+    (LEAP, "last 12 months", D(2023, 3, 1), LEAP, "last 12 months", True),
+    (LEAP, "last year", D(2023, 1, 1), D(2023, 12, 31), "2023", False),
+    (LEAP, "last week", D(2024, 2, 19), D(2024, 2, 25), "week of 19 Feb 2024", False),
+]
+
+
+@pytest.mark.parametrize(("today", "words", "start", "end", "label", "to_date"), CASES)
+def test_period_words_resolve_to_explicit_ranges(
+    today: date, words: str, start: date, end: date, label: str, to_date: bool
+) -> None:
+    got = resolve_period(words, today)
+    assert (got.start, got.end, got.label, got.to_date) == (start, end, label, to_date)
+
+
+def test_period_table_covers_enough_cases() -> None:
+    assert len(CASES) >= 40
+
+
+def test_missing_period_uses_the_default() -> None:
+    assert resolve_period(None, NOV23) == resolve_period("last 30 days", NOV23)
+    assert resolve_period("  ", NOV23, default="last quarter").label == "Q3 2026"
+
+
+def test_periods_that_include_today_end_today_and_are_to_date() -> None:
+    for words in ("today", "this week", "this month", "this quarter", "YTD", "since June"):
+        got = resolve_period(words, NOV23)
+        assert got.end == NOV23 and got.to_date, words
+
+
+@pytest.mark.parametrize(
+    "words", ["next month", "Q1 2027", "2027", "December 2026", "tomorrow", "since 2026-12-01"]
+)
+def test_future_periods_are_refused(words: str) -> None:
+    with pytest.raises(PeriodError, match="hasn't started yet"):
+        resolve_period(words, NOV23)
+
+
+@pytest.mark.parametrize("words", ["banana", "the blue moon", "q5", "fy25", "99"])
+def test_unreadable_periods_list_examples_that_work(words: str) -> None:
+    with pytest.raises(PeriodError) as raised:
+        resolve_period(words, NOV23)
+    assert "last 30 days" in raised.value.message and "Q3 2026" in raised.value.message
+    assert raised.value.kind == "error"
+
+
+@pytest.mark.parametrize("words", ["31 Feb", "2026-13-01", "from 2026-09-15 to 2026-09-01"])
+def test_impossible_dates_are_refused(words: str) -> None:
+    with pytest.raises(PeriodError):
+        resolve_period(words, NOV23)
+
+
+def test_describe_states_the_dates_back() -> None:
+    assert resolve_period("Q3", NOV23).describe() == "Q3 2026 (1 Jul – 30 Sep 2026)"
+    assert resolve_period("QTD", NOV23).describe() == "Q4 2026 (1 Oct – 23 Nov 2026, to date)"
+
+
+PREVIOUS = [
+    # today, words, previous start, previous end, previous label
+    (NOV23, "last month", D(2026, 9, 1), D(2026, 9, 30), "September 2026"),
+    (NOV23, "this quarter", D(2026, 7, 1), D(2026, 8, 23), "Q3 2026"),
+    (NOV23, "this month", D(2026, 10, 1), D(2026, 10, 23), "October 2026"),
+    (NOV23, "last quarter", D(2026, 4, 1), D(2026, 6, 30), "Q2 2026"),
+    (NOV23, "2025", D(2024, 1, 1), D(2024, 12, 31), "2024"),
+    (NOV23, "YTD", D(2025, 1, 1), D(2025, 11, 23), "2025 YTD"),
+    (NOV23, "last 30 days", D(2026, 9, 25), D(2026, 10, 24), "previous 30 days"),
+    (NOV23, "1–15 Sep", D(2026, 8, 17), D(2026, 8, 31), "previous 15 days"),
+    (NOV23, "last week", D(2026, 11, 9), D(2026, 11, 15), "week of 9 Nov 2026"),
+    (NOV23, "yesterday", D(2026, 11, 21), D(2026, 11, 21), "21 Nov 2026"),
+    (JAN05, "last month", D(2025, 11, 1), D(2025, 11, 30), "November 2025"),
+    (JAN05, "this quarter", D(2025, 10, 1), D(2025, 10, 5), "Q4 2025"),
+    (MAR31, "this quarter", D(2025, 10, 1), D(2025, 12, 31), "Q4 2025"),
+    (LEAP, "this year", D(2023, 1, 1), D(2023, 2, 28), "2023 YTD"),
+]
+
+
+@pytest.mark.parametrize(("today", "words", "start", "end", "label"), PREVIOUS)
+def test_previous_period_is_calendar_aware_and_like_for_like(
+    today: date, words: str, start: date, end: date, label: str
+) -> None:
+    got = previous_period(resolve_period(words, today))
+    assert (got.start, got.end, got.label, got.to_date) == (start, end, label, False)
+
+
+def test_previous_period_of_a_rolling_window_has_the_same_length_just_before() -> None:
+    base = resolve_period("since 2026-09-15", NOV23)
+    got = previous_period(base)
+    assert got.days == base.days
+    assert (got.end - base.start).days == -1
+
+
+LAST_YEAR = [
+    (NOV23, "this quarter", D(2025, 10, 1), D(2025, 11, 23), "Q4 2025"),
+    (NOV23, "October", D(2025, 10, 1), D(2025, 10, 31), "October 2025"),
+    (NOV23, "last 30 days", D(2025, 10, 25), D(2025, 11, 23), "same days last year"),
+    (NOV23, "last week", D(2025, 11, 17), D(2025, 11, 23), "week of 17 Nov 2025"),
+    (LEAP, "this month", D(2023, 2, 1), D(2023, 2, 28), "February 2023"),
+    (LEAP, "today", D(2023, 2, 28), D(2023, 2, 28), "28 Feb 2023"),
+]
+
+
+@pytest.mark.parametrize(("today", "words", "start", "end", "label"), LAST_YEAR)
+def test_same_period_last_year(today: date, words: str, start: date, end: date, label: str) -> None:
+    got = same_period_last_year(resolve_period(words, today))
+    assert (got.start, got.end, got.label) == (start, end, label)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (None, "Q3 2026 (1 Jul – 23 Aug 2026)"),
+        ("previous period", "Q3 2026 (1 Jul – 23 Aug 2026)"),
+        ("prior", "Q3 2026 (1 Jul – 23 Aug 2026)"),
+        ("last quarter", "Q3 2026 (1 Jul – 23 Aug 2026)"),
+        ("last year", "Q4 2025 (1 Oct – 23 Nov 2025)"),
+        ("YoY", "Q4 2025 (1 Oct – 23 Nov 2025)"),
+        ("Q2", "Q2 2026 (1 Apr – 30 Jun 2026)"),
+        ("last month", "October 2026 (1 Oct – 31 Oct 2026)"),
+    ],
+)
+def test_comparison_words_resolve_against_the_base(words: str | None, expected: str) -> None:
+    base = resolve_period("this quarter", NOV23)
+    got = resolve_comparison(words, base, NOV23)
+    assert got is not None and got.describe() == expected
+
+
+def test_comparison_none_means_no_comparison() -> None:
+    base = resolve_period("last 30 days", NOV23)
+    assert resolve_comparison("none", base, NOV23) is None
+
+
+def test_quarter_helpers() -> None:
+    assert quarter_of(D(2026, 2, 10)) == DateRange(
+        start=D(2026, 1, 1), end=D(2026, 3, 31), label="Q1 2026"
+    )
+    assert last_full_quarter(JAN05).label == "Q4 2025"
+    assert last_full_quarter(MAR31).label == "Q4 2025"
+    assert last_full_quarter(NOV23).label == "Q3 2026"
+
+
+@pytest.mark.parametrize(
+    ("words", "label"),
+    [
+        (None, "Q3 2026"),
+        ("Q3 2025", "Q3 2025"),
+        ("q1 last year", "Q1 2025"),
+        ("2025 Q4", "Q4 2025"),
+    ],
+)
+def test_parse_quarter_reads_quarters(words: str | None, label: str) -> None:
+    assert parse_quarter(words, NOV23).label == label
+
+
+def test_parse_quarter_refuses_other_periods() -> None:
+    with pytest.raises(PeriodError, match="not a quarter"):
+        parse_quarter("October", NOV23)

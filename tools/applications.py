@@ -1,0 +1,688 @@
+"""Partner applications: read them, and let an approver (only) approve or reject them, audited.
+
+The applicant's `message` is untrusted text. It is carried only in `Section.quote`, never
+interpreted, and nothing here changes state because of what an application says: the
+only writes are `approve_application` / `reject_application`, called from an explicit
+command by a user `ToolContext` names as an approver. They flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime
+from typing import Any, Literal, cast
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Application, ApplicationStatus, AuditEntry, Partner, PartnerStatus
+from tools.context import ToolContext
+from tools.errors import NotAllowed, NotFound, ToolError
+from tools.registry import tool
+from tools.report import Fact, Report, Section, Table
+from tools.scope import Scope
+
+MATCH_CUTOFF = 85
+"""Fuzzy score (0–100, rapidfuzz WRatio) an applicant name/company needs to count as a match."""
+SUGGEST_CUTOFF = 50
+"""Fuzzy score above which a near miss is offered as a suggestion."""
+CLEAR_WINNER_MARGIN = 5
+"""How far ahead the best fuzzy match must be of the next to be picked without asking."""
+
+
+class AmbiguousApplication(ToolError):
+    """Several applications match the words given; the user picks one by key."""
+
+    kind = "clarify"
+
+
+class PendingApplication(BaseModel):
+    application_key: str
+    name: str
+    company: str | None
+    type: str
+    audience_size: int | None
+    country: str | None
+    submitted_at: date
+    days_waiting: int
+
+
+class ApplicationList(BaseModel):
+    """Pending applications, oldest first, and how many are pending in total."""
+
+    today: date
+    total: int
+    applications: list[PendingApplication]
+
+    def report(self) -> Report:
+        shown = len(self.applications)
+        title = f"{self.total} pending application{'s' if self.total != 1 else ''}"
+        if self.total == 0:
+            section = Section(text="No applications are waiting for a decision.")
+        else:
+            section = Section(
+                table=Table(
+                    columns=[
+                        "Key",
+                        "Applicant",
+                        "Company",
+                        "Type",
+                        "Audience",
+                        "Country",
+                        "Submitted",
+                        "Days waiting",
+                    ],
+                    rows=[
+                        [
+                            a.application_key,
+                            a.name,
+                            a.company,
+                            a.type,
+                            a.audience_size,
+                            a.country,
+                            a.submitted_at,
+                            a.days_waiting,
+                        ]
+                        for a in self.applications
+                    ],
+                )
+            )
+        notes = ["Oldest first."]
+        if shown < self.total:
+            notes.append(f"Showing the {shown} oldest of {self.total}.")
+        return Report(
+            title=title,
+            period=f"as of {_day(self.today)}",
+            scope=Scope.program().label,
+            sections=[section],
+            notes=notes,
+        )
+
+
+class ApplicationDetail(BaseModel):
+    """One application with its decision (if any); `message` is the applicant's untrusted text."""
+
+    today: date
+    application_key: str
+    name: str
+    email: str
+    company: str | None
+    type: str
+    website: str | None
+    country: str | None
+    audience_size: int | None
+    submitted_at: date
+    days_waiting: int | None
+    """Days since submission while pending; None once decided."""
+    status: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_reason: str | None
+    partner_key: str | None
+    message: str | None
+
+    def report(self) -> Report:
+        facts = [
+            Fact(label="Key", value=self.application_key),
+            Fact(label="Status", value=self.status),
+            Fact(label="Applicant", value=self.name),
+            Fact(label="Company", value=self.company),
+            Fact(label="Email", value=self.email),
+            Fact(label="Type", value=self.type),
+            Fact(label="Country", value=self.country),
+            Fact(label="Website", value=self.website),
+            Fact(label="Audience size", value=self.audience_size),
+            Fact(label="Submitted", value=self.submitted_at),
+        ]
+        if self.days_waiting is not None:
+            facts.append(Fact(label="Days waiting", value=self.days_waiting))
+        sections = [Section(facts=facts)]
+        if self.status != ApplicationStatus.PENDING:
+            decision = [
+                Fact(label="Decided by", value=self.decided_by),
+                Fact(
+                    label="Decided on",
+                    value=self.decided_at.date() if self.decided_at else None,
+                ),
+                Fact(label="Reason", value=self.decision_reason),
+            ]
+            if self.partner_key is not None:
+                decision.append(Fact(label="Partner", value=self.partner_key))
+            sections.append(Section(title="Decision", facts=decision))
+        sections.append(
+            Section(
+                title="Message",
+                quote=self.message if self.message else None,
+                text=None if self.message else "(no message)",
+            )
+        )
+        notes = []
+        if self.status == ApplicationStatus.PENDING:
+            notes.append("Approving or rejecting needs an approver's explicit command.")
+        return Report(
+            title=f"Application {self.application_key}: {self.name}",
+            period=f"as of {_day(self.today)}",
+            scope=self.company or self.name,
+            sections=sections,
+            notes=notes,
+        )
+
+
+class DecisionResult(BaseModel):
+    """What an approve/reject did: the decision and the partner it created or activated."""
+
+    application_key: str
+    applicant: str
+    company: str | None
+    decision: Literal["approved", "rejected"]
+    decided_by: str
+    decided_at: datetime
+    decided_on: date
+    """The decision's day in the program timezone."""
+    reason: str | None
+    partner_key: str | None = None
+    partner_name: str | None = None
+    partner_status: str | None = None
+    partner_created: bool = False
+
+    def report(self) -> Report:
+        company = self.company if self.company and self.company != self.applicant else None
+        who = self.applicant + (f" ({company})" if company else "")
+        facts = [
+            Fact(label="Application", value=self.application_key),
+            Fact(label="Decision", value=self.decision),
+            Fact(label="Decided by", value=self.decided_by),
+            Fact(label="Reason", value=self.reason),
+        ]
+        if self.partner_key is not None:
+            action = "created" if self.partner_created else "updated"
+            facts.append(Fact(label=f"Partner {action}", value=self.partner_name))
+            facts.append(Fact(label="Partner key", value=self.partner_key))
+            facts.append(Fact(label="Partner status", value=self.partner_status))
+        return Report(
+            title=f"{self.decision.capitalize()} application {self.application_key}: {who}",
+            period=f"decided {_day(self.decided_on)}",
+            scope=who,
+            sections=[Section(facts=facts)],
+            notes=["Recorded in the audit log."],
+        )
+
+
+# --- reads -------------------------------------------------------------------------------
+
+
+def pending_applications(session: Session, *, today: date, limit: int = 20) -> ApplicationList:
+    """Pending applications oldest first, so the longest-waiting applicant is seen first."""
+    pending = Application.status == ApplicationStatus.PENDING
+    total = int(session.execute(select(func.count()).where(pending)).scalar_one())
+    rows = session.scalars(
+        select(Application)
+        .where(pending)
+        .order_by(Application.submitted_at, Application.id)
+        .limit(max(limit, 0))
+    )
+    return ApplicationList(
+        today=today,
+        total=total,
+        applications=[
+            PendingApplication(
+                application_key=a.application_key,
+                name=a.name,
+                company=a.company,
+                type=a.type,
+                audience_size=a.audience_size,
+                country=a.country,
+                submitted_at=a.submitted_at,
+                days_waiting=(today - a.submitted_at).days,
+            )
+            for a in rows
+        ],
+    )
+
+
+def application_detail(session: Session, *, key_or_name: str, today: date) -> ApplicationDetail:
+    """One application by key or applicant name/company, so a reviewer can decide on it."""
+    application = find_application(session, key_or_name)
+    partner_key = None
+    if application.partner_id is not None:
+        partner_key = session.scalar(
+            select(Partner.partner_key).where(Partner.id == application.partner_id)
+        )
+    pending = application.status == ApplicationStatus.PENDING
+    return ApplicationDetail(
+        today=today,
+        application_key=application.application_key,
+        name=application.name,
+        email=application.email,
+        company=application.company,
+        type=application.type,
+        website=application.website,
+        country=application.country,
+        audience_size=application.audience_size,
+        submitted_at=application.submitted_at,
+        days_waiting=(today - application.submitted_at).days if pending else None,
+        status=application.status,
+        decided_by=application.decided_by,
+        decided_at=_aware(application.decided_at),
+        decision_reason=application.decision_reason,
+        partner_key=partner_key,
+        message=application.message,
+    )
+
+
+def find_application(session: Session, key_or_name: str) -> Application:
+    """Resolve an application key (exact) or an applicant's name/company (fuzzy) to one record."""
+    text = key_or_name.strip()
+    if not text:
+        raise NotFound("Which application? Give its key (e.g. app-003) or the applicant's name.")
+    by_key = _by_key(session, text)
+    if by_key is not None:
+        return by_key
+    applications = list(session.scalars(select(Application).order_by(Application.id)))
+    scored = _ranked(text, applications)
+    matches = [(score, a) for score, a in scored if score >= MATCH_CUTOFF]
+    if len(matches) == 1 or (
+        len(matches) > 1 and matches[0][0] - matches[1][0] >= CLEAR_WINNER_MARGIN
+    ):
+        return matches[0][1]
+    if matches:
+        options = [_label(a) for _, a in matches[:5]]
+        raise AmbiguousApplication(
+            f"“{text}” matches more than one application. Which one: " + "; ".join(options) + "?",
+            options,
+        )
+    suggestions = [_label(a) for score, a in scored[:3] if score >= SUGGEST_CUTOFF]
+    message = f"I couldn't find an application “{text}”."
+    if suggestions:
+        message += " Closest: " + "; ".join(suggestions) + "."
+    raise NotFound(message, suggestions)
+
+
+def _by_key(session: Session, text: str) -> Application | None:
+    exact = session.scalar(select(Application).where(Application.application_key == text))
+    if exact is not None:
+        return exact
+    folded = list(
+        session.scalars(
+            select(Application).where(func.lower(Application.application_key) == text.lower())
+        )
+    )
+    return folded[0] if len(folded) == 1 else None
+
+
+def _ranked(text: str, applications: list[Application]) -> list[tuple[float, Application]]:
+    """Applications by how well their name or company matches `text`, best first."""
+    return sorted(
+        ((_name_score(text, a), a) for a in applications),
+        key=lambda pair: (-pair[0], pair[1].id),
+    )
+
+
+def _name_score(text: str, application: Application) -> float:
+    query = text.casefold()
+    best = 0.0
+    for field in (application.name, application.company):
+        if not field:
+            continue
+        value = field.casefold()
+        if value == query:
+            return 100.0
+        if len(query) >= 3 and query in value:
+            best = max(best, 95.0)
+        best = max(best, float(fuzz.WRatio(query, value)))
+    return best
+
+
+def _label(application: Application) -> str:
+    company = f", {application.company}" if application.company else ""
+    return f"{application.application_key} ({application.name}{company}, {application.status})"
+
+
+# --- writes (never registered as tools) ---------------------------------------------------
+
+
+def approve_application(
+    session: Session, ctx: ToolContext, key: str, *, reason: str | None = None
+) -> DecisionResult:
+    """Approve a pending application: create (or activate) its partner and audit who/when/why."""
+    actor = _require_approver(ctx, "approve applications")
+    reason = reason.strip() if reason and reason.strip() else None
+    application = _pending_for_decision(session, key)
+    before = _application_state(session, application)
+    now = datetime.now(UTC)
+    _claim(session, application, ApplicationStatus.APPROVED, actor, now, reason)
+
+    partner, created, partner_before = _create_or_activate_partner(session, ctx, application)
+    application.partner_id = partner.id
+    session.flush()
+
+    after = _application_state(session, application)
+    after["partner_created"] = created
+    if partner_before is not None:
+        before["partner"] = partner_before
+    after["partner"] = _partner_state(partner)
+    _audit(session, actor, "approve_application", application, reason, before, after, now)
+    return DecisionResult(
+        application_key=application.application_key,
+        applicant=application.name,
+        company=application.company,
+        decision="approved",
+        decided_by=actor,
+        decided_at=now,
+        decided_on=now.astimezone(ctx.tz).date(),
+        reason=reason,
+        partner_key=partner.partner_key,
+        partner_name=partner.name,
+        partner_status=partner.status,
+        partner_created=created,
+    )
+
+
+def reject_application(
+    session: Session, ctx: ToolContext, key: str, *, reason: str
+) -> DecisionResult:
+    """Reject a pending application with a required reason; the record is kept and audited."""
+    actor = _require_approver(ctx, "reject applications")
+    if not reason or not reason.strip():
+        raise ToolError(
+            "A reason is required to reject an application; it is kept with the record "
+            "and in the audit log."
+        )
+    reason = reason.strip()
+    application = _pending_for_decision(session, key)
+    before = _application_state(session, application)
+    now = datetime.now(UTC)
+    _claim(session, application, ApplicationStatus.REJECTED, actor, now, reason)
+    after = _application_state(session, application)
+    _audit(session, actor, "reject_application", application, reason, before, after, now)
+    return DecisionResult(
+        application_key=application.application_key,
+        applicant=application.name,
+        company=application.company,
+        decision="rejected",
+        decided_by=actor,
+        decided_at=now,
+        decided_on=now.astimezone(ctx.tz).date(),
+        reason=reason,
+    )
+
+
+def is_approver(ctx: ToolContext) -> bool:
+    """True when the acting user, or one of their Slack user groups, is a configured approver."""
+    if ctx.user is None:
+        return False
+    return ctx.user in ctx.approvers or bool(ctx.user_groups & ctx.approvers)
+
+
+def _require_approver(ctx: ToolContext, what: str) -> str:
+    if ctx.user is None:
+        raise NotAllowed(
+            f"Only approvers can {what}, and I don't know who is asking. "
+            "Run the command as yourself (your Slack user id)."
+        )
+    if not is_approver(ctx):
+        raise NotAllowed(
+            f"Only approvers can {what}. Ask an admin to add you (or your user group) "
+            "to PARTNEROPS_APPROVERS."
+        )
+    return ctx.user
+
+
+def _pending_for_decision(session: Session, key: str) -> Application:
+    """The application named by `key` (or an exact applicant name), which must be pending."""
+    application = _for_write(session, key)
+    if application.status != ApplicationStatus.PENDING:
+        raise ToolError(_already_decided(application))
+    return application
+
+
+def _for_write(session: Session, key: str) -> Application:
+    """Writes take a key, or an exact applicant name/company; never a fuzzy guess."""
+    text = key.strip()
+    found = _by_key(session, text) if text else None
+    if found is not None:
+        return found
+    applications = list(session.scalars(select(Application).order_by(Application.id)))
+    folded = text.casefold()
+    exact = [
+        a
+        for a in applications
+        if folded and folded in (a.name.casefold(), (a.company or "").casefold())
+    ]
+    pending = [a for a in exact if a.status == ApplicationStatus.PENDING]
+    if len(pending) == 1:
+        return pending[0]
+    if len(exact) == 1:
+        return exact[0]
+    if exact:
+        options = [_label(a) for a in exact]
+        raise AmbiguousApplication(
+            f"“{text}” matches more than one application; use its key: " + "; ".join(options),
+            options,
+        )
+    suggestions = [
+        _label(a) for score, a in _ranked(text, applications)[:3] if score >= SUGGEST_CUTOFF
+    ]
+    message = f"There is no application with key “{text}”."
+    if suggestions:
+        message += " Closest: " + "; ".join(suggestions) + "."
+    raise NotFound(message, suggestions)
+
+
+def _already_decided(application: Application) -> str:
+    when = _aware(application.decided_at)
+    on = f" on {_day(when.date())}" if when else ""
+    by = f" by {application.decided_by}" if application.decided_by else ""
+    why = f" (reason: {application.decision_reason})" if application.decision_reason else ""
+    return (
+        f"Application {application.application_key} was already {application.status}{by}{on}"
+        f"{why}; only pending applications can be decided."
+    )
+
+
+def _claim(
+    session: Session,
+    application: Application,
+    status: ApplicationStatus,
+    actor: str,
+    now: datetime,
+    reason: str | None,
+) -> None:
+    """Set the decision only if still pending, so two concurrent deciders cannot both win."""
+    result = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(Application)
+            .where(
+                Application.id == application.id,
+                Application.status == ApplicationStatus.PENDING,
+            )
+            .values(status=status.value, decided_by=actor, decided_at=now, decision_reason=reason)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        session.refresh(application)
+        raise ToolError(_already_decided(application))
+    session.refresh(application)
+
+
+def _create_or_activate_partner(
+    session: Session, ctx: ToolContext, application: Application
+) -> tuple[Partner, bool, dict[str, Any] | None]:
+    """The partner an approval yields: an existing one (same email or website) or a new one."""
+    existing = _matching_partner(session, application)
+    if existing is not None:
+        before = _partner_state(existing)
+        if existing.status != PartnerStatus.ACTIVE:
+            existing.status = PartnerStatus.APPROVED.value
+        if existing.joined_on is None:
+            existing.joined_on = ctx.today
+        existing.contact_email = existing.contact_email or application.email
+        existing.contact_name = existing.contact_name or application.name
+        existing.website = existing.website or application.website
+        existing.country = existing.country or application.country
+        session.flush()
+        return existing, False, before
+    partner = Partner(
+        partner_key=_unique_partner_key(session, application),
+        name=application.company or application.name,
+        type=application.type,
+        status=PartnerStatus.APPROVED.value,
+        country=application.country,
+        contact_name=application.name,
+        contact_email=application.email,
+        website=application.website,
+        joined_on=ctx.today,
+    )
+    session.add(partner)
+    session.flush()
+    return partner, True, None
+
+
+def _matching_partner(session: Session, application: Application) -> Partner | None:
+    email = application.email.strip().lower()
+    if email:
+        by_email = session.scalar(
+            select(Partner)
+            .where(func.lower(Partner.contact_email) == email)
+            .order_by(Partner.id)
+            .limit(1)
+        )
+        if by_email is not None:
+            return by_email
+    site = _site(application.website)
+    if site:
+        for partner in session.scalars(
+            select(Partner).where(Partner.website.is_not(None)).order_by(Partner.id)
+        ):
+            if _site(partner.website) == site:
+                return partner
+    return None
+
+
+def _site(url: str | None) -> str:
+    """A website reduced to host and path, so `https://www.x.com/` equals `x.com`."""
+    if not url:
+        return ""
+    site = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().lower())
+    site = site.removeprefix("www.")
+    return site.rstrip("/")
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
+
+
+def _unique_partner_key(session: Session, application: Application) -> str:
+    """A slug of the company (or name); `app-<key>` when that has no Latin letters; made unique."""
+    base = _slug(application.company or "") or _slug(application.name)
+    if not base:
+        key_slug = _slug(application.application_key) or str(application.id)
+        base = key_slug if key_slug.startswith("app-") else f"app-{key_slug}"
+    taken = set(
+        session.scalars(select(Partner.partner_key).where(Partner.partner_key.like(f"{base}%")))
+    )
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def _application_state(session: Session, application: Application) -> dict[str, Any]:
+    partner_key = None
+    if application.partner_id is not None:
+        partner_key = session.scalar(
+            select(Partner.partner_key).where(Partner.id == application.partner_id)
+        )
+    decided_at = _aware(application.decided_at)
+    return {
+        "status": application.status,
+        "decided_by": application.decided_by,
+        "decided_at": decided_at.isoformat() if decided_at else None,
+        "decision_reason": application.decision_reason,
+        "partner_key": partner_key,
+    }
+
+
+def _partner_state(partner: Partner) -> dict[str, Any]:
+    return {
+        "partner_key": partner.partner_key,
+        "name": partner.name,
+        "status": partner.status,
+        "joined_on": partner.joined_on.isoformat() if partner.joined_on else None,
+    }
+
+
+def _audit(
+    session: Session,
+    actor: str,
+    action: str,
+    application: Application,
+    reason: str | None,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    now: datetime,
+) -> None:
+    session.add(
+        AuditEntry(
+            at=now,
+            actor=actor,
+            action=action,
+            entity_type="application",
+            entity_key=application.application_key,
+            reason=reason,
+            before=before,
+            after=after,
+        )
+    )
+    session.flush()
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+# --- registry adapters ---------------------------------------------------------------------
+
+
+class PendingApplicationsArgs(BaseModel):
+    limit: int = 20
+
+
+class ApplicationDetailArgs(BaseModel):
+    application: str
+
+
+@tool(
+    "pending_applications",
+    "Partner applications waiting for a decision, oldest first, with days waiting.",
+    PendingApplicationsArgs,
+)
+def _run_pending(
+    session: Session, ctx: ToolContext, args: PendingApplicationsArgs
+) -> ApplicationList:
+    return pending_applications(session, today=ctx.today, limit=min(max(args.limit, 1), 100))
+
+
+@tool(
+    "application_detail",
+    "One partner application by key or applicant name: details, status and the applicant's "
+    "message (quoted, untrusted).",
+    ApplicationDetailArgs,
+)
+def _run_detail(
+    session: Session, ctx: ToolContext, args: ApplicationDetailArgs
+) -> ApplicationDetail:
+    return application_detail(session, key_or_name=args.application, today=ctx.today)

@@ -1,0 +1,914 @@
+"""Insights a partner manager acts on: who went quiet, reversal spikes, movers, who to recruit.
+
+Every figure is computed from the daily performance rows; the thresholds and weights that
+turn figures into flags and scores are the module constants below, stated back in each
+report so a reader can check the rule.
+
+Quiet partners
+    Active partners with no conversions from `today - days` through today (the window is
+    reported as the `days` days through yesterday; a conversion today also counts) that did
+    convert before. "Prior" figures cover the QUIET_PRIOR_DAYS days ending on the last
+    conversion day, i.e. what the partner delivered before it went quiet.
+
+Reversal anomalies
+    A partner is flagged when, in the period, it has at least ANOMALY_MIN_CONVERSIONS
+    conversions and at least one reversal, and its reversal rate is at least
+    ANOMALY_BASELINE_MULTIPLE × its own rate over the ANOMALY_BASELINE_DAYS days before the
+    period and at least ANOMALY_PROGRAM_MULTIPLE × the whole program's rate in the period.
+    A partner with no conversions in its baseline has no rate to compare and is not flagged.
+
+Top movers
+    Per-partner change of an additive metric (a plain sum) between two periods; ratio
+    metrics are refused because their changes do not add up across partners.
+
+Recruitment priorities
+    Candidates are prospects, applicants, and approved partners with no conversion yet.
+    score = 100 × (RECRUIT_WEIGHT_OVERLAP × overlap
+                   + RECRUIT_WEIGHT_TYPE_FIT × type fit
+                   + RECRUIT_WEIGHT_PEERS × peers), each component in 0–1:
+      overlap  = the candidate's audience_overlap_pct ÷ the highest among the candidates
+                 scored (missing overlap counts as 0);
+      type fit = the candidate type's share of program revenue over the RECRUIT_LOOKBACK_DAYS
+                 days through yesterday (all partners of that type ÷ all partners);
+      peers    = median revenue per active partner of the same type over that window
+                 (same type and country when at least RECRUIT_MIN_COUNTRY_PEERS such partners
+                 exist; partners with no rows count as 0), ÷ the highest such median among
+                 the candidates scored.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import DailyPerformance, Partner, PartnerStatus, PartnerType
+from storage.queries import PartnerFilter, Totals, totals, totals_by_partner
+from tools.context import ToolContext
+from tools.errors import ToolError
+from tools.metrics import ADDITIVE_METRICS, METRICS, Metric, change, metric_cell, metric_value
+from tools.periods import DateRange, resolve_comparison, resolve_period
+from tools.registry import tool
+from tools.report import Cell, Fact, Money, Percent, Ratio, Report, Section, Table
+
+QUIET_DEFAULT_DAYS = 14
+"""How many days without a conversion make an active partner 'quiet' unless asked otherwise."""
+QUIET_PRIOR_DAYS = 90
+"""Length of the 'before it went quiet' window, ending on the partner's last conversion day."""
+
+ANOMALY_MIN_CONVERSIONS = 10
+"""Fewer conversions than this in the period is too little volume to call a rate a spike."""
+ANOMALY_BASELINE_MULTIPLE = Decimal(2)
+"""A spike is at least this multiple of the partner's own baseline reversal rate..."""
+ANOMALY_PROGRAM_MULTIPLE = Decimal(2)
+"""...and at least this multiple of the whole program's reversal rate in the same period."""
+ANOMALY_BASELINE_DAYS = 90
+"""The partner's baseline: this many days immediately before the period."""
+
+RECRUIT_WEIGHT_OVERLAP = Decimal("0.50")
+"""Weight of audience overlap (overlap ÷ highest overlap among candidates)."""
+RECRUIT_WEIGHT_TYPE_FIT = Decimal("0.25")
+"""Weight of type fit (the type's share of program revenue over the lookback window)."""
+RECRUIT_WEIGHT_PEERS = Decimal("0.25")
+"""Weight of similar partners' performance (peer median revenue ÷ highest peer median)."""
+RECRUIT_LOOKBACK_DAYS = 180
+"""Window (through yesterday) for type fit and peer performance."""
+RECRUIT_MIN_COUNTRY_PEERS = 3
+"""Peers are narrowed to the candidate's country only when at least this many exist there."""
+
+_HUNDRED = Decimal(100)
+
+
+def _through_yesterday(today: date, days: int, label: str) -> DateRange:
+    return DateRange(start=today - timedelta(days=days), end=today - timedelta(days=1), label=label)
+
+
+def _rate(numerator: int, denominator: int) -> Decimal | None:
+    return None if denominator == 0 else Decimal(numerator) / Decimal(denominator)
+
+
+def _pct(value: Decimal | None) -> Percent | None:
+    return None if value is None else Percent(value=value * _HUNDRED)
+
+
+def _times(value: Decimal | None) -> Ratio | None:
+    return None if value is None else Ratio(value=value)
+
+
+def _ratio_of(value: Decimal | None, base: Decimal | None) -> Decimal | None:
+    if value is None or base is None or base == 0:
+        return None
+    return value / base
+
+
+# --- quiet partners ------------------------------------------------------------------------
+
+
+class QuietPartner(BaseModel):
+    partner_key: str
+    name: str
+    type: str
+    tier: str | None
+    owner: str | None
+    last_conversion: date
+    days_since: int
+    prior: DateRange
+    """The QUIET_PRIOR_DAYS days ending on the last conversion day."""
+    prior_conversions: int
+    prior_conversions_per_week: Decimal
+    prior_revenue: Decimal
+
+
+class QuietPartners(BaseModel):
+    """Active partners that stopped converting, biggest prior revenue first."""
+
+    today: date
+    window: DateRange
+    checked: int
+    """Active partners looked at."""
+    currency: str = "USD"
+    partners: list[QuietPartner]
+
+    def report(self) -> Report:
+        count = len(self.partners)
+        if count == 0:
+            title = f"No active partner has gone quiet in the {self.window.label}"
+            sections = [
+                Section(text=f"All {self.checked} active partners with past conversions converted.")
+            ]
+        else:
+            title = (
+                f"{count} active partner{'s' if count != 1 else ''} with no conversions "
+                f"in the {self.window.label}"
+            )
+            rows: list[list[Cell]] = [
+                [
+                    p.name,
+                    p.owner,
+                    p.last_conversion,
+                    p.days_since,
+                    p.prior_conversions_per_week,
+                    Money(amount=p.prior_revenue, currency=self.currency),
+                ]
+                for p in self.partners
+            ]
+            columns = [
+                "Partner",
+                "Owner",
+                "Last conversion",
+                "Days since",
+                f"Conv./week (prior {QUIET_PRIOR_DAYS}d)",
+                f"Revenue (prior {QUIET_PRIOR_DAYS}d)",
+            ]
+            sections = [Section(table=Table(columns=columns, rows=rows))]
+        return Report(
+            title=title,
+            period=self.window.describe(),
+            scope="active partners",
+            sections=sections,
+            notes=[
+                "Biggest prior revenue first. 'Prior' is the "
+                f"{QUIET_PRIOR_DAYS} days ending on each partner's last conversion."
+            ],
+        )
+
+
+def quiet_partners(
+    session: Session, *, today: date, days: int = QUIET_DEFAULT_DAYS, currency: str = "USD"
+) -> QuietPartners:
+    """Active partners that converted before but not in the last `days` days: revenue at risk."""
+    if days < 1:
+        raise ToolError("Quiet for how long? Give a number of days of at least 1, e.g. 14.")
+    window = _through_yesterday(today, days, f"last {days} days")
+    active = list(
+        session.scalars(select(Partner).where(Partner.status == PartnerStatus.ACTIVE.value))
+    )
+    last = _last_conversion_through(session, [p.id for p in active], today)
+    found: list[QuietPartner] = []
+    for partner in active:
+        last_day = last.get(partner.id)
+        if last_day is None or last_day >= window.start:
+            continue
+        prior = DateRange(
+            start=last_day - timedelta(days=QUIET_PRIOR_DAYS - 1),
+            end=last_day,
+            label=f"{QUIET_PRIOR_DAYS} days to last conversion",
+        )
+        sums = totals(session, prior.start, prior.end, PartnerFilter(partner_ids=[partner.id]))
+        found.append(
+            QuietPartner(
+                partner_key=partner.partner_key,
+                name=partner.name,
+                type=partner.type,
+                tier=partner.tier,
+                owner=partner.owner,
+                last_conversion=last_day,
+                days_since=(today - last_day).days,
+                prior=prior,
+                prior_conversions=sums.conversions,
+                prior_conversions_per_week=(
+                    Decimal(sums.conversions) * 7 / QUIET_PRIOR_DAYS
+                ).quantize(Decimal("0.01")),
+                prior_revenue=sums.revenue,
+            )
+        )
+    found.sort(key=lambda q: (-q.prior_revenue, q.name))
+    return QuietPartners(
+        today=today, window=window, checked=len(active), currency=currency, partners=found
+    )
+
+
+def _last_conversion_through(session: Session, ids: list[int], today: date) -> dict[int, date]:
+    if not ids:
+        return {}
+    stmt = (
+        select(DailyPerformance.partner_id, func.max(DailyPerformance.day))
+        .where(
+            DailyPerformance.conversions > 0,
+            DailyPerformance.day <= today,
+            DailyPerformance.partner_id.in_(ids),
+        )
+        .group_by(DailyPerformance.partner_id)
+    )
+    return {row[0]: row[1] for row in session.execute(stmt)}
+
+
+# --- reversal anomalies --------------------------------------------------------------------
+
+
+class ReversalCheck(BaseModel):
+    partner_key: str
+    name: str
+    owner: str | None
+    conversions: int
+    reversals: int
+    rate: Decimal | None
+    baseline_conversions: int
+    baseline_reversals: int
+    baseline_rate: Decimal | None
+    vs_baseline: Decimal | None
+    """rate ÷ baseline_rate (None when the baseline rate is 0 or unknown)."""
+    vs_program: Decimal | None
+    """rate ÷ program rate in the period."""
+    flagged: bool
+
+
+class ReversalAnomalies(BaseModel):
+    """Active partners' reversal rates against their own baseline and the program."""
+
+    period: DateRange
+    baseline: DateRange
+    program_conversions: int
+    program_reversals: int
+    program_rate: Decimal | None
+    partners: list[ReversalCheck]
+    """Active partners with conversions in the period, highest reversal rate first."""
+
+    @property
+    def flagged(self) -> list[ReversalCheck]:
+        return [p for p in self.partners if p.flagged]
+
+    def report(self) -> Report:
+        flagged = self.flagged
+        facts = [
+            Fact(label="Program reversal rate", value=_pct(self.program_rate)),
+            Fact(label="Program reversals", value=self.program_reversals),
+            Fact(label="Partners checked", value=len(self.partners)),
+        ]
+        sections = [Section(facts=facts)]
+        if flagged:
+            title = (
+                f"{len(flagged)} partner{'s' if len(flagged) != 1 else ''} with a reversal spike"
+            )
+            sections.append(
+                Section(
+                    title="Flagged",
+                    table=Table(
+                        columns=[
+                            "Partner",
+                            "Owner",
+                            "Conversions",
+                            "Reversals",
+                            "Reversal rate",
+                            "Own baseline",
+                            "× baseline",
+                            "× program",
+                        ],
+                        rows=[
+                            [
+                                p.name,
+                                p.owner,
+                                p.conversions,
+                                p.reversals,
+                                _pct(p.rate),
+                                _pct(p.baseline_rate),
+                                _times(p.vs_baseline),
+                                _times(p.vs_program),
+                            ]
+                            for p in flagged
+                        ],
+                    ),
+                )
+            )
+        else:
+            title = "No reversal spikes"
+            sections.append(Section(text="No active partner's reversal rate meets the rule."))
+        return Report(
+            title=title,
+            period=self.period.describe(),
+            scope="active partners",
+            sections=sections,
+            notes=[
+                f"Flagged when the rate is ≥ {ANOMALY_BASELINE_MULTIPLE}× the partner's own rate "
+                f"over its {self.baseline.describe()} and "
+                f"≥ {ANOMALY_PROGRAM_MULTIPLE}× the program rate, with at least "
+                f"{ANOMALY_MIN_CONVERSIONS} conversions in the period."
+            ],
+        )
+
+
+def reversal_anomalies(session: Session, *, period: DateRange) -> ReversalAnomalies:
+    """Partners whose reversal rate spiked against their own history and the program: fraud risk."""
+    baseline = DateRange(
+        start=period.start - timedelta(days=ANOMALY_BASELINE_DAYS),
+        end=period.start - timedelta(days=1),
+        label=f"{ANOMALY_BASELINE_DAYS}-day baseline",
+    )
+    program = totals(session, period.start, period.end)
+    program_rate = _rate(program.reversals, program.conversions)
+    active = {
+        p.id: p
+        for p in session.scalars(
+            select(Partner).where(Partner.status == PartnerStatus.ACTIVE.value)
+        )
+    }
+    ids = PartnerFilter(partner_ids=list(active))
+    current = totals_by_partner(session, period.start, period.end, ids) if active else {}
+    before = totals_by_partner(session, baseline.start, baseline.end, ids) if active else {}
+    checks: list[ReversalCheck] = []
+    for partner_id, now in current.items():
+        if now.conversions == 0:
+            continue
+        partner = active[partner_id]
+        base = before.get(partner_id, Totals())
+        rate = _rate(now.reversals, now.conversions)
+        base_rate = _rate(base.reversals, base.conversions)
+        checks.append(
+            ReversalCheck(
+                partner_key=partner.partner_key,
+                name=partner.name,
+                owner=partner.owner,
+                conversions=now.conversions,
+                reversals=now.reversals,
+                rate=rate,
+                baseline_conversions=base.conversions,
+                baseline_reversals=base.reversals,
+                baseline_rate=base_rate,
+                vs_baseline=_ratio_of(rate, base_rate),
+                vs_program=_ratio_of(rate, program_rate),
+                flagged=_is_spike(now, rate, base_rate, program_rate),
+            )
+        )
+    checks.sort(key=lambda c: (-(c.rate or Decimal(0)), c.name))
+    return ReversalAnomalies(
+        period=period,
+        baseline=baseline,
+        program_conversions=program.conversions,
+        program_reversals=program.reversals,
+        program_rate=program_rate,
+        partners=checks,
+    )
+
+
+def _is_spike(
+    now: Totals, rate: Decimal | None, base_rate: Decimal | None, program_rate: Decimal | None
+) -> bool:
+    if now.conversions < ANOMALY_MIN_CONVERSIONS or now.reversals == 0 or rate is None:
+        return False
+    if base_rate is None or program_rate is None:
+        return False
+    return rate >= ANOMALY_BASELINE_MULTIPLE * base_rate and (
+        rate >= ANOMALY_PROGRAM_MULTIPLE * program_rate
+    )
+
+
+# --- top movers ----------------------------------------------------------------------------
+
+
+class Mover(BaseModel):
+    partner_key: str
+    name: str
+    current: Decimal
+    previous: Decimal
+    change: Decimal
+    change_pct: Decimal | None
+    """Relative change in percent; None when the previous value was 0."""
+
+
+class TopMovers(BaseModel):
+    """Partners whose metric rose or fell most between two periods."""
+
+    metric: Metric
+    period: DateRange
+    compare: DateRange
+    n: int
+    currency: str = "USD"
+    program_current: Decimal
+    program_previous: Decimal
+    gains: list[Mover]
+    drops: list[Mover]
+
+    def report(self) -> Report:
+        label = METRICS[self.metric].label
+        program = Fact(
+            label=f"Program {label.lower()}",
+            value=metric_cell(self.program_current, self.metric, self.currency),
+            change=change(
+                self.program_current,
+                self.program_previous,
+                metric=self.metric,
+                against=self.compare.label,
+                currency=self.currency,
+            ),
+        )
+        sections = [Section(facts=[program])]
+        for title, movers in (("Biggest gains", self.gains), ("Biggest drops", self.drops)):
+            if not movers:
+                sections.append(Section(title=title, text="None."))
+                continue
+            sections.append(Section(title=title, table=self._table(movers)))
+        return Report(
+            title=f"Top movers by {label.lower()}",
+            period=f"{self.period.describe()} vs {self.compare.describe()}",
+            scope="whole program",
+            sections=sections,
+            notes=[f"Up to {self.n} each way, ranked by absolute change."],
+        )
+
+    def _table(self, movers: list[Mover]) -> Table:
+        return Table(
+            columns=["Partner", self.period.label, self.compare.label, "Change", "Change %"],
+            rows=[
+                [
+                    m.name,
+                    metric_cell(m.current, self.metric, self.currency),
+                    metric_cell(m.previous, self.metric, self.currency),
+                    metric_cell(m.change, self.metric, self.currency),
+                    None if m.change_pct is None else Percent(value=m.change_pct),
+                ]
+                for m in movers
+            ],
+        )
+
+
+def top_movers(
+    session: Session,
+    *,
+    metric: Metric,
+    period: DateRange,
+    compare: DateRange,
+    n: int = 5,
+    currency: str = "USD",
+) -> TopMovers:
+    """The partners whose additive metric gained or dropped most, to explain a program change."""
+    if metric not in ADDITIVE_METRICS:
+        label = METRICS[metric].label
+        raise ToolError(
+            f"Top movers compares sums, and {label} is a ratio, whose per-partner changes "
+            "don't add up to the program's. Ask for movers by revenue, conversions, clicks, "
+            f"leads or payout, or for a {label} leaderboard."
+        )
+    if n < 1:
+        raise ToolError("How many movers? Give a number of at least 1, e.g. 5.")
+    current = totals_by_partner(session, period.start, period.end)
+    previous = totals_by_partner(session, compare.start, compare.end)
+    ids = set(current) | set(previous)
+    names = _partner_names(session, ids)
+    movers: list[Mover] = []
+    for partner_id in ids:
+        now = _additive(current.get(partner_id, Totals()), metric)
+        then = _additive(previous.get(partner_id, Totals()), metric)
+        delta = now - then
+        if delta == 0:
+            continue
+        key, name = names[partner_id]
+        movers.append(
+            Mover(
+                partner_key=key,
+                name=name,
+                current=now,
+                previous=then,
+                change=delta,
+                change_pct=None if then == 0 else delta / then * _HUNDRED,
+            )
+        )
+    gains = sorted((m for m in movers if m.change > 0), key=lambda m: (-m.change, m.name))
+    drops = sorted((m for m in movers if m.change < 0), key=lambda m: (m.change, m.name))
+    return TopMovers(
+        metric=metric,
+        period=period,
+        compare=compare,
+        n=n,
+        currency=currency,
+        program_current=_additive(totals(session, period.start, period.end), metric),
+        program_previous=_additive(totals(session, compare.start, compare.end), metric),
+        gains=gains[:n],
+        drops=drops[:n],
+    )
+
+
+def _additive(sums: Totals, metric: Metric) -> Decimal:
+    value = metric_value(sums, metric)
+    return Decimal(0) if value is None else Decimal(value)
+
+
+def _partner_names(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Partner.id, Partner.partner_key, Partner.name).where(Partner.id.in_(wanted))
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+# --- recruitment priorities ----------------------------------------------------------------
+
+RECRUIT_STATUSES = (
+    PartnerStatus.PROSPECT.value,
+    PartnerStatus.APPLIED.value,
+    PartnerStatus.APPROVED.value,
+)
+"""Statuses considered; approved partners only while they have no conversion yet."""
+
+
+class RecruitCandidate(BaseModel):
+    rank: int
+    partner_key: str
+    name: str
+    type: str
+    status: str
+    country: str | None
+    owner: str | None
+    audience_overlap_pct: Decimal | None
+    overlap_component: Decimal
+    type_revenue_share: Decimal
+    """The type-fit component: the type's share of program revenue (0–1)."""
+    peer_scope: str
+    peer_count: int
+    peer_median_revenue: Decimal | None
+    peer_component: Decimal
+    score: Decimal
+    """0–100, see the module docstring for the formula."""
+    why: str
+
+
+class RecruitmentPriorities(BaseModel):
+    """Candidates ranked by the documented recruitment score."""
+
+    window: DateRange
+    partner_type: str | None
+    candidates_scored: int
+    currency: str = "USD"
+    candidates: list[RecruitCandidate]
+
+    def report(self) -> Report:
+        scope = "prospects, applicants and approved partners without conversions"
+        if self.partner_type:
+            scope = f"{self.partner_type} {scope}"
+        if not self.candidates:
+            return Report(
+                title="No recruitment candidates",
+                period=self.window.describe(),
+                scope=scope,
+                sections=[Section(text="There are no prospects or applicants to score.")],
+            )
+        rows: list[list[Cell]] = [
+            [
+                c.rank,
+                c.name,
+                c.type,
+                c.status,
+                c.country,
+                None if c.audience_overlap_pct is None else Percent(value=c.audience_overlap_pct),
+                Percent(value=c.type_revenue_share * _HUNDRED),
+                None
+                if c.peer_median_revenue is None
+                else Money(amount=c.peer_median_revenue, currency=self.currency),
+                c.score,
+            ]
+            for c in self.candidates
+        ]
+        table = Table(
+            columns=[
+                "#",
+                "Candidate",
+                "Type",
+                "Status",
+                "Country",
+                "Overlap",
+                "Type revenue share",
+                "Peer median revenue",
+                "Score",
+            ],
+            rows=rows,
+        )
+        return Report(
+            title=f"Top {len(self.candidates)} recruitment priorities",
+            period=self.window.describe(),
+            scope=scope,
+            sections=[
+                Section(table=table),
+                Section(title="Why", bullets=[f"{c.name}: {c.why}" for c in self.candidates]),
+            ],
+            notes=[
+                f"Score 0–100 = {_w(RECRUIT_WEIGHT_OVERLAP)}% audience overlap (vs the highest "
+                f"candidate) + {_w(RECRUIT_WEIGHT_TYPE_FIT)}% the type's share of program "
+                f"revenue + {_w(RECRUIT_WEIGHT_PEERS)}% median revenue of similar active "
+                "partners (vs the best peer group).",
+                f"{self.candidates_scored} candidates scored.",
+            ],
+        )
+
+
+def _w(weight: Decimal) -> str:
+    return str(int(weight * _HUNDRED))
+
+
+def recruitment_priorities(
+    session: Session,
+    *,
+    today: date,
+    n: int = 10,
+    partner_type: str | None = None,
+    currency: str = "USD",
+) -> RecruitmentPriorities:
+    """Rank prospects and applicants by overlap, type fit and peers, to focus outreach."""
+    if n < 1:
+        raise ToolError("How many candidates? Give a number of at least 1, e.g. 10.")
+    window = _through_yesterday(today, RECRUIT_LOOKBACK_DAYS, f"last {RECRUIT_LOOKBACK_DAYS} days")
+    stmt = select(Partner).where(Partner.status.in_(RECRUIT_STATUSES))
+    if partner_type is not None:
+        stmt = stmt.where(Partner.type == partner_type)
+    pool = list(session.scalars(stmt.order_by(Partner.name)))
+    converted = _ever_converted(
+        session, [p.id for p in pool if p.status == PartnerStatus.APPROVED.value]
+    )
+    pool = [p for p in pool if p.id not in converted]
+
+    revenue = {
+        pid: t.revenue for pid, t in totals_by_partner(session, window.start, window.end).items()
+    }
+    all_partners = [
+        (row[0], row[1], row[2], row[3])
+        for row in session.execute(
+            select(Partner.id, Partner.type, Partner.status, Partner.country)
+        )
+    ]
+    program_revenue = sum(revenue.values(), Decimal(0))
+    type_share = _type_shares(all_partners, revenue, program_revenue)
+    active = [row for row in all_partners if row[2] == PartnerStatus.ACTIVE.value]
+
+    peers = {p.id: _peer_group(p, active, revenue) for p in pool}
+    max_overlap = max((p.audience_overlap_pct or Decimal(0) for p in pool), default=Decimal(0))
+    max_median = max(
+        (median for _, _, median in peers.values() if median is not None), default=Decimal(0)
+    )
+    scored: list[RecruitCandidate] = []
+    for partner in pool:
+        overlap = partner.audience_overlap_pct
+        overlap_c = (overlap or Decimal(0)) / max_overlap if max_overlap > 0 else Decimal(0)
+        share = type_share.get(partner.type, Decimal(0))
+        peer_scope, peer_count, median = peers[partner.id]
+        peer_c = median / max_median if median is not None and max_median > 0 else Decimal(0)
+        score = _HUNDRED * (
+            RECRUIT_WEIGHT_OVERLAP * overlap_c
+            + RECRUIT_WEIGHT_TYPE_FIT * share
+            + RECRUIT_WEIGHT_PEERS * peer_c
+        )
+        scored.append(
+            RecruitCandidate(
+                rank=0,
+                partner_key=partner.partner_key,
+                name=partner.name,
+                type=partner.type,
+                status=partner.status,
+                country=partner.country,
+                owner=partner.owner,
+                audience_overlap_pct=overlap,
+                overlap_component=overlap_c,
+                type_revenue_share=share,
+                peer_scope=peer_scope,
+                peer_count=peer_count,
+                peer_median_revenue=median,
+                peer_component=peer_c,
+                score=score.quantize(Decimal("0.01")),
+                why=_why(partner.type, overlap, max_overlap, share, peer_scope, peer_count, peer_c),
+            )
+        )
+    scored.sort(
+        key=lambda c: (-c.score, -(c.audience_overlap_pct or Decimal(0)), c.name, c.partner_key)
+    )
+    ranked = [c.model_copy(update={"rank": i}) for i, c in enumerate(scored[:n], start=1)]
+    return RecruitmentPriorities(
+        window=window,
+        partner_type=partner_type,
+        candidates_scored=len(scored),
+        currency=currency,
+        candidates=ranked,
+    )
+
+
+def _ever_converted(session: Session, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    stmt = (
+        select(DailyPerformance.partner_id)
+        .where(DailyPerformance.partner_id.in_(ids), DailyPerformance.conversions > 0)
+        .distinct()
+    )
+    return set(session.scalars(stmt))
+
+
+def _type_shares(
+    partners: Iterable[tuple[int, str, str, str | None]],
+    revenue: dict[int, Decimal],
+    program_revenue: Decimal,
+) -> dict[str, Decimal]:
+    by_type: dict[str, Decimal] = {}
+    for partner_id, partner_type, _status, _country in partners:
+        by_type[partner_type] = by_type.get(partner_type, Decimal(0)) + revenue.get(
+            partner_id, Decimal(0)
+        )
+    if program_revenue == 0:
+        return {t: Decimal(0) for t in by_type}
+    return {t: value / program_revenue for t, value in by_type.items()}
+
+
+def _peer_group(
+    candidate: Partner,
+    active: list[tuple[int, str, str, str | None]],
+    revenue: dict[int, Decimal],
+) -> tuple[str, int, Decimal | None]:
+    """(description, size, median revenue) of the active partners most like `candidate`."""
+    same_type = [row for row in active if row[1] == candidate.type]
+    same_country = [row for row in same_type if candidate.country and row[3] == candidate.country]
+    if len(same_country) >= RECRUIT_MIN_COUNTRY_PEERS:
+        group, scope = same_country, f"active {candidate.type} partners in {candidate.country}"
+    else:
+        group, scope = same_type, f"active {candidate.type} partners"
+    if not group:
+        return (f"no active {candidate.type} partners", 0, None)
+    median = statistics.median(revenue.get(row[0], Decimal(0)) for row in group)
+    return (scope, len(group), Decimal(median))
+
+
+def _why(
+    partner_type: str,
+    overlap: Decimal | None,
+    max_overlap: Decimal,
+    share: Decimal,
+    peer_scope: str,
+    peer_count: int,
+    peer_c: Decimal,
+) -> str:
+    overlap_text = (
+        "no audience overlap on record"
+        if overlap is None
+        else f"{_whole(overlap)}% audience overlap (highest candidate {_whole(max_overlap)}%)"
+    )
+    share_text = f"{partner_type} partners brought {_whole(share * _HUNDRED)}% of program revenue"
+    if peer_count == 0:
+        peer_text = f"{peer_scope} to compare with"
+    else:
+        peer_text = (
+            f"{peer_scope} ({peer_count}) earn {_whole(peer_c * _HUNDRED)}% "
+            "of the best peer group's median"
+        )
+    return f"{overlap_text}; {share_text}; {peer_text}"
+
+
+def _whole(value: Decimal) -> str:
+    return str(value.quantize(Decimal(1)))
+
+
+# --- registry adapters ---------------------------------------------------------------------
+
+_TYPE_ALIASES = {
+    "b2b": PartnerType.B2B_BRAND.value,
+    "brand": PartnerType.B2B_BRAND.value,
+    "brands": PartnerType.B2B_BRAND.value,
+    "creator": PartnerType.INFLUENCER.value,
+    "creators": PartnerType.INFLUENCER.value,
+    "reseller": PartnerType.CHANNEL.value,
+    "resellers": PartnerType.CHANNEL.value,
+    "publisher": PartnerType.CONTENT.value,
+    "publishers": PartnerType.CONTENT.value,
+}
+
+
+def _partner_type(text: str | None) -> str | None:
+    """A planner's partner-type words ('B2B brands', 'affiliates') as the stored type value."""
+    if text is None or not text.strip():
+        return None
+    word = text.strip().lower().replace("-", "_").replace(" ", "_")
+    known = {t.value for t in PartnerType}
+    guesses = (
+        word,
+        word.removesuffix("s"),
+        word.removesuffix("_partners"),
+        _TYPE_ALIASES.get(word.replace("_", " ").removesuffix(" partners")),
+    )
+    for guess in guesses:
+        if guess in known:
+            return guess
+    raise ToolError(
+        f"“{text}” is not a partner type. Types: " + ", ".join(sorted(known)) + ".",
+        sorted(known),
+    )
+
+
+class QuietPartnersArgs(BaseModel):
+    days: int = QUIET_DEFAULT_DAYS
+
+
+class ReversalAnomaliesArgs(BaseModel):
+    period: str | None = None
+
+
+class TopMoversArgs(BaseModel):
+    metric: Metric = "revenue"
+    period: str | None = None
+    compare_to: str | None = None
+    n: int = 5
+
+
+class RecruitmentPrioritiesArgs(BaseModel):
+    n: int = 10
+    partner_type: str | None = None
+
+
+@tool(
+    "quiet_partners",
+    "Active partners that converted before but have had no conversions in the last N days.",
+    QuietPartnersArgs,
+)
+def _run_quiet(session: Session, ctx: ToolContext, args: QuietPartnersArgs) -> QuietPartners:
+    days = min(max(args.days, 1), 365)
+    return quiet_partners(session, today=ctx.today, days=days, currency=ctx.currency)
+
+
+@tool(
+    "reversal_anomalies",
+    "Partners whose reversal (refund/fraud) rate spiked against their own baseline and the "
+    "program in a period.",
+    ReversalAnomaliesArgs,
+)
+def _run_reversals(
+    session: Session, ctx: ToolContext, args: ReversalAnomaliesArgs
+) -> ReversalAnomalies:
+    period = resolve_period(args.period, ctx.today, default="last 30 days")
+    return reversal_anomalies(session, period=period)
+
+
+@tool(
+    "top_movers",
+    "Partners with the biggest gains and drops in an additive metric (revenue, conversions, "
+    "clicks, leads, payout) between a period and a comparison period.",
+    TopMoversArgs,
+)
+def _run_movers(session: Session, ctx: ToolContext, args: TopMoversArgs) -> TopMovers:
+    period = resolve_period(args.period, ctx.today, default="last 30 days")
+    compare = resolve_comparison(args.compare_to, period, ctx.today)
+    if compare is None:
+        raise ToolError(
+            "Top movers needs something to compare with, e.g. the previous period or last year."
+        )
+    n = min(max(args.n, 1), 50)
+    return top_movers(
+        session, metric=args.metric, period=period, compare=compare, n=n, currency=ctx.currency
+    )
+
+
+@tool(
+    "recruitment_priorities",
+    "Prospects and applicants ranked by audience overlap, partner-type fit and how similar "
+    "active partners perform.",
+    RecruitmentPrioritiesArgs,
+)
+def _run_recruitment(
+    session: Session, ctx: ToolContext, args: RecruitmentPrioritiesArgs
+) -> RecruitmentPriorities:
+    n = min(max(args.n, 1), 50)
+    return recruitment_priorities(
+        session,
+        today=ctx.today,
+        n=n,
+        partner_type=_partner_type(args.partner_type),
+        currency=ctx.currency,
+    )

@@ -1,0 +1,592 @@
+"""Program performance: a scope's metrics for a period with change, leaderboards and series.
+
+Every figure is a sum from `storage.queries` (ratios are computed from the sums), so the
+same question gives the same numbers in a summary, a leaderboard, a chart or a QBR.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import queries
+from storage.models import Partner, PartnerType
+from storage.queries import PartnerFilter, Totals
+from tools.context import ToolContext
+from tools.errors import NotFound
+from tools.metrics import (
+    ADDITIVE_METRICS,
+    METRICS,
+    Metric,
+    Value,
+    change,
+    metric_cell,
+    metric_value,
+)
+from tools.partners import known_tiers, resolve_partner
+from tools.periods import DateRange, resolve_comparison, resolve_period
+from tools.registry import tool
+from tools.report import Cell, Change, Fact, Percent, Report, Section, Table
+from tools.scope import Scope
+
+# --- scopes -------------------------------------------------------------------------------
+
+
+def partner_filter(session: Session, scope: Scope) -> PartnerFilter:
+    """The partners a scope's sums cover."""
+    if scope.kind == "program" or scope.value is None:
+        return PartnerFilter()
+    if scope.kind == "tier":
+        return PartnerFilter(tier=scope.value)
+    if scope.kind == "type":
+        return PartnerFilter(partner_type=scope.value)
+    partner_id = session.scalar(select(Partner.id).where(Partner.partner_key == scope.value))
+    if partner_id is None:
+        raise NotFound(f"There is no partner with key “{scope.value}”.")
+    return PartnerFilter(partner_ids=[partner_id])
+
+
+def resolve_tier(session: Session, text: str) -> str:
+    """The stored tier name matching `text` case-insensitively; NotFound lists known tiers."""
+    tiers = known_tiers(session)
+    wanted = text.strip().casefold().removesuffix(" tier").strip()
+    for tier in tiers:
+        if tier.casefold() == wanted:
+            return tier
+    listed = ", ".join(tiers) if tiers else "none yet"
+    raise NotFound(f"There is no tier called “{text}”. Known tiers: {listed}.", tiers)
+
+
+def resolve_partner_type(text: str) -> str:
+    """The partner type for `text` ('Affiliates', 'b2b brand'); NotFound lists the types."""
+    key = text.strip().lower().replace(" ", "_").replace("-", "_")
+    key = key.removesuffix("_partners").removesuffix("_partner")
+    singular = key[:-3] + "y" if key.endswith("ies") else key.removesuffix("s")
+    for candidate in (key, singular):
+        if candidate in {t.value for t in PartnerType}:
+            return candidate
+    values = [t.value for t in PartnerType]
+    raise NotFound(f"There is no partner type “{text}”. Types: {', '.join(values)}.", list(values))
+
+
+def scope_from_words(
+    session: Session,
+    *,
+    partner: str | None = None,
+    tier: str | None = None,
+    partner_type: str | None = None,
+) -> Scope:
+    """A planner's words as one Scope: partner, else tier, else partner type, else program."""
+    if partner:
+        found = resolve_partner(session, partner)
+        return Scope.partner(found.partner_key, found.name)
+    if tier:
+        return Scope.tier(resolve_tier(session, tier))
+    if partner_type:
+        return Scope.partner_type(resolve_partner_type(partner_type))
+    return Scope.program()
+
+
+# --- performance summary --------------------------------------------------------------------
+
+_GROUPS: tuple[tuple[str, tuple[Metric, ...]], ...] = (
+    ("Money", ("revenue", "payout")),
+    ("Volume", ("clicks", "leads", "conversions", "reversals")),
+    ("Efficiency", ("conversion_rate", "epc", "aov", "roas", "reversal_rate")),
+)
+
+
+class MetricFigure(BaseModel):
+    """One metric for the period, the comparison period's value and the change between them."""
+
+    metric: Metric
+    label: str
+    value: Value
+    previous: Value = None
+    change: Change | None = None
+
+
+class PerformanceSummary(BaseModel):
+    """A scope's totals and all eleven metrics for a period, with change against a comparison."""
+
+    scope: Scope
+    period: DateRange
+    comparison: DateRange | None
+    currency: str
+    totals: Totals
+    previous_totals: Totals | None
+    has_data: bool
+    """Any daily row exists for the scope in the period (zeros from real rows still count)."""
+    comparison_has_data: bool
+    partners_with_data: int
+    data_through: date | None
+    """The last day with data anywhere in the program, to flag periods that run past it."""
+    figures: list[MetricFigure]
+
+    def figure(self, metric: Metric) -> MetricFigure:
+        return next(f for f in self.figures if f.metric == metric)
+
+    def report(self) -> Report:
+        report = Report(
+            title=f"Performance — {self.scope.label}",
+            period=self.period.describe(),
+            scope=self.scope.label,
+        )
+        if not self.has_data:
+            text = f"{self.scope.label} has no performance data in {self.period.describe()}."
+            if self.comparison is not None and self.comparison_has_data:
+                revenue = self.previous_totals.revenue if self.previous_totals else Decimal(0)
+                report.sections.append(
+                    Section(
+                        text=text,
+                        facts=[
+                            Fact(
+                                label=f"Revenue in {self.comparison.label}",
+                                value=metric_cell(revenue, "revenue", self.currency),
+                            )
+                        ],
+                    )
+                )
+            else:
+                report.sections.append(Section(text=text))
+            return report
+        for title, metrics in _GROUPS:
+            facts = [
+                Fact(
+                    label=self.figure(m).label,
+                    value=metric_cell(self.figure(m).value, m, self.currency),
+                    change=self.figure(m).change,
+                )
+                for m in metrics
+            ]
+            report.sections.append(Section(title=title, facts=facts))
+        if self.comparison is not None:
+            if self.comparison_has_data:
+                report.notes.append(f"Compared with {self.comparison.describe()}.")
+            else:
+                report.notes.append(
+                    f"No data in {self.comparison.describe()}, so no change is shown."
+                )
+        if self.scope.kind != "partner":
+            report.notes.append(f"{self.partners_with_data} partners had data in the period.")
+        if self.data_through is not None and self.data_through < self.period.end:
+            report.notes.append(f"Data runs through {_day(self.data_through)}.")
+        report.notes.append("EPC is payout ÷ clicks; ROAS is revenue ÷ payout.")
+        return report
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def _sum(by_partner: dict[int, Totals]) -> Totals:
+    total = Totals()
+    for t in by_partner.values():
+        total = total + t
+    return total
+
+
+def performance(
+    session: Session,
+    *,
+    scope: Scope,
+    period: DateRange,
+    compare: DateRange | None = None,
+    currency: str = "USD",
+) -> PerformanceSummary:
+    """All eleven metrics for `scope` over `period`, with change against `compare`."""
+    who = partner_filter(session, scope)
+    current = queries.totals_by_partner(session, period.start, period.end, who)
+    totals = _sum(current)
+    previous_totals: Totals | None = None
+    comparison_has_data = False
+    if compare is not None:
+        previous = queries.totals_by_partner(session, compare.start, compare.end, who)
+        previous_totals = _sum(previous)
+        comparison_has_data = bool(previous)
+    bounds = queries.data_bounds(session)
+    figures = []
+    for metric in METRICS:
+        value = metric_value(totals, metric)
+        figure = MetricFigure(metric=metric, label=METRICS[metric].label, value=value)
+        if compare is not None and previous_totals is not None and comparison_has_data:
+            figure.previous = metric_value(previous_totals, metric)
+            figure.change = change(
+                value, figure.previous, metric=metric, against=compare.label, currency=currency
+            )
+        figures.append(figure)
+    return PerformanceSummary(
+        scope=scope,
+        period=period,
+        comparison=compare,
+        currency=currency,
+        totals=totals,
+        previous_totals=previous_totals,
+        has_data=bool(current),
+        comparison_has_data=comparison_has_data,
+        partners_with_data=len(current),
+        data_through=bounds[1] if bounds else None,
+        figures=figures,
+    )
+
+
+# --- leaderboard ----------------------------------------------------------------------------
+
+MIN_DENOMINATOR: dict[Metric, tuple[Metric, Decimal, str]] = {
+    "conversion_rate": ("clicks", Decimal(100), "at least 100 clicks"),
+    "epc": ("clicks", Decimal(100), "at least 100 clicks"),
+    "aov": ("conversions", Decimal(10), "at least 10 conversions"),
+    "reversal_rate": ("conversions", Decimal(10), "at least 10 conversions"),
+    "roas": ("payout", Decimal("0.01"), "a payout above 0"),
+}
+"""Ratio leaderboards rank only partners whose denominator makes the ratio meaningful."""
+
+
+class LeaderboardEntry(BaseModel):
+    rank: int
+    partner_key: str
+    name: str
+    """The partner's name exactly as stored."""
+    value: Value
+    share: Decimal | None = None
+    """Percent of the scope's total (additive metrics only); 12.5 means 12.5 %."""
+    basis: Value = None
+    """The ratio's denominator (clicks, conversions or payout) for ratio metrics."""
+
+
+class Leaderboard(BaseModel):
+    """Partners ranked by a metric over a period, ties broken by name."""
+
+    metric: Metric
+    period: DateRange
+    scope_label: str
+    order: Literal["top", "bottom"]
+    n: int
+    currency: str
+    entries: list[LeaderboardEntry]
+    total: Value
+    """The metric over every partner in scope (the base of `share`)."""
+    ranked: int
+    """Partners eligible for ranking (with data, and the minimum denominator for ratios)."""
+    excluded: int = 0
+    """Partners with data left out because their denominator was below the minimum."""
+    notes: list[str] = Field(default_factory=list)
+
+    def report(self) -> Report:
+        label = METRICS[self.metric].label
+        which = "Top" if self.order == "top" else "Bottom"
+        report = Report(
+            title=f"{which} {len(self.entries) or self.n} partners by {_lower(label)}",
+            period=self.period.describe(),
+            scope=self.scope_label,
+            notes=list(self.notes),
+        )
+        if not self.entries:
+            report.sections.append(
+                Section(text=f"No partners to rank in {self.period.describe()}.")
+            )
+            return report
+        denominator = MIN_DENOMINATOR.get(self.metric)
+        columns = ["Rank", "Partner", label]
+        if self.metric in ADDITIVE_METRICS:
+            columns.append("Share")
+        elif denominator is not None:
+            columns.append(METRICS[denominator[0]].label)
+        rows: list[list[Cell]] = []
+        for entry in self.entries:
+            row: list[Cell] = [
+                entry.rank,
+                entry.name,
+                metric_cell(entry.value, self.metric, self.currency),
+            ]
+            if self.metric in ADDITIVE_METRICS:
+                row.append(None if entry.share is None else Percent(value=entry.share))
+            elif denominator is not None:
+                row.append(metric_cell(entry.basis, denominator[0], self.currency))
+            rows.append(row)
+        report.sections.append(Section(table=Table(columns=columns, rows=rows)))
+        return report
+
+
+def _lower(label: str) -> str:
+    """'Revenue' → 'revenue' inside a sentence; acronyms such as 'EPC' stay as they are."""
+    return label if label.isupper() else label.lower()
+
+
+def _scope_label(tier: str | None, partner_type: str | None) -> str:
+    if tier and partner_type:
+        return f"{tier} tier, {partner_type} partners"
+    if tier:
+        return f"{tier} tier"
+    if partner_type:
+        return f"{partner_type} partners"
+    return "whole program"
+
+
+def leaderboard(
+    session: Session,
+    *,
+    metric: Metric = "revenue",
+    period: DateRange,
+    n: int = 5,
+    order: Literal["top", "bottom"] = "top",
+    tier: str | None = None,
+    partner_type: str | None = None,
+    currency: str = "USD",
+) -> Leaderboard:
+    """The `n` highest (or lowest) partners by `metric` among partners with data in the period."""
+    who = PartnerFilter(tier=tier, partner_type=partner_type)
+    by_partner = queries.totals_by_partner(session, period.start, period.end, who)
+    names = {
+        row.id: (row.partner_key, row.name)
+        for row in session.execute(
+            select(Partner.id, Partner.partner_key, Partner.name).where(
+                Partner.id.in_(list(by_partner))
+            )
+        )
+    }
+    rule = MIN_DENOMINATOR.get(metric)
+    candidates: list[tuple[int, Decimal | int, Value]] = []
+    excluded = 0
+    for partner_id, totals in by_partner.items():
+        basis = metric_value(totals, rule[0]) if rule else None
+        value = metric_value(totals, metric)
+        if rule is not None and (basis is None or Decimal(basis) < rule[1]):
+            excluded += 1
+            continue
+        if value is None:
+            excluded += 1
+            continue
+        candidates.append((partner_id, value, basis))
+
+    def sort_key(item: tuple[int, Decimal | int, Value]) -> tuple[Decimal, str, str]:
+        value = Decimal(item[1])
+        key, name = names[item[0]]
+        return (-value if order == "top" else value, name.casefold(), key)
+
+    candidates.sort(key=sort_key)
+    total = metric_value(_sum(by_partner), metric)
+    additive = metric in ADDITIVE_METRICS
+    entries = []
+    for rank, (partner_id, value, basis) in enumerate(candidates[:n], start=1):
+        key, name = names[partner_id]
+        share = None
+        if additive and total:
+            share = Decimal(value) / Decimal(total) * 100
+        entries.append(
+            LeaderboardEntry(
+                rank=rank, partner_key=key, name=name, value=value, share=share, basis=basis
+            )
+        )
+    notes = [
+        f"Ranked among {len(candidates)} partners with data in the period; ties are broken by name."
+    ]
+    if rule is not None:
+        notes.append(
+            f"Only partners with {rule[2]} are ranked by {_lower(METRICS[metric].label)}"
+            f" ({excluded} left out)."
+        )
+    if additive and total:
+        notes.append("Share is each partner's part of the scope's total.")
+    return Leaderboard(
+        metric=metric,
+        period=period,
+        scope_label=_scope_label(tier, partner_type),
+        order=order,
+        n=n,
+        currency=currency,
+        entries=entries,
+        total=total,
+        ranked=len(candidates),
+        excluded=excluded,
+        notes=notes,
+    )
+
+
+# --- series ---------------------------------------------------------------------------------
+
+
+class Series(BaseModel):
+    """A metric per day or per week over a period, for charts and trend questions."""
+
+    metric: Metric
+    scope: Scope
+    period: DateRange
+    grain: Literal["day", "week"]
+    currency: str
+    points: list[tuple[date, Value]]
+    """(first day the bucket covers inside the period, value); weeks run Monday–Sunday."""
+    total: Value
+    """The metric over the whole period."""
+    data_through: date | None = None
+    """Last day with data in the program; buckets starting after it are left out."""
+
+    def report(self) -> Report:
+        label = METRICS[self.metric].label
+        report = Report(
+            title=f"{label} by {self.grain} — {self.scope.label}",
+            period=self.period.describe(),
+            scope=self.scope.label,
+        )
+        heading = "Week of" if self.grain == "week" else "Day"
+        rows: list[list[Cell]] = [
+            [start, metric_cell(value, self.metric, self.currency)] for start, value in self.points
+        ]
+        report.sections.append(Section(table=Table(columns=[heading, label], rows=rows)))
+        report.sections.append(
+            Section(
+                facts=[
+                    Fact(
+                        label=f"{label}, whole period",
+                        value=metric_cell(self.total, self.metric, self.currency),
+                    )
+                ]
+            )
+        )
+        if self.data_through is not None and self.data_through < self.period.end:
+            report.notes.append(
+                f"Data runs through {_day(self.data_through)}; later days are not shown."
+            )
+        if self.grain == "week":
+            report.notes.append(
+                "Weeks run Monday to Sunday; a week cut by the period's start or end "
+                "is dated from its first day inside the period and counts only those days."
+            )
+        return report
+
+
+def performance_series(
+    session: Session,
+    *,
+    scope: Scope,
+    metric: Metric = "revenue",
+    period: DateRange,
+    grain: Literal["day", "week"] = "week",
+    currency: str = "USD",
+) -> Series:
+    """`metric` per day or ISO week for `scope` over `period`.
+
+    Empty buckets are included (a quiet week shows as 0), except buckets that start after the
+    program's last day of data (today's, before it is imported), which would read as a collapse.
+    """
+    who = partner_filter(session, scope)
+    buckets = queries.series(session, period.start, period.end, grain, who)
+    bounds = queries.data_bounds(session)
+    data_through = bounds[1] if bounds else None
+    points: list[tuple[date, Value]] = []
+    total = Totals()
+    for start, totals in buckets:
+        first_day = max(start, period.start)
+        total = total + totals
+        if data_through is not None and first_day > data_through:
+            continue
+        points.append((first_day, metric_value(totals, metric)))
+    return Series(
+        metric=metric,
+        scope=scope,
+        period=period,
+        grain=grain,
+        currency=currency,
+        points=points,
+        total=metric_value(total, metric),
+        data_through=data_through,
+    )
+
+
+# --- registry adapters ----------------------------------------------------------------------
+
+MAX_LEADERBOARD = 50
+
+
+class PerformanceArgs(BaseModel):
+    partner: str | None = Field(None, description="Partner name, if about one partner.")
+    tier: str | None = Field(None, description="Tier name, e.g. Gold.")
+    partner_type: str | None = Field(None, description="Partner type, e.g. affiliate.")
+    period: str | None = Field(None, description="Period words; default 'last 30 days'.")
+    compare_to: str | None = Field(
+        None,
+        description="Comparison period; default the previous period, 'none' for no comparison.",
+    )
+
+
+class LeaderboardArgs(BaseModel):
+    metric: Metric = Field("revenue", description="Metric to rank partners by.")
+    period: str | None = Field(None, description="Period words; default 'last 30 days'.")
+    n: int = Field(5, description="How many partners to list.")
+    order: Literal["top", "bottom"] = Field("top", description="Highest or lowest first.")
+    tier: str | None = Field(None, description="Only partners in this tier.")
+    partner_type: str | None = Field(None, description="Only partners of this type.")
+
+
+class PerformanceSeriesArgs(BaseModel):
+    partner: str | None = Field(None, description="Partner name, if about one partner.")
+    tier: str | None = Field(None, description="Tier name, e.g. Gold.")
+    partner_type: str | None = Field(None, description="Partner type, e.g. affiliate.")
+    metric: Metric = Field("revenue", description="Metric to chart.")
+    period: str | None = Field(None, description="Period words; default 'last 90 days'.")
+    grain: Literal["day", "week"] = Field("week", description="One point per day or per week.")
+
+
+@tool(
+    "performance",
+    "A partner's, tier's, partner type's or the whole program's metrics for a period "
+    "(revenue, payout, clicks, leads, conversions, reversals, conversion rate, EPC, AOV, ROAS, "
+    "reversal rate) with change against a comparison period.",
+    PerformanceArgs,
+)
+def run_performance(
+    session: Session, ctx: ToolContext, args: PerformanceArgs
+) -> PerformanceSummary:
+    scope = scope_from_words(
+        session, partner=args.partner, tier=args.tier, partner_type=args.partner_type
+    )
+    period = resolve_period(args.period, ctx.today)
+    compare = resolve_comparison(args.compare_to, period, ctx.today)
+    return performance(session, scope=scope, period=period, compare=compare, currency=ctx.currency)
+
+
+@tool(
+    "leaderboard",
+    "The top or bottom partners by a metric for a period, optionally within a tier or type.",
+    LeaderboardArgs,
+)
+def run_leaderboard(session: Session, ctx: ToolContext, args: LeaderboardArgs) -> Leaderboard:
+    tier = resolve_tier(session, args.tier) if args.tier else None
+    partner_type = resolve_partner_type(args.partner_type) if args.partner_type else None
+    return leaderboard(
+        session,
+        metric=args.metric,
+        period=resolve_period(args.period, ctx.today),
+        n=max(1, min(args.n, MAX_LEADERBOARD)),
+        order=args.order,
+        tier=tier,
+        partner_type=partner_type,
+        currency=ctx.currency,
+    )
+
+
+@tool(
+    "performance_series",
+    "A metric per day or week over a period for a partner, tier, type or the program "
+    "(for trends and charts).",
+    PerformanceSeriesArgs,
+)
+def run_performance_series(
+    session: Session, ctx: ToolContext, args: PerformanceSeriesArgs
+) -> Series:
+    scope = scope_from_words(
+        session, partner=args.partner, tier=args.tier, partner_type=args.partner_type
+    )
+    return performance_series(
+        session,
+        scope=scope,
+        metric=args.metric,
+        period=resolve_period(args.period, ctx.today, default="last 90 days"),
+        grain=args.grain,
+        currency=ctx.currency,
+    )
