@@ -48,6 +48,7 @@ class Timing:
     step: str
     rows: int
     seconds: float
+    cpu_seconds: float
     inserted: int
     updated: int
 
@@ -103,12 +104,15 @@ def _timed(
         calls += 1
 
     with session_factory(engine)() as session:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         report = import_file(session, path, progress=progress)
         seconds = time.perf_counter() - started
-    timings.append(Timing(backend, step, report.rows, seconds, report.inserted, report.updated))
+        cpu = time.process_time() - cpu_started
+    timings.append(
+        Timing(backend, step, report.rows, seconds, cpu, report.inserted, report.updated)
+    )
     print(
-        f"{backend:<10} {step:<24} {report.rows:>9,} rows {seconds:7.2f} s "
+        f"{backend:<10} {step:<24} {report.rows:>9,} rows {seconds:7.2f} s (cpu {cpu:6.2f} s) "
         f"({timings[-1].rate:>9,.0f} rows/s) inserted {report.inserted:,} "
         f"updated {report.updated:,}",
         flush=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -132,6 +132,9 @@ def amount(scale: int, digits: int) -> Callable[[str], Decimal]:
 money = amount(2, 16)
 """Money in the program currency: Numeric(16, 2)."""
 
+PLAIN_MONEY = re.compile(r"[0-9]{1,14}(?:\.[0-9]{1,2})?")
+"""Money already in its stored form (>= 0, at most 2 decimals, fits); `money` accepts more."""
+
 
 _hundredths = amount(2, 5)
 _fraction = amount(4, 6)
@@ -222,7 +225,9 @@ class Parsed:
         self.errors.append(RowError(self.path, line, column, reason))
 
     def warn(self, line: int, column: str, message: str) -> None:
-        self.warnings.append(str(RowError(self.path, line, column, message)))
+        """Warnings leave out the file (the report already names it): `line N: column: message`."""
+        where = f"line {line}: " if line > 0 else ""
+        self.warnings.append(f"{where}{column}: {message}")
 
 
 RowHandler = Callable[[dict[str, Any], int, Parsed], None]
@@ -263,20 +268,8 @@ def _first_bad_utf8_line(path: Path) -> int:
     return 1
 
 
-def _records(reader: Any, parsed: Parsed) -> Iterator[tuple[int, list[str]]]:
-    """Yield (first physical line, values) per non-blank record; stop on unreadable input."""
-    line_num: int = reader.line_num
-    try:
-        for record in reader:
-            start = line_num + 1
-            line_num = reader.line_num
-            if record and (len(record) > 1 or record[0].strip()):
-                yield start, record
-    except UnicodeDecodeError:
-        line = _first_bad_utf8_line(parsed.path)
-        parsed.error(line, ROW, "not valid UTF-8; save the file as UTF-8 and import it again")
-    except csv.Error as error:
-        parsed.error(line_num + 1, ROW, f"unreadable CSV: {error}")
+FastRow = Callable[[list[str], int], bool]
+"""Accepts one record of the common clean shape quickly (True), or leaves it to the full checks."""
 
 
 def parse_file(
@@ -284,11 +277,14 @@ def parse_file(
     columns: Sequence[Column],
     handle_row: RowHandler,
     *,
+    fast: Callable[[Mapping[str, int]], FastRow | None] | None = None,
     on_row: Callable[[int], None] | None = None,
 ) -> Parsed:
     """Validate every row of `path` in one pass, handing each well-formed row to `handle_row`.
 
-    `on_row(rows_so_far)` is called every 10,000 rows. Whatever `handle_row` kept must be
+    `fast(positions)` may supply a shortcut for clean rows (big files); any row it declines
+    goes through the column parsers and `handle_row`, which word the errors. `on_row` is
+    called with the rows read so far every 10,000 rows. Whatever the handlers kept must be
     discarded by the caller when the result has errors.
     """
     parsed = Parsed(path)
@@ -301,32 +297,21 @@ def parse_file(
         reader = csv.reader(stream)
         try:
             header = next(reader, None)
+            if header is None:
+                parsed.error(1, "header", "the file is empty; expected a header row")
+                return parsed
+            positions = _header(header, columns, parsed)
+            if positions is not None:
+                plan = [(c, positions.get(c.name)) for c in columns]
+                shortcut = fast(positions) if fast is not None else None
+                _rows(reader, len(header), plan, handle_row, shortcut, parsed, on_row)
         except UnicodeDecodeError:
-            parsed.error(
-                _first_bad_utf8_line(path),
-                ROW,
-                "not valid UTF-8; save the file as UTF-8 and import it again",
-            )
-            return parsed
+            line = _first_bad_utf8_line(path)
+            parsed.error(line, ROW, "not valid UTF-8; save the file as UTF-8 and import it again")
         except csv.Error as error:
-            parsed.error(1, ROW, f"unreadable CSV: {error}")
-            return parsed
-        if header is None:
-            parsed.error(1, "header", "the file is empty; expected a header row")
-            return parsed
-        positions = _header(header, columns, parsed)
-        if positions is None:
-            return parsed
-        _rows(
-            reader,
-            len(header),
-            [(c, positions.get(c.name)) for c in columns],
-            handle_row,
-            parsed,
-            on_row,
-        )
+            parsed.error(reader.line_num + 1, ROW, f"unreadable CSV: {error}")
     if parsed.row_count == 0 and not parsed.errors:
-        parsed.warn(0, "file", "no data rows")
+        parsed.warnings.append("no data rows")
     return parsed
 
 
@@ -335,28 +320,41 @@ def _rows(
     width: int,
     plan: list[tuple[Column, int | None]],
     handle_row: RowHandler,
+    fast: FastRow | None,
     parsed: Parsed,
     on_row: Callable[[int], None] | None,
 ) -> None:
+    """The row loop: blank lines skipped, each record checked by its first physical line."""
     errors = parsed.errors
-    for line, record in _records(reader, parsed):
-        parsed.row_count += 1
-        if on_row is not None and parsed.row_count % 10_000 == 0:
-            on_row(parsed.row_count)
-        if len(record) != width:
-            parsed.error(
-                line,
-                ROW,
-                f"{len(record)} values but the header has {width} columns "
-                "(quote values that contain commas)",
-            )
-        else:
-            values = _values(record, plan, line, parsed)
-            if values is not None:
-                handle_row(values, line, parsed)
-        if len(errors) >= MAX_ERRORS:
-            parsed.error(line, ROW, f"stopped checking after {MAX_ERRORS} errors")
-            return
+    line_num: int = reader.line_num
+    count = parsed.row_count
+    try:
+        for record in reader:
+            line = line_num + 1
+            line_num = reader.line_num
+            if len(record) != width:
+                if not record or (len(record) == 1 and not record[0].strip()):
+                    continue  # a blank line
+                count += 1
+                parsed.error(
+                    line,
+                    ROW,
+                    f"{len(record)} values but the header has {width} columns "
+                    "(quote values that contain commas)",
+                )
+            else:
+                count += 1
+                if fast is None or not fast(record, line):
+                    values = _values(record, plan, line, parsed)
+                    if values is not None:
+                        handle_row(values, line, parsed)
+            if on_row is not None and count % 10_000 == 0:
+                on_row(count)
+            if len(errors) >= MAX_ERRORS:
+                parsed.error(line, ROW, f"stopped checking after {MAX_ERRORS} errors")
+                break
+    finally:
+        parsed.row_count = count
 
 
 def _values(

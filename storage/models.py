@@ -133,20 +133,54 @@ class PartnerTag(Base):
 
 
 class DailyPerformance(Base):
-    """One row per partner per day; the grain every metric is summed from."""
+    """One row per partner per day; the grain every metric is summed from.
+
+    Keyed (day, partner_id) and, on SQLite, stored WITHOUT ROWID so a period's rows sit
+    together on disk; per-partner reads use the (partner_id, day) index.
+    """
 
     __tablename__ = "performance_daily"
-    __table_args__ = (Index("ix_performance_daily_day_partner", "day", "partner_id"),)
+    __table_args__ = (
+        Index("ix_performance_daily_partner_day", "partner_id", "day"),
+        {"sqlite_with_rowid": False},
+    )
 
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
     partner_id: Mapped[int] = mapped_column(
         ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True
     )
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
     clicks: Mapped[int] = mapped_column(BigInteger, default=0)
     leads: Mapped[int] = mapped_column(BigInteger, default=0)
     conversions: Mapped[int] = mapped_column(BigInteger, default=0)
     revenue: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
     payout: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    reversals: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class MonthlyPerformance(Base):
+    """Per partner per calendar month sums of performance_daily, kept exact by triggers.
+
+    Database triggers (migration 0002) update it in the same statement as any insert, update
+    or delete of a daily row, whatever wrote it; `storage.queries` reads whole months from
+    here and only the partial months at a period's edges from the daily table.
+    """
+
+    __tablename__ = "performance_monthly"
+    __table_args__ = (
+        Index("ix_performance_monthly_partner_month", "partner_id", "month"),
+        {"sqlite_with_rowid": False},
+    )
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True
+    )
+    days: Mapped[int] = mapped_column(Integer, default=0)
+    clicks: Mapped[int] = mapped_column(BigInteger, default=0)
+    leads: Mapped[int] = mapped_column(BigInteger, default=0)
+    conversions: Mapped[int] = mapped_column(BigInteger, default=0)
+    revenue: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0))
+    payout: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0))
     reversals: Mapped[int] = mapped_column(BigInteger, default=0)
 
 

@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import DailyPerformance, Partner
+from storage.models import DailyPerformance, MonthlyPerformance, Partner
 
 
 @dataclass(frozen=True)
@@ -44,14 +44,25 @@ class PartnerFilter:
 
 
 _P = DailyPerformance
-_SUMS = (
-    func.coalesce(func.sum(_P.clicks), 0),
-    func.coalesce(func.sum(_P.leads), 0),
-    func.coalesce(func.sum(_P.conversions), 0),
-    func.coalesce(func.sum(_P.reversals), 0),
-    func.coalesce(func.sum(_P.revenue), 0),
-    func.coalesce(func.sum(_P.payout), 0),
-)
+_M = MonthlyPerformance
+
+
+def _sums(model: type[DailyPerformance] | type[MonthlyPerformance]) -> tuple[Any, ...]:
+    return tuple(
+        func.coalesce(func.sum(column), 0)
+        for column in (
+            model.clicks,
+            model.leads,
+            model.conversions,
+            model.reversals,
+            model.revenue,
+            model.payout,
+        )
+    )
+
+
+_SUMS = _sums(_P)
+_MSUMS = _sums(_M)
 
 
 def _totals(row: Sequence[Any]) -> Totals:
@@ -64,12 +75,11 @@ def _totals(row: Sequence[Any]) -> Totals:
 S = TypeVar("S", bound="Select[*tuple[Any, ...]]")
 
 
-def _filtered(stmt: S, start: date, end: date, who: PartnerFilter) -> S:
-    stmt = stmt.where(_P.day >= start, _P.day <= end)
+def _who(stmt: S, partner_id: Any, who: PartnerFilter) -> S:
     if who.partner_ids is not None:
-        stmt = stmt.where(_P.partner_id.in_(list(who.partner_ids)))
+        stmt = stmt.where(partner_id.in_(list(who.partner_ids)))
     if who.tier is not None or who.partner_type is not None:
-        stmt = stmt.join(Partner, Partner.id == _P.partner_id)
+        stmt = stmt.join(Partner, Partner.id == partner_id)
         if who.tier is not None:
             stmt = stmt.where(func.lower(Partner.tier) == who.tier.lower())
         if who.partner_type is not None:
@@ -77,20 +87,74 @@ def _filtered(stmt: S, start: date, end: date, who: PartnerFilter) -> S:
     return stmt
 
 
+def _filtered(stmt: S, start: date, end: date, who: PartnerFilter) -> S:
+    return _who(stmt.where(_P.day >= start, _P.day <= end), _P.partner_id, who)
+
+
+def _monthly(stmt: S, first_month: date, last_month: date, who: PartnerFilter) -> S:
+    return _who(stmt.where(_M.month >= first_month, _M.month <= last_month), _M.partner_id, who)
+
+
+def _month_after(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def split_by_month(
+    start: date, end: date
+) -> tuple[list[tuple[date, date]], tuple[date, date] | None]:
+    """Split [start, end] into partial-month day ranges and the span of whole months.
+
+    Whole months are read from the monthly rollup; a quarter or a year then costs one row
+    per partner per month instead of one per day.
+    """
+    first_whole = start if start.day == 1 else _month_after(start)
+    end_is_month_end = _month_after(end) - timedelta(days=1) == end
+    after_last_whole = _month_after(end) if end_is_month_end else end.replace(day=1)
+    if first_whole >= after_last_whole:
+        return [(start, end)], None
+    edges = []
+    if start < first_whole:
+        edges.append((start, first_whole - timedelta(days=1)))
+    if after_last_whole <= end:
+        edges.append((after_last_whole, end))
+    last_month = (after_last_whole - timedelta(days=1)).replace(day=1)
+    return edges, (first_whole, last_month)
+
+
 def totals(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> Totals:
     """Sums over [start, end] for the partners `who` selects."""
-    row = session.execute(_filtered(select(*_SUMS), start, end, who)).one()
-    return _totals(row)
+    edges, months = split_by_month(start, end)
+    result = Totals()
+    for first, last in edges:
+        result += _totals(session.execute(_filtered(select(*_SUMS), first, last, who)).one())
+    if months is not None:
+        stmt = _monthly(select(*_MSUMS), months[0], months[1], who)
+        result += _totals(session.execute(stmt).one())
+    return result
 
 
 def totals_by_partner(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> dict[int, Totals]:
     """Sums per partner id over [start, end]; partners with no rows are absent."""
-    stmt = _filtered(select(_P.partner_id, *_SUMS), start, end, who).group_by(_P.partner_id)
-    return {row[0]: _totals(row[1:]) for row in session.execute(stmt)}
+    edges, months = split_by_month(start, end)
+    result: dict[int, Totals] = {}
+    statements = [
+        _filtered(select(_P.partner_id, *_SUMS), first, last, who).group_by(_P.partner_id)
+        for first, last in edges
+    ]
+    if months is not None:
+        statements.append(
+            _monthly(select(_M.partner_id, *_MSUMS), months[0], months[1], who).group_by(
+                _M.partner_id
+            )
+        )
+    for stmt in statements:
+        for row in session.execute(stmt):
+            result[row[0]] = result.get(row[0], Totals()) + _totals(row[1:])
+    return result
 
 
 def series(
@@ -125,10 +189,15 @@ def active_partner_count(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> int:
     """Partners with at least one conversion in [start, end] (the `active_partners` metric)."""
-    stmt = _filtered(select(func.count(func.distinct(_P.partner_id))), start, end, who).where(
-        _P.conversions > 0
-    )
-    return int(session.execute(stmt).scalar_one())
+    edges, months = split_by_month(start, end)
+    active: set[int] = set()
+    for first, last in edges:
+        stmt = _filtered(select(_P.partner_id).distinct(), first, last, who)
+        active.update(session.scalars(stmt.where(_P.conversions > 0)))
+    if months is not None:
+        stmt_m = _monthly(select(_M.partner_id).distinct(), months[0], months[1], who)
+        active.update(session.scalars(stmt_m.where(_M.conversions > 0)))
+    return len(active)
 
 
 def data_bounds(session: Session) -> tuple[date, date] | None:

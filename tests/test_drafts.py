@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session
 
 import prompts
+from storage.db import session_factory
 from storage.models import DailyPerformance, Partner, PartnerTag
 from tools import registry
 from tools.context import ToolContext
@@ -20,6 +23,7 @@ TODAY = date(2026, 11, 23)
 LAST_90 = (TODAY - timedelta(days=89), TODAY)
 PRIOR_90 = (TODAY - timedelta(days=179), TODAY - timedelta(days=90))
 QUIET_SINCE = date(2026, 10, 1)
+MakeRow = Callable[[date], tuple[int, int, Decimal, Decimal]]
 
 
 def _usd(amount: Decimal) -> str:
@@ -55,21 +59,27 @@ def _partner(session: Session, key: str, name: str, type_: str, status: str, **k
     return partner
 
 
-def _rows(session: Session, partner: Partner, days: list[date], make) -> None:  # type: ignore[no-untyped-def]
+def _rows(session: Session, partner: Partner, days: list[date], make: MakeRow) -> None:
+    rows = []
     for day in days:
         clicks, conversions, revenue, payout = make(day)
-        session.add(
-            DailyPerformance(
-                partner_id=partner.id,
-                day=day,
-                clicks=clicks,
-                leads=0,
-                conversions=conversions,
-                revenue=revenue,
-                payout=payout,
-                reversals=0,
-            )
+        rows.append(
+            {
+                "partner_id": partner.id,
+                "day": day,
+                "clicks": clicks,
+                "leads": 0,
+                "conversions": conversions,
+                "revenue": revenue,
+                "payout": payout,
+                "reversals": 0,
+            }
         )
+    session.execute(insert(DailyPerformance), rows)
+
+
+def _peer_row(clicks: int) -> MakeRow:
+    return lambda day: (clicks, 3, Decimal(90), Decimal(21))
 
 
 PEER_DAYS = _days(date(2026, 10, 1), date(2026, 10, 10))
@@ -79,6 +89,18 @@ Q3_DAYS = _days(date(2026, 7, 1), date(2026, 9, 30))
 
 @pytest.fixture
 def program(session: Session) -> Session:
+    """The drafting program on both backends, for tests that check cited figures."""
+    return _build(session)
+
+
+@pytest.fixture
+def wording_program(sqlite_engine: Engine) -> Iterator[Session]:
+    """The same program on SQLite only, for tests about wording rather than numbers."""
+    with session_factory(sqlite_engine)() as session:
+        yield _build(session)
+
+
+def _build(session: Session) -> Session:
     quiet = _partner(
         session, "quiet", "Quiet Coupons", "affiliate", "active", contact_name="Jordan Blake",
         owner="leo@partnerops.example", commission_model="cpa",
@@ -101,7 +123,7 @@ def program(session: Session) -> Session:
             session, f"peer{i}", f"Peer Creator {i}", "influencer", "active",
             commission_model=model, commission_rate=rate, audience_overlap_pct=overlap,
         )  # fmt: skip
-        _rows(session, peer, PEER_DAYS, lambda d, i=i: (100 + i, 3, Decimal(90), Decimal(21)))
+        _rows(session, peer, PEER_DAYS, _peer_row(100 + i))
     brand = _partner(
         session, "zabka", "Żabka Test", "b2b_brand", "active", country="PL",
         contact_name="Agnieszka Nowak", exec_sponsor="Marta Zielińska",
@@ -140,18 +162,20 @@ def test_every_template_file_loads_and_the_system_prompt_renders() -> None:
 
 
 def test_every_draft_reads_cleanly_for_a_partner_missing_optional_fields(
-    program: Session,
+    wording_program: Session,
 ) -> None:
-    bare = _get(program, "bare")
+    bare = _get(wording_program, "bare")
     for purpose in PURPOSES:
-        draft = draft_outreach(program, partner=bare, purpose=purpose, today=TODAY, sender=None)
+        draft = draft_outreach(
+            wording_program, partner=bare, purpose=purpose, today=TODAY, sender=None
+        )
         _clean(draft)
         assert draft.subject
         assert draft.body.startswith("Hi Bare Referral team,")
         assert draft.body.rstrip().endswith("Best,\nThe partnerships team")
         assert draft.report().kind == "draft"
     for fmt in FORMATS:
-        draft = draft_content(program, partner=bare, format=fmt, today=TODAY)
+        draft = draft_content(wording_program, partner=bare, format=fmt, today=TODAY)
         _clean(draft)
         assert "Bare Referral" in draft.body
         report = draft.report()
@@ -206,10 +230,12 @@ def test_recruit_cites_overlap_rank_fit_and_peer_commission_terms(program: Sessi
 
 
 def test_recruit_for_an_active_partner_still_drafts_and_notes_the_status(
-    program: Session,
+    wording_program: Session,
 ) -> None:
-    quiet = _get(program, "quiet")
-    draft = draft_outreach(program, partner=quiet, purpose="recruit", today=TODAY, sender=None)
+    quiet = _get(wording_program, "quiet")
+    draft = draft_outreach(
+        wording_program, partner=quiet, purpose="recruit", today=TODAY, sender=None
+    )
 
     _clean(draft)
     assert "To start, we'd offer $14.00 per conversion." in draft.body
@@ -228,7 +254,10 @@ def test_cobrand_pitches_a_campaign_for_the_brands_country_and_tags(program: Ses
         "About 31.2% of our audience already follows Żabka Test, the 2nd highest overlap of the "
         "4 partners and prospects we've measured."
     ) in body
-    assert "a joint holiday gift guide for shoppers in Poland, built around grocery and" in body
+    assert (
+        "a joint holiday gift guide for shoppers in Poland, built around convenience and grocery."
+        in body
+    )
     assert draft.body.rstrip().endswith("Best,\nMaya")
     assert not draft.notes
 
@@ -273,11 +302,11 @@ def test_content_drafts_cite_the_partners_recent_figures(program: Session) -> No
 
 
 def test_social_posts_use_cobranded_hashtags_and_keep_internal_figures_out(
-    program: Session,
+    wording_program: Session,
 ) -> None:
-    brand = _get(program, "zabka")
+    brand = _get(wording_program, "zabka")
     draft = draft_content(
-        program, partner=brand, format="social_posts", today=TODAY, brand="Acme Goods"
+        wording_program, partner=brand, format="social_posts", today=TODAY, brand="Acme Goods"
     )
 
     _clean(draft)
@@ -290,26 +319,26 @@ def test_social_posts_use_cobranded_hashtags_and_keep_internal_figures_out(
         "3. X",
         "4. LinkedIn (follow-up, a week later)",
     ]
-    email = draft_content(program, partner=brand, format="cobranded_email", today=TODAY)
+    email = draft_content(wording_program, partner=brand, format="cobranded_email", today=TODAY)
     assert email.subject == "Something new with Żabka Test"
     assert "Subject line options" in email.body and "Preview text:" in email.body
 
 
 def test_registered_draft_tools_resolve_the_partner_and_pick_sensible_defaults(
-    program: Session,
+    wording_program: Session,
 ) -> None:
     ctx = ToolContext(today=TODAY)
 
-    quiet = registry.call(program, ctx, "draft_outreach", {"partner": "quiet coupons"})
+    quiet = registry.call(wording_program, ctx, "draft_outreach", {"partner": "quiet coupons"})
     assert isinstance(quiet, Draft) and quiet.name == "reengage"
     assert "No purpose was given" in quiet.notes[0]
-    bloom = registry.call(program, ctx, "draft_outreach", {"partner": "Bloom Beauty"})
+    bloom = registry.call(wording_program, ctx, "draft_outreach", {"partner": "Bloom Beauty"})
     assert isinstance(bloom, Draft) and bloom.name == "recruit"
     explicit = registry.call(
-        program, ctx, "draft_outreach", {"partner": "Żabka Test", "purpose": "cobrand"}
+        wording_program, ctx, "draft_outreach", {"partner": "Żabka Test", "purpose": "cobrand"}
     )
     assert isinstance(explicit, Draft) and explicit.name == "cobrand"
-    content = registry.call(program, ctx, "draft_content", {"partner": "bloom beauty lab"})
+    content = registry.call(wording_program, ctx, "draft_content", {"partner": "bloom beauty lab"})
     assert isinstance(content, Draft) and content.name == "social_posts"
     report = content.report()
     assert report.kind == "draft" and report.title.startswith("Draft co-branded social posts")

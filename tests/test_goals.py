@@ -285,7 +285,9 @@ def test_report_states_each_goal_period_and_what_the_next_checkpoint_needs(
     session: Session,
 ) -> None:
     _load(session)
-    report = goal_progress(session, today=TODAY, currency="EUR").report()
+    progress = goal_progress(session, today=TODAY, currency="EUR")
+    assert {g.currency for g in progress.goals} == {"EUR"}
+    report = progress.report()
     assert report.period == "As of 16 Nov 2026 (data through 15 Nov 2026)"
     section = report.sections[0]
     assert section.table is not None

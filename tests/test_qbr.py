@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from storage.models import DailyPerformance, Goal, Partner
@@ -84,21 +85,18 @@ def program(session: Session) -> Session:
     )
     session.add_all([north, other])
     session.flush()
-    for partner, days, make in ((north, NORTH_DAYS, _north_row), (other, OTHER_DAYS, _other_row)):
-        for day in days:
-            r = make(day)
-            session.add(
-                DailyPerformance(
-                    partner_id=partner.id,
-                    day=r.day,
-                    clicks=r.clicks,
-                    leads=0,
-                    conversions=r.conversions,
-                    revenue=r.revenue,
-                    payout=r.payout,
-                    reversals=r.reversals,
-                )
-            )
+    rows = [
+        {
+            "partner_id": partner.id, "day": r.day, "clicks": r.clicks, "leads": 0,
+            "conversions": r.conversions, "revenue": r.revenue, "payout": r.payout,
+            "reversals": r.reversals,
+        }
+        for partner, days, make in (
+            (north, NORTH_DAYS, _north_row), (other, OTHER_DAYS, _other_row)
+        )
+        for r in map(make, days)
+    ]  # fmt: skip
+    session.execute(insert(DailyPerformance), rows)
     session.add_all(
         [
             Goal(

@@ -228,7 +228,10 @@ class Draft(BaseModel):
             sections.append(Section(title="Figures used", facts=self.facts))
         else:
             sections.append(
-                Section(title="Figures used", text="None: the draft uses the partner's profile.")
+                Section(
+                    title="Figures used",
+                    text="No performance figures; the draft uses the partner's profile only.",
+                )
             )
         period = self.period.describe() if self.period else f"profile as of {day_text(self.as_of)}"
         return Report(

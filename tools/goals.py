@@ -118,6 +118,8 @@ class GoalProgress(BaseModel):
     metric: str
     """A GoalMetric value: revenue, conversions, leads, clicks, payout, active_partners."""
     target: Decimal
+    currency: str = "USD"
+    """Currency of revenue and payout goals."""
     period: DateRange
     through: date | None
     """Last day counted; None when no day of the goal has passed yet."""
@@ -268,7 +270,9 @@ def _actual(session: Session, goal: Goal, who: PartnerFilter, through: date) -> 
     return Decimal(getattr(totals, goal.metric))
 
 
-def progress_of(session: Session, goal: Goal, *, today: date) -> GoalProgress:
+def progress_of(
+    session: Session, goal: Goal, *, today: date, currency: str = "USD"
+) -> GoalProgress:
     """One goal's progress counting full days up to yesterday (see the module docstring)."""
     scope, who = _scope(goal)
     through = min(today - timedelta(days=1), goal.end)
@@ -314,6 +318,7 @@ def progress_of(session: Session, goal: Goal, *, today: date) -> GoalProgress:
         scope=scope,
         metric=goal.metric,
         target=target,
+        currency=currency,
         period=_goal_period(goal.start, goal.end),
         through=through if days_elapsed > 0 else None,
         days_elapsed=days_elapsed,
@@ -376,7 +381,7 @@ def goal_progress(
             if g.scope == GoalScope.TIER and (g.tier or "").casefold() == tier.casefold()
         ]
         labels.append(f"{tier} tier")
-    items = [progress_of(session, g, today=today) for g in goals]
+    items = [progress_of(session, g, today=today, currency=currency) for g in goals]
     scope_rank = {"program": 0, "tier": 1, "type": 1, "partner": 2}
 
     def order(p: GoalProgress) -> tuple[int, int, int, str]:

@@ -1,7 +1,9 @@
 """Partners: finding one by the words a person typed, its profile, and filtered lists.
 
 Name matching works on a normalised form (see `normalize_name`) of every partner's name
-and partner_key, built fresh from one SELECT on each call, so it never serves stale names:
+and partner_key. Each call runs one SELECT of (id, name, key); the derived index is reused
+only when those columns are identical (it is keyed by them), so it is never stale.
+0. A name or key typed exactly is looked up directly.
 1. An exact normalised match of a name or key wins outright.
 2. Otherwise each partner scores 0–100: the whole name (plain and token-sorted ratio), or
    0.9 × the best ratio against a run of consecutive words in the name ('northwind' in
@@ -16,7 +18,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -31,6 +33,7 @@ from tools.context import ToolContext
 from tools.errors import AmbiguousPartner, NotFound, PartnerNotFound
 from tools.registry import tool
 from tools.report import Cell, Fact, Percent, Report, Section, Table
+from tools.scope import Scope
 
 MATCH_THRESHOLD = 75.0
 """Lowest score (0–100) that counts as a match; 'atlass' → 'Atlas Outdoor Co.' scores ~82."""
@@ -91,8 +94,6 @@ def _windows(normalised: str) -> tuple[str, ...]:
 
 # --- resolution -----------------------------------------------------------------------------
 
-_Row = tuple[int, str, str]
-
 
 @dataclass(frozen=True)
 class _NameIndex:
@@ -110,13 +111,13 @@ class _NameIndex:
 
 
 @lru_cache(maxsize=4)
-def _build_index(rows: tuple[_Row, ...]) -> _NameIndex:
-    """Keyed by the rows themselves, so a changed, added or removed partner is a new index."""
+def _build_index(ids: tuple[int, ...], names: tuple[str, ...], keys: tuple[str, ...]) -> _NameIndex:
+    """Keyed by the columns themselves, so a changed, added or removed partner is a new index."""
     exact: dict[str, set[int]] = {}
     wholes: list[str] = []
     runs: list[str] = []
     run_owner: list[int] = []
-    for pid, name, key in rows:
+    for pid, name, key in zip(ids, names, keys, strict=True):
         whole = normalize_name(name)
         exact.setdefault(whole, set()).add(pid)
         exact.setdefault(normalize_name(key), set()).add(pid)
@@ -130,11 +131,11 @@ def _build_index(rows: tuple[_Row, ...]) -> _NameIndex:
         line_starts.append(offset)
         offset += len(whole) + 1
     return _NameIndex(
-        names={pid: name for pid, name, _ in rows},
-        exact={text: frozenset(ids) for text, ids in exact.items()},
+        names=dict(zip(ids, names, strict=True)),
+        exact={text: frozenset(members) for text, members in exact.items()},
         wholes=wholes,
         sorted_wholes=[_sorted_words(w) for w in wholes],
-        whole_owner=[row[0] for row in rows],
+        whole_owner=list(ids),
         runs=runs,
         run_owner=run_owner,
         joined="\n".join(wholes),
@@ -149,10 +150,11 @@ def _sorted_words(text: str) -> str:
 def _index(session: Session) -> _NameIndex:
     """One SELECT of (id, name, key) per call; the derived index is reused only if unchanged."""
     stmt = select(Partner.id, Partner.name, Partner.partner_key).order_by(Partner.id)
-    rows: tuple[_Row, ...] = tuple(
-        (row[0], row[1], row[2]) for row in session.connection().execute(stmt)
-    )
-    return _build_index(rows)
+    rows = session.connection().execute(stmt).all()  # Core rows: no ORM objects for 5,000 names
+    ids = tuple(row[0] for row in rows)
+    names = tuple(row[1] for row in rows)
+    keys = tuple(row[2] for row in rows)
+    return _build_index(ids, names, keys)
 
 
 def _scores(query: str, index: _NameIndex) -> dict[int, float]:
@@ -280,9 +282,9 @@ def describe_commission(model: str | None, rate: Decimal | None, currency: str =
     if model == CommissionModel.CPI:
         return f"CPI {_money_text(rate, currency)} per install"
     if model == CommissionModel.FLAT:
-        return f"flat fee {_money_text(rate, currency)} per action"
+        return f"flat fee {_money_text(rate, currency)}"
     if model == CommissionModel.HYBRID:
-        return f"hybrid, rate {_plain(rate)}"
+        return f"hybrid: {_plain(rate)} % of revenue plus a per-conversion bounty"
     return f"rate {_plain(rate)}"
 
 
@@ -336,7 +338,7 @@ class PartnerProfile(BaseModel):
         ]
         return Report(
             title=self.name,
-            scope=f"{self.name} (partner profile, key {self.partner_key})",
+            scope=Scope.partner(self.partner_key, self.name).label,
             sections=[
                 Section(
                     facts=[
@@ -375,8 +377,8 @@ def partner_profile(partner: Partner, *, currency: str = "USD") -> PartnerProfil
 # --- lists ----------------------------------------------------------------------------------
 
 _TYPE_WORDS: dict[str, str] = {
-    "affiliate": "affiliate", "publisher": "affiliate", "coupon": "affiliate",
-    "cashback": "affiliate", "influencer": "influencer", "creator": "influencer",
+    "affiliate": "affiliate", "publisher": "affiliate",
+    "influencer": "influencer", "creator": "influencer",
     "b2b_brand": "b2b_brand", "b2b": "b2b_brand", "brand": "b2b_brand", "b2b brand": "b2b_brand",
     "brand partner": "b2b_brand", "cobrand": "b2b_brand", "channel": "channel",
     "reseller": "channel", "channel partner": "channel", "var": "channel", "agency": "agency",
@@ -384,13 +386,13 @@ _TYPE_WORDS: dict[str, str] = {
     "content partner": "content", "content creator": "content",
 }  # fmt: skip
 _STATUS_WORDS: dict[str, str] = {
-    "prospect": "prospect", "prospective": "prospect", "lead": "prospect",
+    "prospect": "prospect", "prospective": "prospect",
     "applied": "applied", "applicant": "applied", "pending": "applied",
     "approved": "approved", "onboarding": "approved",
-    "active": "active", "live": "active", "current": "active",
+    "active": "active", "live": "active",
     "paused": "paused", "on hold": "paused", "suspended": "paused",
     "rejected": "rejected", "declined": "rejected",
-    "churned": "churned", "lost": "churned", "former": "churned", "inactive": "churned",
+    "churned": "churned", "lost": "churned", "former": "churned",
 }  # fmt: skip
 
 
@@ -408,7 +410,7 @@ def _lookup(text: str, words: dict[str, str], values: list[str], what: str) -> s
     for candidate in (key, _singular(key), key.replace(" ", "_"), _singular(key).replace(" ", "_")):
         if candidate in words:
             return words[candidate]
-    raise NotFound(f"“{text}” is not a partner {what}. Valid {what}s: {', '.join(values)}.", values)
+    raise NotFound(f"“{text}” is not a partner {what}. Valid values: {', '.join(values)}.", values)
 
 
 def parse_partner_type(text: str) -> str:
@@ -466,8 +468,11 @@ class PartnerList(BaseModel):
                 notes.append(f"Showing the first {len(self.rows)} of {self.total}, by name.")
         if self.total == 0:
             sections.append(Section(text="No partners match."))
+        what = "partners" if self.description == "all partners" else self.description
+        if self.total == 1:
+            what = what.replace("partners", "partner", 1)
         return Report(
-            title=f"{self.total} {noun}: {self.description}",
+            title=f"{self.total} {what}",
             scope=self.description,
             sections=sections,
             notes=notes,
@@ -486,25 +491,23 @@ class PartnerQuery:
     tag: str | None = None
 
     def describe(self) -> str:
-        words = []
-        if self.status:
-            words.append(self.status)
+        """The filter in words, e.g. 'active affiliate partners in the Gold tier, in US'."""
+        words = [self.status] if self.status else []
         words.append(
             f"{TYPE_LABELS.get(self.type, self.type)} partners" if self.type else "partners"
         )
         details = []
         if self.tier:
-            details.append(f"{self.tier} tier")
+            details.append(f"in the {self.tier} tier")
         if self.country:
             details.append(f"in {self.country}")
         if self.owner:
             details.append(f"owned by {self.owner}")
         if self.tag:
             details.append(f"tagged “{self.tag}”")
-        text = " ".join(words)
         if not (self.type or self.status or details):
             return "all partners"
-        return ", ".join([text, *details])
+        return " ".join(words) + (" " + ", ".join(details) if details else "")
 
 
 def partner_query(
@@ -566,6 +569,9 @@ def list_partners(
     limit: int = 25,
 ) -> PartnerList:
     """Partners matching `query`, counted by status and type, the first `limit` by name."""
+    if query.tier:  # state the tier back as stored: 'gold' → 'Gold'
+        stored = {t.casefold(): t for t in known_tiers(session)}
+        query = replace(query, tier=stored.get(query.tier.casefold(), query.tier))
     conditions = _conditions(query)
     counts = session.execute(
         select(Partner.status, Partner.type, func.count())

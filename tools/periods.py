@@ -9,8 +9,12 @@ Conventions, so every answer means the same thing by the same words:
 - "last 30 days", "past 2 weeks", "last 3 months" are rolling windows ending today
   (months: from the same day-of-month n months back, plus one day).
 - "since March" starts on 1 March of the most recent March that has started.
-- A period that includes today ends today and is `to_date`; one that has not started
-  yet is an error rather than an empty answer.
+- A period that includes today ends today and is `to_date` (rolling windows too, since
+  today's figures are partial); one that has not started yet is an error, not an empty answer.
+- Labels name calendar units ("October 2026", "Q3 2026", "H1 2026", "2025", "2026 YTD",
+  "week of 16 Nov 2026") so `previous_period` and `same_period_last_year` can be calendar
+  aware; other ranges are "last 30 days", "since 1 Mar 2026", "1–15 Sep 2026".
+- A running unit is compared like-for-like: Q4 to 23 Nov against 1 Jul – 23 Aug.
 """
 
 from __future__ import annotations

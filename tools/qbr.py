@@ -212,12 +212,18 @@ class QBRSummary(BaseModel):
     def _goal_table(self) -> Table:
         rows: list[list[Cell]] = []
         for g in self.goals:
-            money = g.metric in ("revenue", "payout")
-            target: Cell = Money(amount=g.target, currency=self.currency) if money else g.target
-            actual: Cell = Money(amount=g.actual, currency=self.currency) if money else g.actual
+            target, actual = (
+                self._goal_value(g.metric, g.target),
+                self._goal_value(g.metric, g.actual),
+            )
             attainment = None if g.attainment is None else Percent(value=g.attainment)
             rows.append([g.name, target, actual, attainment, g.status])
         return Table(columns=["Goal", "Target", "Actual", "Attainment", "Status"], rows=rows)
+
+    def _goal_value(self, metric: str, value: Decimal) -> Cell:
+        if metric in ("revenue", "payout"):
+            return Money(amount=value, currency=self.currency)
+        return int(value) if value == value.to_integral_value() else value
 
     def _week_facts(self) -> list[Fact]:
         facts: list[Fact] = []
@@ -482,7 +488,7 @@ def _suggest(
 def _amount(value: Decimal, metric: str, currency: str) -> str:
     if metric == "revenue":
         return money_text(value, currency)
-    if abs(value) < 10 and value != value.to_integral_value():
+    if abs(value) < 100 and value != value.to_integral_value():
         return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}"
     return count_text(int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 

@@ -35,17 +35,31 @@ from bot.assistant.router_intents import (
     score_intents,
 )
 from bot.assistant.router_lexicon import (
+    APPLICATION_NOUNS,
     FOLLOW_UP_ANYWHERE,
     FOLLOW_UP_LEADS,
-    INTENT_PHRASES,
     PRONOUNS,
 )
 from bot.assistant.router_names import (
     Mention,
     NameIndex,
     match_goal,
+    subject_name,
     trailing_name,
     unknown_name,
+)
+from bot.assistant.router_replies import (
+    FORMAT_OPTIONS,
+    GREETING_TEXT,
+    HELP_TEXT,
+    INTENT_LABELS,
+    NO_CONTEXT_OPTIONS,
+    NO_CONTEXT_QUESTION,
+    OUT_OF_SCOPE_TEXT,
+    PURPOSE_OPTIONS,
+    WRITE_TEXT,
+    example,
+    missing_partner_question,
 )
 from bot.assistant.router_slots import (
     Slots,
@@ -109,35 +123,6 @@ class Refuse:
 
 Decision = ToolCall | Clarify | Help | Refuse
 
-HELP_TEXT = """I answer questions about your partner program from its data. For example:
-• Partner profile — "who is Northwind?", "who owns the Helios account?"
-• Lists and counts — "list gold affiliates in the UK", "how many partners are paused?"
-• Performance — "how did Northwind do last month?", "gold tier revenue YTD vs last year"
-• Rankings and trends — "top 10 by EPC this quarter", "weekly clicks chart for Atlas"
-• Goals — "are we on track for the Q4 revenue goal?"
-• Applications — "any pending applications?", "show the Kestrel application"
-• Insights — "who's gone quiet?", "any reversal spikes?", "biggest movers this month",
-  "who should we recruit next?"
-• QBRs and drafts — "QBR for Northwind Q3", "draft a re-engagement email to Lumen",
-  "blog outline with Smith & Sons"
-Approvals happen only with the `/partnerops approve` slash command."""
-
-GREETING_TEXT = "Happy to help. " + HELP_TEXT
-
-WRITE_TEXT = (
-    "I can't change anything from a chat message — I only read and draft. "
-    "Applications are approved or rejected by an authorised approver with the "
-    "`/partnerops approve` slash command (or `partnerops applications approve` on the CLI). "
-    "Partner details such as commission, tier, owner or status change in your partner "
-    "platform and arrive with the next import."
-)
-
-OUT_OF_SCOPE_TEXT = (
-    "That's outside what I can help with. I answer questions about your partner program: "
-    "partners, performance, rankings, goals, applications, QBRs and outreach drafts. "
-    "Ask \"help\" for examples."
-)
-
 TOOL_FIELDS: dict[str, tuple[str, ...]] = {
     "find_partner": ("partner",),
     "list_partners": ("partner_type", "status", "tier", "country", "owner", "tag", "count", "n"),
@@ -164,6 +149,8 @@ _RENAMES: dict[str, dict[str, str]] = {
     "qbr_summary": {"period": "quarter"},
 }
 
+_APPLICATION_WORDS = APPLICATION_NOUNS | {"applied", "apply", "applying"}
+
 _SUBJECT = ("partner", "tier", "partner_type")
 _SUBJECT_TOOLS = frozenset(
     {"performance", "performance_series", "goal_progress", "qbr_summary", "find_partner",
@@ -176,30 +163,6 @@ _FIND_LEADS = (
     ("profile", "for"), ("profile", "of"), ("what", "do", "we", "know", "about"),
     ("look", "up"), ("details", "for"), ("details", "on"),
 )  # fmt: skip
-
-_PURPOSE_LABELS = {
-    "recruit": "recruit {p}",
-    "reengage": "re-engage {p}",
-    "cobrand": "propose a co-branded campaign to {p}",
-    "qbr_invite": "invite {p} to a QBR",
-}
-_INTENT_LABELS = {
-    "find_partner": "a partner's profile",
-    "list_partners": "a list of partners",
-    "performance": "performance figures",
-    "leaderboard": "a ranking of partners",
-    "performance_series": "a trend chart",
-    "goal_progress": "goal progress",
-    "pending_applications": "pending applications",
-    "application_detail": "an application",
-    "quiet_partners": "partners that went quiet",
-    "reversal_anomalies": "reversal anomalies",
-    "top_movers": "the biggest movers",
-    "recruitment_priorities": "recruitment priorities",
-    "qbr_summary": "a QBR summary",
-    "draft_outreach": "an outreach email",
-    "draft_content": "co-marketing content",
-}
 
 
 @dataclass
@@ -243,13 +206,18 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     read_tag_owner_key(doc, slots)
     applicants = _index(vocab.application_names, _INDEXES).spot(doc)
     partners = _index(vocab.partner_names, _INDEXES).spot(doc)
-    # A span claimed by both lists goes to whichever matched it more fully.
+    # Words naming both a partner and an applicant go to whichever matched more of them,
+    # and on a tie to the applicant only when the text speaks of an application.
     applicant = applicants[0] if applicants else None
-    if applicant and any(m.start < applicant.stop and applicant.start < m.stop for m in partners):
-        partners_there = [
-            m for m in partners if m.start < applicant.stop and applicant.start < m.stop
-        ]
-        if all(m.stop - m.start >= applicant.stop - applicant.start for m in partners_there):
+    overlapping = [
+        m for m in partners if applicant and m.start < applicant.stop and applicant.start < m.stop
+    ]
+    if applicant and overlapping:
+        size = applicant.stop - applicant.start
+        longer = any(m.stop - m.start > size for m in overlapping)
+        tied = all(m.stop - m.start == size for m in overlapping)
+        about_application = bool(_APPLICATION_WORDS & set(doc.keys_list()))
+        if longer or (tied and not about_application):
             applicant = None
     partners = [
         m
@@ -262,7 +230,7 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
         slots.application = applicant.value
     read_comparison(doc, slots)
     slots.period = read_period(doc)
-    unknown = None if partners or applicant else unknown_name(doc)
+    unknown = None if partners or applicant else unknown_name(doc) or subject_name(doc)
     if unknown is not None:
         doc.claim(unknown.start, unknown.stop)
 
@@ -295,7 +263,7 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     follow = any(find_phrase(keys[: len(p)], p) == 0 for p in FOLLOW_UP_LEADS) or any(
         find_phrase(keys, p) >= 0 for p in FOLLOW_UP_ANYWHERE
     )
-    pronoun = any(t.key in PRONOUNS for t in doc.tokens)
+    pronoun = any(k in PRONOUNS for k in doc.free_keys())
     return Reading(doc, slots, scores, partners, unknown, applicant, pronoun, follow)
 
 
@@ -307,7 +275,7 @@ def route(text: str, vocab: Vocabulary, previous: TurnState | None = None) -> De
     if is_greeting(doc):
         return Help(GREETING_TEXT if doc.tokens else HELP_TEXT)
     reading = _read(doc, vocab)
-    return _decide(reading, vocab, previous if previous and previous.tool else None)
+    return _decide(reading, vocab, previous)
 
 
 def _decide(reading: Reading, vocab: Vocabulary, previous: TurnState | None) -> Decision:
@@ -318,15 +286,30 @@ def _decide(reading: Reading, vocab: Vocabulary, previous: TurnState | None) -> 
     if asks_for_help(reading.doc) and score < 4 and not slots.partners:
         return Help(HELP_TEXT)
 
-    if previous is not None:
-        assert previous.tool is not None
+    prev_tool = previous.tool if previous is not None else None
+    if prev_tool not in TOOL_FIELDS:
+        prev_tool = None  # a turn that called nothing (or a tool since renamed) has no context
+    if previous is not None and prev_tool is not None:
+        follow = reading.follow_marker or len(reading.doc.tokens) <= 3
         if intent is None and (has_slots or reading.pronoun or reading.follow_marker):
-            return _merge(previous.tool, previous.arguments, reading, vocab)
-        if intent == previous.tool and (reading.follow_marker or len(reading.doc.tokens) <= 3):
-            return _merge(previous.tool, previous.arguments, reading, vocab)
-        if intent is not None and reading.pronoun and not slots.partners:
-            carried = _internal(previous.tool, previous.arguments)
-            return _build(intent, {**carried, **reading.slot_args()}, reading, vocab)
+            return _merge(prev_tool, previous.arguments, reading, vocab)
+        if intent == prev_tool and follow:
+            return _merge(prev_tool, previous.arguments, reading, vocab)
+        if intent == "leaderboard" and score <= 4 and follow and "n" in TOOL_FIELDS[prev_tool]:
+            # "top 3 only" after a list of prospects or movers trims that list.
+            return _merge(prev_tool, previous.arguments, reading, vocab)
+        if (
+            intent is not None
+            and (reading.pronoun or reading.follow_marker)
+            and not (slots.partners or slots.application)
+        ):
+            carried = _internal(prev_tool, previous.arguments)
+            values = {**carried, **reading.slot_args()}
+            if prev_tool == "qbr_summary" and intent == "draft_outreach":
+                values.setdefault("purpose", "qbr_invite")
+                if values["purpose"] == "recruit" and "invite" in reading.doc.keys_list():
+                    values["purpose"] = "qbr_invite"
+            return _build(intent, values, reading, vocab)
 
     if intent is None:
         return _fallback(reading, vocab)
@@ -344,15 +327,16 @@ def _fallback(reading: Reading, vocab: Vocabulary) -> Decision:
     slots = reading.slots
     numbers = slots.metric or slots.period or slots.compare_to or slots.compare_default
     if reading.follow_marker and not slots.partners and not numbers and not slots.tier:
-        return Clarify(
-            "What would you like to know? I don't have an earlier question to build on.",
-            ["How are we doing this month?", "Top partners last month", "Who's gone quiet?"],
-        )
+        return Clarify(NO_CONTEXT_QUESTION, list(NO_CONTEXT_OPTIONS))
+    if len(slots.partners) > 1:
+        return _which_partner("performance", slots.partners)
+    if slots.partners and slots.tier and not numbers:
+        return _build("find_partner", reading.slot_args(), reading, vocab)  # "is helios gold?"
     if slots.partners and not numbers:
         name = slots.partners[0]
         return Clarify(
-            f"Do you want how {name} is performing, or its profile?",
-            [f"How did {name} do last 30 days?", f"Tell me about {name}"],
+            f"Do you want revenue for {name}, or its profile?",
+            [example("performance", name), example("find_partner", name)],
         )
     if numbers:
         return _build("performance", reading.slot_args(), reading, vocab)
@@ -364,11 +348,19 @@ def _fallback(reading: Reading, vocab: Vocabulary) -> Decision:
 
 
 def _clarify_between(reading: Reading) -> Clarify:
+    """Two intents scored the same: ask which, offering one request for each."""
     ranked = sorted(reading.scores.items(), key=lambda kv: -kv[1])
     top = [name for name, s in ranked if s == ranked[0][1]][:3]
-    labels = [_INTENT_LABELS[name] for name in top]
-    question = "Do you want " + ", or ".join(labels) + "?"
-    return Clarify(question, labels)
+    question = "Do you want " + ", or ".join(INTENT_LABELS[name] for name in top) + "?"
+    return Clarify(question, [example(name, reading.slots.partner) for name in top])
+
+
+def _which_partner(tool: str, partners: list[str]) -> Clarify:
+    names = partners[:3]
+    return Clarify(
+        "Which partner do you mean: " + " or ".join(names) + "?",
+        [example(tool, name) for name in names],
+    )
 
 
 def _internal(tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -381,6 +373,13 @@ def _merge(tool: str, arguments: dict[str, Any], reading: Reading, vocab: Vocabu
     """The previous call again, with whatever this follow-up names replaced."""
     base = _internal(tool, arguments)
     new = reading.slot_args()
+    fields = TOOL_FIELDS[tool]
+    asked = {k for k in new if k not in {"days", "count"}}
+    if asked and not any(k in fields for k in asked):
+        # "revenue ytd?" after a profile: the same subject, but a question about numbers.
+        subject = {k: v for k, v in base.items() if k in _SUBJECT}
+        if reading.slots.metric or reading.slots.period or reading.slots.compare_to:
+            return _build("performance", {**subject, **new}, reading, vocab)
     if tool in _SUBJECT_TOOLS and any(k in new for k in _SUBJECT):
         base = {k: v for k, v in base.items() if k not in _SUBJECT}
     if tool == "leaderboard" and "n" in new and "order" not in new:
@@ -392,11 +391,7 @@ def _build(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabular
     """The call for `tool` from slot values, or the question that a missing value needs."""
     slots = reading.slots
     if len(slots.partners) > 1 and tool in _SUBJECT_TOOLS:
-        names = slots.partners[:3]
-        return Clarify(
-            "Which partner do you mean: " + " or ".join(names) + "?",
-            [f"{_INTENT_LABELS[tool].capitalize()} for {n}" for n in names],
-        )
+        return _which_partner(tool, slots.partners)
     values = dict(values)
     if "partner" in values:
         values.pop("partner_type", None)
@@ -413,7 +408,9 @@ def _build(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabular
         partner_words = frozenset(
             w.casefold() for name in vocab.partner_names for w in name.split()[:1]
         )
-        goal = match_goal(keys, vocab.goal_names, partner_words, {t.casefold() for t in vocab.tiers})
+        goal = match_goal(
+            keys, vocab.goal_names, partner_words, {t.casefold() for t in vocab.tiers}
+        )
         if goal:
             values["goal"] = goal
     if tool == "quiet_partners" and "days" not in values and slots.days:
@@ -453,39 +450,32 @@ def _slot_words(slots: Slots) -> list[str]:
 
 def _missing(tool: str, args: dict[str, Any], vocab: Vocabulary) -> Clarify | None:
     """A question for a required value the request left out, or None."""
-    examples = list(vocab.partner_names[:3])
     if tool in {"draft_outreach", "draft_content", "find_partner"} and "partner" not in args:
-        question = (
-            "Which partner should I write to?"
-            if tool == "draft_outreach"
-            else "Which partner is this for?"
-            if tool == "draft_content"
-            else "Which partner do you want to look up?"
+        return Clarify(
+            missing_partner_question(tool),
+            [example(tool, name) for name in vocab.partner_names[:3]],
         )
-        return Clarify(question, examples)
     if tool == "draft_outreach" and "purpose" not in args:
         partner = args["partner"]
         return Clarify(
             f"What should the email to {partner} do?",
-            [_PURPOSE_LABELS[p].format(p=partner) for p in _PURPOSE_LABELS],
+            [text.format(p=partner) for text in PURPOSE_OPTIONS.values()],
         )
     if tool == "draft_content" and "format" not in args:
         partner = args["partner"]
         return Clarify(
             f"What should I draft with {partner}?",
-            [f"blog outline with {partner}", f"webinar plan with {partner}",
-             f"social posts for {partner}", f"co-branded email with {partner}"],
-        )  # fmt: skip
+            [text.format(p=partner) for text in FORMAT_OPTIONS.values()],
+        )
     if tool == "application_detail" and "application" not in args:
         return Clarify(
             "Which application? Give the applicant's name or the application key.",
-            ["Show pending applications"],
+            [example("pending_applications")],
         )
     return None
 
 
 __all__ = [
-    "INTENT_PHRASES",
     "Clarify",
     "Decision",
     "Help",

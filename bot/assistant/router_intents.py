@@ -26,7 +26,22 @@ from bot.assistant.router_slots import Slots
 from bot.assistant.router_text import Doc, find_phrase
 
 _METRIC_WORDS = frozenset(w for ps in METRIC_PHRASES.values() for p in ps for w in p)
+_NO_PARTNER_TOOLS = (
+    "leaderboard", "pending_applications", "quiet_partners", "top_movers",
+    "recruitment_priorities", "list_partners", "reversal_anomalies",
+)  # fmt: skip
+"""Tools that cannot be about one partner; naming a partner makes them less likely."""
 _NOUN_DETERMINERS = frozenset({"the", "a", "an", "any", "biggest", "big", "no", "recent"})
+
+
+def _clauses(doc: Doc) -> list[list[str]]:
+    """Token keys split where the text has a sentence or clause break (. , ; ! ? newline)."""
+    clauses: list[list[str]] = [[]]
+    for i, token in enumerate(doc.tokens):
+        if i and any(ch in ".,;!?:\n" for ch in doc.text[doc.tokens[i - 1].end : token.start]):
+            clauses.append([])
+        clauses[-1].append(token.key)
+    return clauses
 
 
 def is_write_request(doc: Doc) -> bool:
@@ -36,15 +51,18 @@ def is_write_request(doc: Doc) -> bool:
         return True
     if "ignore" in keys and ("instructions" in keys or "previous" in keys):
         return True
-    lead = next((i for i, k in enumerate(keys) if k not in POLITE_LEAD), None)
-    if lead is not None and keys[lead] in WRITE_VERBS:
-        following = keys[lead + 1] if lead + 1 < len(keys) else None
-        if not (keys[lead] == "update" and following in {"on", "for", None}):
-            return True
+    for clause in _clauses(doc):
+        lead = next((i for i, k in enumerate(clause) if k not in POLITE_LEAD), None)
+        if lead is None or clause[lead] not in WRITE_VERBS:
+            continue
+        following = clause[lead + 1] if lead + 1 < len(clause) else None
+        if clause[lead] in {"update", "move"} and following in {"on", "for", None}:
+            continue  # "update on northwind?", "move on, …" ask for nothing to change
+        return True
     for i, key in enumerate(keys):
-        if key in CHANGE_VERBS and (i == 0 or keys[i - 1] not in _NOUN_DETERMINERS):
-            if any(k in STATE_OBJECTS for k in keys[i + 1 :]):
-                return True
+        verb = key in CHANGE_VERBS and (i == 0 or keys[i - 1] not in _NOUN_DETERMINERS)
+        if verb and any(k in STATE_OBJECTS for k in keys[i + 1 :]):
+            return True
     return False
 
 
@@ -54,7 +72,7 @@ def is_greeting(doc: Doc) -> bool:
 
 
 def asks_for_help(doc: Doc) -> bool:
-    """"help", "what can you do", "what kind of questions can I ask"."""
+    """Asks what the assistant can do ("help", "what kind of questions can I ask")."""
     keys: list[str | None] = [t.key for t in doc.tokens]
     return any(find_phrase(keys, phrase) >= 0 for phrase in HELP_PHRASES)
 
@@ -92,14 +110,17 @@ def score_intents(keys: list[str | None], slots: Slots, signals: Signals) -> dic
     scores: dict[str, int] = {}
     for intent, table in INTENT_PHRASES.items():
         local = list(keys)
-        score = 0
+        score = strongest = 0
         for phrase in sorted(table, key=len, reverse=True):
             at = find_phrase(local, phrase, KNOWN_WORDS)
             if at >= 0:
                 score += table[phrase]
+                strongest = max(strongest, table[phrase])
                 for j in range(at, at + len(phrase)):
                     local[j] = None
-        scores[intent] = score
+        # "write"/"draft" alone ("write me a poem") is not a request for a partner draft.
+        weak_draft = intent in {"draft_outreach", "draft_content"} and strongest < 3
+        scores[intent] = 0 if weak_draft else score
 
     present = {k for k in keys if k}
     if "invite" in present and present & {"qbr", "qbrs", "quarterly", "review"}:
@@ -108,8 +129,7 @@ def score_intents(keys: list[str | None], slots: Slots, signals: Signals) -> dic
         for intent in ("find_partner", "draft_outreach", "draft_content", "qbr_summary"):
             if scores[intent]:
                 scores[intent] += 2
-        for intent in ("leaderboard", "pending_applications", "quiet_partners", "top_movers",
-                       "recruitment_priorities", "list_partners", "reversal_anomalies"):  # fmt: skip
+        for intent in _NO_PARTNER_TOOLS:
             scores[intent] = max(0, scores[intent] - 3)
     if signals.named_application:
         scores["application_detail"] += 8

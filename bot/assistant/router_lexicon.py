@@ -14,6 +14,10 @@ def _p(*phrases: str) -> tuple[Phrase, ...]:
     return tuple(tuple(p.split()) for p in phrases)
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # ------------------------------------------------------------------ metrics
 # Longest phrases are matched first, so "number of sales" (conversions) wins over "sales"
 # (revenue) and "return on ad spend" (roas) over "spend" (payout).
@@ -76,6 +80,7 @@ STATUS_WORDS: dict[str, str] = {
     "active": "active",
     "paused": "paused",
     "churned": "churned",
+    "churn": "churned",
     "prospect": "prospect",
     "prospects": "prospect",
     "applied": "applied",
@@ -131,15 +136,19 @@ COUNTRIES: dict[str, str] = {
     "portugal": "PT",
 }
 
-ISO_CODES = frozenset(
-    "DE GB US CA PL KR KZ ES FR IT NL SE NO DK FI JP AU BR MX IN IE AT CH BE PT".split()
+ISO_CODES = _words(
+    """
+    DE GB US CA PL KR KZ ES FR IT NL SE NO DK FI JP AU BR MX IN IE AT CH BE PT
+    """
 )
 """Two-letter codes read as countries when typed in capitals ("in the US", "DE partners")."""
 
-MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
+MONTHS = _words(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    """
+)
 
 # ------------------------------------------------------------------ intents
 INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
@@ -151,6 +160,8 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("profile", "contact", "contacts", "owner", "manager", "sponsor"), 4),
         **dict.fromkeys(_p("account manager", "exec sponsor", "website", "email address"), 4),
         **dict.fromkeys(_p("contact email", "contact details", "point of contact"), 6),
+        **dict.fromkeys(_p("join", "joined", "based", "country", "where is", "status of"), 3),
+        **dict.fromkeys(_p("what tier", "which tier", "when did"), 4),
         **dict.fromkeys(PROFILE_PHRASES, 5),
     },
     "list_partners": {
@@ -160,6 +171,8 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
     },
     "performance": {
         **dict.fromkeys(_p("do", "total", "program", "looking", "looking like"), 1),
+        **dict.fromkeys(_p("going", "update"), 2),
+        **dict.fromkeys(_p("update on", "how is it going"), 3),
         **dict.fromkeys(_p("how is", "how are", "how has", "how much", "doing", "doin"), 2),
         **dict.fromkeys(_p("how did", "performing", "perform", "numbers", "results"), 3),
         **dict.fromkeys(_p("stats", "kpis", "kpi", "how we doing"), 3),
@@ -171,6 +184,7 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("top", "bottom", "worst", "highest", "lowest", "weakest"), 4),
         **dict.fromkeys(_p("best performing", "top performing", "top earners", "least"), 5),
         **dict.fromkeys(_p("rank", "ranking", "ranked", "rankings"), 5),
+        **dict.fromkeys(_p("by partner", "per partner", "each partner", "partner by partner"), 4),
         **dict.fromkeys(_p("leaderboard", "league table"), 6),
     },
     "performance_series": {
@@ -201,7 +215,8 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("zero conversions", "not converting", "not converted"), 6),
         **dict.fromkeys(_p("gone quiet", "went quiet", "gone dark", "went dark"), 7),
         **dict.fromkeys(_p("stopped converting", "havent converted", "hasnt converted"), 7),
-        **dict.fromkeys(_p("didnt convert", "stopped selling"), 7),
+        **dict.fromkeys(_p("stop converting", "stopped selling", "went silent"), 7),
+        **dict.fromkeys(_p("didnt convert", "not selling"), 7),
     },
     "reversal_anomalies": {
         **dict.fromkeys(_p("weird", "odd"), 3),
@@ -249,16 +264,12 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("blog", "blog post", "article"), 7),
         **dict.fromkeys(_p("webinar", "social posts", "blog outline"), 8),
         **dict.fromkeys(_p("webinar plan"), 9),
-        **dict.fromkeys(_p("cobranded email", "cobranded newsletter", "comarketing newsletter"), 12),
+        **dict.fromkeys(
+            _p("cobranded email", "cobranded newsletter", "comarketing newsletter"), 12
+        ),
         **dict.fromkeys(_p("co branded email", "joint newsletter", "comarketing email"), 12),
     },
 }
-
-PARTNER_TOOLS = frozenset(
-    {"find_partner", "performance", "performance_series", "goal_progress", "qbr_summary",
-     "draft_outreach", "draft_content"}
-)  # fmt: skip
-"""Tools that can be about one partner; a named partner nudges the choice towards them."""
 
 PURPOSE_PHRASES: tuple[tuple[str, tuple[Phrase, ...]], ...] = (
     ("qbr_invite", _p("qbr", "qbrs", "quarterly review", "business review")),
@@ -305,7 +316,8 @@ BOTTOM_WORDS = frozenset({"bottom", "worst", "lowest", "least", "weakest"})
 RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "first"})
 
 HELP_PHRASES = _p(
-    "help", "what can you do", "what can i ask", "what kind of questions",
+    "help", "what can you do", "what you can do", "what can u do", "what do you do",
+    "what can i ask", "what kind of questions",
     "what questions", "how do i use", "how does this work", "examples", "commands",
 )  # fmt: skip
 GREETING_WORDS = frozenset(
@@ -325,7 +337,7 @@ WRITE_VERBS = frozenset(
         "reassign", "subscribe", "unsubscribe", "disable", "enable", "cancel", "terminate",
         "offboard", "rename", "merge", "import", "pay", "drop", "kick", "ban", "block",
         "whitelist", "blacklist", "mark", "close", "reopen", "grant", "revoke", "schedule",
-        "book", "transfer", "refund",
+        "book", "transfer",
     }
 )  # fmt: skip
 """Verbs that change state when they open a request ("pause cashback kings")."""
@@ -358,38 +370,41 @@ FOLLOW_UP_LEADS = _p(
 )  # fmt: skip
 FOLLOW_UP_ANYWHERE = _p("instead", "too", "as well", "same", "same for", "that one")
 PRONOUNS = frozenset(
-    {"they", "them", "their", "theirs", "it", "its", "that", "those", "these", "this one",
+    {"they", "them", "their", "theirs", "it", "its", "that", "those", "these",
      "him", "her", "he", "she", "theyve", "theyre"}
 )  # fmt: skip
 
 # ------------------------------------------------------------------ never a partner name
-STOPWORDS = frozenset(
-    """a an the of for in on at to from by with and or vs versus is are was were be been do did
-    does doing done has have had how what whats which who whom whose why when where this that
-    these those it its our my me we us you your i their them they he she any all some each
-    every more most much many few please pls plz can could would should will shall may might
-    show give get tell find list see look about per over under between since until till than
-    then so if not no yes up down out only just also too very really like as into onto via
-    last past previous next current same new old other one two three four five six seven
-    eight nine ten need want know now okay ok hey hi yo thanks thank lol ty thx there here
-    re via vs again still ever yet ago lately recently far so far
-    """.split()
+STOPWORDS = _words(
+    """
+    a an the of for in on at to from by with and or vs versus is are was were be been do did
+    does doing done has have had how what whats which who whom whose why when where this
+    that these those it its our my me we us you your i their them they he she any all some
+    each every more most much many few please pls plz can could would should will shall may
+    might show give get tell find list see look about per over under between since until
+    till than then so if not no yes up down out only just also too very really like as into
+    onto via last past previous next current same new old other one two three four five six
+    seven eight nine ten need want know now okay ok hey hi yo thanks thank lol ty thx there
+    here re again still ever yet ago lately recently far
+    """
 )
 
-TIME_WORDS = frozenset(
-    """day days week weeks month months quarter quarters year years today yesterday tomorrow
+TIME_WORDS = _words(
+    """
+    day days week weeks month months quarter quarters year years today yesterday tomorrow
     weekly daily monthly quarterly yearly annual ytd mtd qtd wtd yoy mom qoq wow q1 q2 q3 q4
     h1 h2 qtr date to-date fortnight weekend
-    """.split()
+    """
 )
 
-EXTRA_GENERIC = frozenset(
-    """partner partners program programme team account accounts company companies group
-    network media studios studio reviews review co inc ltd llc gmbh business quarterly deck
-    notes summary prep status campaign email emails number count figures metrics numbers
-    tier tiers gold silver bronze ones digest channel report reports breakdown split
-    compare comparison versus vs against relative compared
-    """.split()
+EXTRA_GENERIC = _words(
+    """
+    partner partners program programme team account accounts company companies group network
+    media studios studio reviews review co inc ltd llc gmbh business quarterly deck notes
+    summary prep status campaign email emails number count figures metrics numbers tier
+    tiers gold silver bronze ones digest channel report reports breakdown split compare
+    comparison versus vs against relative compared
+    """
 )
 
 

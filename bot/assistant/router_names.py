@@ -68,14 +68,18 @@ class NameIndex:
                 for i, word in enumerate(words):
                     if word in KNOWN_WORDS:
                         continue
-                    if i == 0 and (len(word) >= 3 or not is_latin(word)):
-                        self.single.append((word, name))
-                    elif i > 0 and not is_latin(word) and len(word) >= 2:
+                    # First words name a partner alone ("northwind"); later words only when
+                    # not Latin ("뷰티랩"), as English later words are often plain nouns.
+                    first = i == 0 and (len(word) >= 3 or not is_latin(word))
+                    if first or (not is_latin(word) and len(word) >= 2):
                         self.single.append((word, name))
 
     def _match_multi(self, text: str) -> tuple[float, set[str]]:
         best, names = 0.0, set()
+        size = text.count(" ")
         for key, name in self.multi:
+            if key.count(" ") != size:
+                continue
             score = 100.0 if key == text else fuzz.ratio(text, key)
             if score < MULTI_WORD_RATIO:
                 continue
@@ -121,9 +125,10 @@ class NameIndex:
                     if all(w in KNOWN_WORDS for w in words):
                         continue
                     score, names = self._match_multi(" ".join(words))
-                    joined, jnames = self._match_single("".join(words))
-                    if joined > score:
-                        score, names = joined, jnames
+                    run_together = "".join(words)
+                    jnames = {name for key, name in self.single if key == run_together}
+                    if jnames:
+                        score, names = 100.0, jnames
                 else:
                     score, names = self._match_single(words[0])
                     latin = transliterate(words[0])
@@ -187,6 +192,34 @@ def unknown_name(doc: Doc) -> Mention | None:
     return None
 
 
+_SUBJECT_FRAMES = (
+    (("how", "did"), frozenset({"do", "perform", "go", "get"})),
+    (("how", "does"), frozenset({"look", "perform", "compare"})),
+    (("how", "is"), frozenset({"doing", "performing", "going", "looking", "trending"})),
+    (("how", "are"), frozenset({"doing", "performing", "going", "looking", "trending"})),
+    (("how", "has"), frozenset({"done", "performed", "been"})),
+)
+
+
+def subject_name(doc: Doc) -> Mention | None:
+    """The unknown words in "how did <X> do" / "how is <X> doing", as typed ("seoul beauty lab")."""
+    keys = [t.key for t in doc.tokens]
+    for lead, verbs in _SUBJECT_FRAMES:
+        for i in range(len(keys) - len(lead)):
+            if tuple(keys[i : i + len(lead)]) != lead:
+                continue
+            start = i + len(lead)
+            stop = next((j for j in range(start, len(keys)) if keys[j] in verbs), None)
+            if stop is None or stop == start or any(doc.used[start:stop]):
+                continue
+            while start < stop and keys[start] in STOPWORDS:
+                start += 1
+            if start == stop or any(keys[j] in KNOWN_WORDS for j in range(start, stop)):
+                continue
+            return Mention(start, stop, (), doc.raw_span(start, stop))
+    return None
+
+
 def trailing_name(doc: Doc, after: int) -> Mention | None:
     """Whatever follows a "who is"/"tell me about" lead, as typed, when it is not vocabulary."""
     words = [
@@ -239,9 +272,7 @@ def match_goal(
         latest = max(_quarter_rank(tokenised[n]) for n in candidates)
         candidates = [n for n in candidates if _quarter_rank(tokenised[n]) == latest]
     if set(wanted) - periodic and len(candidates) > 1:
-        program = [
-            n for n in candidates if not set(tokenised[n]) & (partner_words | tiers)
-        ]
+        program = [n for n in candidates if not set(tokenised[n]) & (partner_words | tiers)]
         candidates = program or candidates
     if len(candidates) == 1:
         return candidates[0]

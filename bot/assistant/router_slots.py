@@ -170,7 +170,10 @@ PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | No
         lambda m: f"{m.group(1)} to {m.group(2)}",
     ),
     (
-        re.compile(rf"\b(?:(?:from|between) )?{_DAY} {_RANGE_SEP} {_DAY} (?:of )?({_MON})(?: ({_YEAR}))?"),
+        re.compile(
+            rf"\b(?:(?:from|between) )?{_DAY} {_RANGE_SEP} {_DAY} (?:of )?({_MON})"
+            rf"(?: ({_YEAR}))?"
+        ),
         lambda m: _g(f"{m.group(1)}-{m.group(2)} {m.group(3)}", m.group(4)),
     ),
     (
@@ -178,7 +181,10 @@ PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | No
         lambda m: _g(f"{m.group(1)}-{m.group(2)} {m.group(3)}", m.group(4)),
     ),
     (
-        re.compile(rf"\b(?:(?:from|between) )?({_MON}) {_DAY} {_RANGE_SEP} (?:{_MON} )?{_DAY}(?: ({_YEAR}))?"),
+        re.compile(
+            rf"\b(?:(?:from|between) )?({_MON}) {_DAY} {_RANGE_SEP} (?:{_MON} )?{_DAY}"
+            rf"(?: ({_YEAR}))?"
+        ),
         lambda m: _g(f"{m.group(2)}-{m.group(3)} {m.group(1)}", m.group(4)),
     ),
     (
@@ -208,10 +214,13 @@ PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | No
         _relative_n,
     ),
     (
-        re.compile(r"\b(?:the )?(last|past|previous|prior|this|current) (week|month|quarter|qtr|year)\b"),
+        re.compile(
+            r"\b(?:the )?(last|past|previous|prior|this|current) (week|month|quarter|qtr|year)\b"
+        ),
         _named_relative,
     ),
     (re.compile(r"\b(today|yesterday)\b"), lambda m: m.group(1)),
+    (re.compile(rf"\b({_ISO})\b"), lambda m: m.group(1)),
     (re.compile(rf"\b(q[1-4])(?: ({_YEAR}))?\b"), lambda m: _g(m.group(1), m.group(2))),
     (re.compile(rf"\b(h[12])(?: ({_YEAR}))?\b"), lambda m: _g(m.group(1), m.group(2))),
     (
@@ -219,6 +228,22 @@ PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | No
         lambda m: _g("h1" if m.group(1) == "first" else "h2", m.group(2)),
     ),
     (re.compile(rf"\b({_MON}) ({_YEAR})\b"), lambda m: f"{m.group(1)} {m.group(2)}"),
+    (
+        re.compile(rf"\bweek (?:of|starting) {_DAY} ({_MON})(?: ({_YEAR}))?\b"),
+        lambda m: _g(f"week of {m.group(1)} {m.group(2)}", m.group(3)),
+    ),
+    (
+        re.compile(rf"\bweek (?:of|starting) ({_MON}) {_DAY}(?: ({_YEAR}))?\b"),
+        lambda m: _g(f"week of {m.group(2)} {m.group(1)}", m.group(3)),
+    ),
+    (
+        re.compile(rf"\b{_DAY} (?:of )?({_MON})(?: ({_YEAR}))?\b"),
+        lambda m: _g(f"{m.group(1)} {m.group(2)}", m.group(3)),
+    ),
+    (
+        re.compile(rf"\b({_MON}) {_DAY}(?: ({_YEAR}))?\b"),
+        lambda m: _g(f"{m.group(2)} {m.group(1)}", m.group(3)),
+    ),
     (
         re.compile(rf"\b(?:in|for|during|throughout|of|from|through|thru) ({_MON})\b"),
         lambda m: m.group(1),
@@ -421,7 +446,7 @@ _DAYS = re.compile(r"\b(\d+|a|an) ?(days?|d|weeks?|wks?|w|fortnights?|months?)\b
 
 def read_days(doc: Doc) -> int | None:
     """A look-back length in days, for "gone quiet in 3 weeks" (reads claimed tokens too)."""
-    text = " ".join(doc.keys())
+    text = " ".join(doc.keys_list())
     m = _DAYS.search(text)
     if m is None:
         return None

@@ -105,7 +105,7 @@ class Doc:
         if not self.used:
             self.used = [False] * len(self.tokens)
 
-    def keys(self) -> list[str]:
+    def keys_list(self) -> list[str]:
         return [t.key for t in self.tokens]
 
     def free_keys(self) -> list[str | None]:

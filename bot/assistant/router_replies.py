@@ -1,0 +1,114 @@
+"""What the offline router says when it does not call a tool: help, refusals, question options.
+
+Clarifying options are written as requests the router itself routes to a tool call, so a
+client can offer them as buttons that simply send the option's text back.
+"""
+
+from __future__ import annotations
+
+HELP_TEXT = """I answer questions about your partner program from its data. For example:
+• Partner profile — "who is Northwind?", "who owns the Helios account?"
+• Lists and counts — "list gold affiliates in the UK", "how many partners are paused?"
+• Performance — "how did Northwind do last month?", "gold tier revenue YTD vs last year"
+• Rankings and trends — "top 10 by EPC this quarter", "weekly clicks chart for Atlas"
+• Goals — "are we on track for the Q4 revenue goal?"
+• Applications — "any pending applications?", "show the Kestrel application"
+• Insights — "who's gone quiet?", "any reversal spikes?", "biggest movers this month",
+  "who should we recruit next?"
+• QBRs and drafts — "QBR for Northwind Q3", "draft a re-engagement email to Lumen",
+  "blog outline with Smith & Sons"
+Approvals happen only with the `/partnerops approve` slash command."""
+
+GREETING_TEXT = "Happy to help. " + HELP_TEXT
+
+WRITE_TEXT = (
+    "I can't change anything from a chat message — I only read and draft. "
+    "Applications are approved or rejected by an authorised approver with the "
+    "`/partnerops approve` slash command (or `partnerops applications approve` on the CLI). "
+    "Partner details such as commission, tier, owner or status change in your partner "
+    "platform and arrive with the next import."
+)
+
+OUT_OF_SCOPE_TEXT = (
+    "That's outside what I can help with. I answer questions about your partner program: "
+    "partners, performance, rankings, goals, applications, QBRs and outreach drafts. "
+    'Ask "help" for examples.'
+)
+
+NO_CONTEXT_QUESTION = "What would you like to know? I don't have an earlier question to build on."
+NO_CONTEXT_OPTIONS = [
+    "How are we doing this month?",
+    "Top partners last month",
+    "Who's gone quiet?",
+]
+
+INTENT_LABELS = {
+    "find_partner": "a partner's profile",
+    "list_partners": "a list of partners",
+    "performance": "performance figures",
+    "leaderboard": "a ranking of partners",
+    "performance_series": "a trend chart",
+    "goal_progress": "goal progress",
+    "pending_applications": "pending applications",
+    "application_detail": "an application",
+    "quiet_partners": "partners that went quiet",
+    "reversal_anomalies": "reversal anomalies",
+    "top_movers": "the biggest movers",
+    "recruitment_priorities": "recruitment priorities",
+    "qbr_summary": "a QBR summary",
+    "draft_outreach": "an outreach email",
+    "draft_content": "co-marketing content",
+}
+
+_WITH_PARTNER = {
+    "find_partner": "Tell me about {p}",
+    "performance": "How did {p} do in the last 30 days?",
+    "performance_series": "Weekly revenue trend for {p}",
+    "goal_progress": "Is {p} on track for its goals?",
+    "qbr_summary": "QBR summary for {p}",
+    "draft_outreach": "Draft a re-engagement email to {p}",
+    "draft_content": "Blog outline with {p}",
+}
+_WITHOUT_PARTNER = {
+    "list_partners": "List active partners",
+    "performance": "How are we doing this month?",
+    "leaderboard": "Top partners in the last 30 days",
+    "performance_series": "Weekly revenue trend",
+    "goal_progress": "Are we on track for our goals?",
+    "pending_applications": "Show pending applications",
+    "quiet_partners": "Who's gone quiet?",
+    "reversal_anomalies": "Any reversal spikes?",
+    "top_movers": "Biggest movers this month",
+    "recruitment_priorities": "Who should we recruit next?",
+    "qbr_summary": "Program QBR summary",
+}
+
+PURPOSE_OPTIONS = {
+    "recruit": "Draft an outreach email to recruit {p}",
+    "reengage": "Draft a re-engagement email to {p}",
+    "cobrand": "Email {p} about a co-branded campaign",
+    "qbr_invite": "Invite {p} to their QBR",
+}
+FORMAT_OPTIONS = {
+    "blog_outline": "Blog outline with {p}",
+    "webinar_plan": "Webinar plan with {p}",
+    "social_posts": "Social posts for {p}",
+    "cobranded_email": "Co-branded email with {p}",
+}
+
+
+def example(intent: str, partner: str | None = None) -> str:
+    """A request for `intent` (about `partner` where it can be) that routes to that intent."""
+    if partner and intent in _WITH_PARTNER:
+        return _WITH_PARTNER[intent].format(p=partner)
+    if intent in _WITHOUT_PARTNER:
+        return _WITHOUT_PARTNER[intent]
+    return "Show pending applications"
+
+
+def missing_partner_question(tool: str) -> str:
+    if tool == "draft_outreach":
+        return "Which partner should I write to?"
+    if tool == "draft_content":
+        return "Which partner is this for?"
+    return "Which partner do you want to look up?"

@@ -1,0 +1,148 @@
+"""Aggregations: the monthly rollup is exact after any write, and sums match the daily rows."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import DailyPerformance, MonthlyPerformance, Partner
+from storage.queries import (
+    PartnerFilter,
+    Totals,
+    active_partner_count,
+    split_by_month,
+    totals,
+    totals_by_partner,
+)
+
+START = date(2025, 11, 20)
+DAYS = 130
+
+
+def _program(session: Session) -> list[tuple[int, date, int, int, int, Decimal, Decimal, int]]:
+    partners = [
+        Partner(partner_key=f"p{i}", name=f"P{i}", type="affiliate", status="active",
+                tier=["Gold", "Silver"][i % 2])
+        for i in range(4)
+    ]  # fmt: skip
+    session.add_all(partners)
+    session.flush()
+    rng = random.Random(3)
+    rows = []
+    for partner in partners:
+        for offset in range(DAYS):
+            if rng.random() < 0.15:
+                continue  # missing days are normal
+            conversions = rng.randint(0, 6)
+            rows.append(
+                (partner.id, START + timedelta(days=offset), rng.randint(0, 300),
+                 rng.randint(0, 40), conversions, Decimal(rng.randint(0, 90000)) / 100,
+                 Decimal(rng.randint(0, 9000)) / 100, rng.randint(0, conversions))
+            )  # fmt: skip
+    keys = ("partner_id", "day", "clicks", "leads", "conversions", "revenue", "payout", "reversals")
+    session.execute(insert(DailyPerformance), [dict(zip(keys, r, strict=True)) for r in rows])
+    session.flush()
+    return rows
+
+
+def _brute(rows: list[tuple[int, date, int, int, int, Decimal, Decimal, int]], start: date,
+           end: date, ids: set[int] | None = None) -> Totals:  # fmt: skip
+    total = Totals()
+    for p, d, c, le, cv, r, pay, rv in rows:
+        if start <= d <= end and (ids is None or p in ids):
+            total += Totals(c, le, cv, rv, r, pay)
+    return total
+
+
+def _ranges() -> list[tuple[date, date]]:
+    rng = random.Random(5)
+    ranges = [(date(2025, 12, 1), date(2026, 2, 28)), (date(2025, 12, 1), date(2025, 12, 31)),
+              (date(2025, 11, 20), date(2026, 3, 29)), (date(2026, 1, 15), date(2026, 1, 20)),
+              (date(2025, 12, 31), date(2026, 2, 1))]  # fmt: skip
+    for _ in range(15):
+        a = START + timedelta(days=rng.randint(0, DAYS - 1))
+        ranges.append((a, a + timedelta(days=rng.randint(0, 100))))
+    return ranges
+
+
+def test_split_by_month_covers_the_range_exactly() -> None:
+    for start, end in _ranges():
+        edges, months = split_by_month(start, end)
+        covered = {start + timedelta(days=i) for a, b in edges for i in range((b - a).days + 1)
+                   for start in [a]}  # fmt: skip
+        if months is not None:
+            day = months[0]
+            while day <= months[1]:
+                nxt = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+                covered |= {day + timedelta(days=i) for i in range((nxt - day).days)}
+                day = nxt
+        expected = {start + timedelta(days=i) for i in range((end - start).days + 1)}
+        assert covered == expected, (start, end)
+
+
+def test_totals_match_daily_rows_for_any_range(session: Session) -> None:
+    rows = _program(session)
+    for start, end in _ranges():
+        assert totals(session, start, end) == _brute(rows, start, end), (start, end)
+    gold = set(session.scalars(select(Partner.id).where(Partner.tier == "Gold")))
+    span = (date(2025, 12, 10), date(2026, 3, 5))
+    assert totals(session, *span, PartnerFilter(tier="gold")) == _brute(rows, *span, gold)
+    by_partner = totals_by_partner(session, *span)
+    for partner_id, got in by_partner.items():
+        assert got == _brute(rows, *span, {partner_id})
+    assert sum(by_partner.values(), Totals()) == _brute(rows, *span)
+
+
+def test_rollup_stays_exact_after_updates_upserts_and_deletes(session: Session) -> None:
+    rows = _program(session)
+    first = rows[0]
+    session.execute(
+        update(DailyPerformance)
+        .where(DailyPerformance.partner_id == first[0], DailyPerformance.day == first[1])
+        .values(revenue=Decimal("1000.01"), clicks=1)
+    )
+    deleted_day = date(2026, 1, 10)
+    session.execute(delete(DailyPerformance).where(DailyPerformance.day == deleted_day))
+    session.flush()
+    edited = [
+        (p, d, 1, le, cv, Decimal("1000.01"), pay, rv) if (p, d) == (first[0], first[1])
+        else (p, d, c, le, cv, r, pay, rv)
+        for p, d, c, le, cv, r, pay, rv in rows
+        if d != deleted_day
+    ]  # fmt: skip
+    for start, end in _ranges():
+        assert totals(session, start, end) == _brute(edited, start, end), (start, end)
+
+
+def test_rollup_drops_a_month_when_its_last_day_is_deleted(session: Session) -> None:
+    _program(session)
+    partner_id = session.scalars(select(Partner.id).order_by(Partner.id)).first()
+    session.execute(
+        delete(DailyPerformance).where(
+            DailyPerformance.partner_id == partner_id,
+            DailyPerformance.day >= date(2026, 1, 1),
+            DailyPerformance.day <= date(2026, 1, 31),
+        )
+    )
+    session.flush()
+    months = session.scalars(
+        select(MonthlyPerformance.month).where(MonthlyPerformance.partner_id == partner_id)
+    ).all()
+    assert date(2026, 1, 1) not in months
+    assert partner_id not in totals_by_partner(session, date(2026, 1, 1), date(2026, 1, 31))
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [(date(2025, 12, 1), date(2026, 2, 28)), (date(2026, 1, 5), date(2026, 1, 9))]
+)
+def test_active_partner_count_counts_partners_with_a_conversion(
+    session: Session, start: date, end: date
+) -> None:
+    rows = _program(session)
+    expected = {p for p, d, _c, _l, cv, *_ in rows if start <= d <= end and cv > 0}
+    assert active_partner_count(session, start, end) == len(expected)
