@@ -462,6 +462,22 @@ def unknown_partner(key: str) -> str:
     return f"unknown partner_key {_shown(key)}; import it in a partners file first"
 
 
+def partner_rules() -> RowHandler:
+    """Partner rules across columns: unique key; a revshare rate is a percent of revenue."""
+    unique = unique_key("partner_key")
+
+    def check(values: dict[str, Any], line: int, parsed: Parsed) -> None:
+        unique(values, line, parsed)
+        rate = values["commission_rate"]
+        revshare = values["commission_model"] == CommissionModel.REVSHARE
+        if revshare and rate is not None and rate > 100:
+            parsed.error(
+                line, "commission_rate", f"{rate} is more than 100 (revshare is a percent)"
+            )
+
+    return check
+
+
 def goal_rules(partner_ids: Mapping[str, int]) -> RowHandler:
     """Goal rules across columns: unique key, scope needs tier/partner, dates and checkpoints.
 

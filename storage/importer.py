@@ -34,6 +34,7 @@ from storage.csv_rows import (
     goal_rules,
     iso_date,
     parse_file,
+    partner_rules,
     unique_key,
     unknown_partner,
 )
@@ -216,10 +217,10 @@ class _Partners:
 
     def __init__(self, session: Session) -> None:
         self.rows: list[dict[str, Any]] = []
-        self.unique = unique_key("partner_key")
+        self.rules = partner_rules()
 
     def handle(self, values: dict[str, Any], line: int, parsed: Parsed) -> None:
-        self.unique(values, line, parsed)
+        self.rules(values, line, parsed)
         self.rows.append(values)
 
     def fast(self, positions: Mapping[str, int]) -> FastRow | None:

@@ -55,3 +55,7 @@ def test_sqlite_is_configured_for_concurrent_use(tmp_path: Path) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_pinned_head_revision_matches_the_migration_scripts() -> None:
+    assert migrate.head_revision() == migrate.HEAD_REVISION

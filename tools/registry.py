@@ -20,15 +20,24 @@ from tools.context import ToolContext
 from tools.errors import ToolError
 from tools.report import Report
 
-TOOL_MODULES = (
-    "tools.partners",
-    "tools.performance",
-    "tools.goals",
-    "tools.applications",
-    "tools.insights",
-    "tools.qbr",
-    "tools.drafts",
-)
+TOOL_MODULES: dict[str, str] = {
+    "find_partner": "tools.partners",
+    "list_partners": "tools.partners",
+    "performance": "tools.performance",
+    "leaderboard": "tools.performance",
+    "performance_series": "tools.performance",
+    "goal_progress": "tools.goals",
+    "pending_applications": "tools.applications",
+    "application_detail": "tools.applications",
+    "quiet_partners": "tools.insights",
+    "reversal_anomalies": "tools.insights",
+    "top_movers": "tools.insights",
+    "recruitment_priorities": "tools.insights",
+    "qbr_summary": "tools.qbr",
+    "draft_outreach": "tools.drafts",
+    "draft_content": "tools.drafts",
+}
+"""Where each tool lives, so a call imports only its own module (fast `partnerops ask`)."""
 
 
 class ToolResult(Protocol):
@@ -63,13 +72,14 @@ def tool(name: str, description: str, args: type[BaseModel]) -> Callable[[Runner
 
 def load_all() -> dict[str, ToolSpec]:
     """Import every tool module (registering its tools) and return the registry."""
-    for module in TOOL_MODULES:
+    for module in sorted(set(TOOL_MODULES.values())):
         import_module(module)
     return dict(_REGISTRY)
 
 
 def get(name: str) -> ToolSpec:
-    load_all()
+    if name in TOOL_MODULES:
+        import_module(TOOL_MODULES[name])
     try:
         return _REGISTRY[name]
     except KeyError:

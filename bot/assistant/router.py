@@ -24,6 +24,7 @@ Argument conventions (tests/data/router_cases.toml pins them down):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from bot.assistant.router_intents import (
@@ -78,7 +79,7 @@ from bot.assistant.router_slots import (
     read_tier,
     read_type,
 )
-from bot.assistant.router_text import Doc, find_phrase, tokenize
+from bot.assistant.router_text import Doc, find_phrase, fold, tokenize
 
 
 @dataclass(frozen=True)
@@ -190,22 +191,17 @@ class Reading:
         return self.slots.as_arguments()
 
 
-def _index(names: tuple[str, ...], cache: dict[tuple[str, ...], NameIndex]) -> NameIndex:
-    if names not in cache:
-        if len(cache) > 32:
-            cache.clear()
-        cache[names] = NameIndex(names)
-    return cache[names]
-
-
-_INDEXES: dict[tuple[str, ...], NameIndex] = {}
+@lru_cache(maxsize=16)
+def _index(names: tuple[str, ...]) -> NameIndex:
+    """Name indexes are rebuilt only when the vocabulary changes (it is passed per request)."""
+    return NameIndex(names)
 
 
 def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     slots = Slots()
     read_tag_owner_key(doc, slots)
-    applicants = _index(vocab.application_names, _INDEXES).spot(doc)
-    partners = _index(vocab.partner_names, _INDEXES).spot(doc)
+    applicants = _index(vocab.application_names).spot(doc)
+    partners = _index(vocab.partner_names).spot(doc)
     # Words naming both a partner and an applicant go to whichever matched more of them,
     # and on a tie to the applicant only when the text speaks of an application.
     applicant = applicants[0] if applicants else None
@@ -405,12 +401,8 @@ def _build(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabular
             values["partner" if tool == "find_partner" else "application"] = typed
     if tool == "goal_progress" and not ({"partner", "tier", "goal"} & values.keys()):
         keys = [k for k in reading.doc.free_keys() if k] + _slot_words(slots)
-        partner_words = frozenset(
-            w.casefold() for name in vocab.partner_names for w in name.split()[:1]
-        )
-        goal = match_goal(
-            keys, vocab.goal_names, partner_words, {t.casefold() for t in vocab.tiers}
-        )
+        partner_words = frozenset(fold(name.split()[0]) for name in vocab.partner_names if name)
+        goal = match_goal(keys, vocab.goal_names, partner_words, {fold(t) for t in vocab.tiers})
         if goal:
             values["goal"] = goal
     if tool == "quiet_partners" and "days" not in values and slots.days:

@@ -170,14 +170,37 @@ def _is_name_word(raw: str, norm: str) -> bool:
     return raw[:1].isupper() and norm not in KNOWN_WORDS and norm != "i"
 
 
+_LOWERCASE_TRIGGERS = frozenset({"for", "from", "did", "does", "with"})
+
+
+def _is_unknown_word(norm: str) -> bool:
+    """A lowercase word that is no vocabulary, nor a misspelling of it ("acme", not "revnue")."""
+    return (
+        len(norm) >= 3 and norm.isalpha() and norm not in KNOWN_WORDS and not _closest_known(norm)
+    )
+
+
 def unknown_name(doc: Doc) -> Mention | None:
-    """A capitalised name nobody knows after "for/did/about…" ("how did Zzyzx Holdings do")."""
+    """A name nobody knows after "for/did/about…" ("how did Zzyzx Holdings do").
+
+    Capitalised words count after any of the triggers; lowercase ones ("revenue for acme")
+    only after "for/from/did/does/with" and only when they are no router vocabulary.
+    """
     tokens = doc.tokens
     for i in range(len(tokens) - 1):
         if tokens[i].norm not in _NAME_TRIGGERS or doc.used[i + 1]:
             continue
         start = i + 1
         if not _is_name_word(tokens[start].raw, tokens[start].norm):
+            if tokens[i].norm in _LOWERCASE_TRIGGERS and _is_unknown_word(tokens[start].norm):
+                stop = start + 1
+                while (
+                    stop < len(tokens)
+                    and not doc.used[stop]
+                    and _is_unknown_word(tokens[stop].norm)
+                ):
+                    stop += 1
+                return Mention(start, stop, (), doc.raw_span(start, stop))
             continue
         stop = start + 1
         while stop < len(tokens) and not doc.used[stop]:
