@@ -498,6 +498,8 @@ def goal_rules(partner_ids: Mapping[str, int]) -> RowHandler:
         values["partner_id"] = None if key is None else partner_ids.get(key)
         if key is not None and values["partner_id"] is None:
             parsed.error(line, "partner_key", unknown_partner(key))
+        if values["target"] <= 0:
+            parsed.error(line, "target", "must be more than 0")
         start, end = values["start"], values["end"]
         if end < start:
             parsed.error(line, "end", f"{end} is before start {start}")

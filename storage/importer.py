@@ -188,7 +188,7 @@ def _key_ids(session: Session, key: InstrumentedAttribute[str]) -> dict[str, int
     """All keys of one table mapped to their row ids."""
     table = key.class_
     rows = session.execute(select(key, table.id))
-    return {k: i for k, i in rows.tuples()}
+    return {k: i for k, i in rows}
 
 
 def _chunks(items: Sequence[int]) -> list[Sequence[int]]:

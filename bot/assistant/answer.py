@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.assistant.router import Clarify, Help, Refuse, ToolCall, TurnState, Vocabulary, route
 from sqlalchemy.orm import Session
 
+from bot.assistant.router import Clarify, Help, Refuse, ToolCall, TurnState, Vocabulary, route
 from storage.queries import known_names
 from tools import registry
 from tools.context import ToolContext

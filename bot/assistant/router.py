@@ -286,7 +286,7 @@ def _decide(reading: Reading, vocab: Vocabulary, previous: TurnState | None) -> 
     if prev_tool not in TOOL_FIELDS:
         prev_tool = None  # a turn that called nothing (or a tool since renamed) has no context
     if previous is not None and prev_tool is not None:
-        follow = reading.follow_marker or len(reading.doc.tokens) <= 3
+        follow = reading.follow_marker
         if intent is None and (has_slots or reading.pronoun or reading.follow_marker):
             return _merge(prev_tool, previous.arguments, reading, vocab)
         if intent == prev_tool and follow:
@@ -371,9 +371,10 @@ def _merge(tool: str, arguments: dict[str, Any], reading: Reading, vocab: Vocabu
     new = reading.slot_args()
     fields = TOOL_FIELDS[tool]
     asked = {k for k in new if k not in {"days", "count"}}
-    if asked and not any(k in fields for k in asked):
+    if asked and not all(k in fields for k in asked):
         # "revenue ytd?" after a profile: the same subject, but a question about numbers.
-        subject = {k: v for k, v in base.items() if k in _SUBJECT}
+        names_subject = any(k in new for k in _SUBJECT)
+        subject = {} if names_subject else {k: v for k, v in base.items() if k in _SUBJECT}
         if reading.slots.metric or reading.slots.period or reading.slots.compare_to:
             return _build("performance", {**subject, **new}, reading, vocab)
     if tool in _SUBJECT_TOOLS and any(k in new for k in _SUBJECT):
