@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from storage.csv_rows import RowError
 from storage.db import session_factory
-from storage.performance_upsert import upsert_performance
 from storage.importer import (
     FileReport,
     ImportFailed,
@@ -31,6 +30,7 @@ from storage.models import (
     Goal,
     Partner,
 )
+from storage.performance_upsert import upsert_performance
 
 DATA = Path(__file__).parent / "data" / "import"
 """Small contract files; tests rewrite copies of them in tmp_path."""

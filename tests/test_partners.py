@@ -140,9 +140,16 @@ def test_unclear_names_ask_back_or_suggest(partners: Session) -> None:
 
     with pytest.raises(PartnerNotFound) as unknown:
         resolve_partner(partners, "Zzyzx Holdings")
-    assert 1 <= len(unknown.value.options) <= 3
-    assert set(unknown.value.options) <= {row[0] for row in PARTNERS}
+    # nothing resembles it: no made-up "closest names", a next step instead
+    assert unknown.value.options == ["list all partners"]
     assert "Zzyzx Holdings" in unknown.value.message and unknown.value.kind == "not_found"
+    assert "No partner has a similar name" in unknown.value.message
+
+    with pytest.raises(PartnerNotFound) as near:
+        resolve_partner(partners, "Northwest Trading")
+    # close but below the match threshold: the real near-misses are offered
+    assert "Northwind Traders" in near.value.options
+    assert set(near.value.options) <= {row[0] for row in PARTNERS}
 
     # a Latin transliteration does not match a name written in another script
     with pytest.raises(PartnerNotFound):

@@ -32,7 +32,11 @@ class PartnerNotFound(ToolError):
         message = f"I couldn't find a partner called “{name}”."
         if suggestions:
             message += " Closest names: " + ", ".join(suggestions) + "."
-        super().__init__(message, suggestions)
+            options = suggestions
+        else:
+            message += " No partner has a similar name; check the spelling, or list them all."
+            options = ["list all partners"]
+        super().__init__(message, options)
         self.name = name
 
 

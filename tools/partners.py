@@ -38,6 +38,9 @@ from tools.scope import Scope
 MATCH_THRESHOLD = 75.0
 """Lowest score (0–100) that counts as a match; 'atlass' → 'Atlas Outdoor Co.' scores ~82."""
 AMBIGUITY_MARGIN = 4.0
+SUGGEST_THRESHOLD = 60.0
+"""Names scoring below this (WRatio) are not offered as 'closest names': unrelated names
+typically score 35–50, a misspelling of a real partner 80+."""
 """Partners scoring within this many points of the best are all candidates."""
 PARTIAL_WEIGHT = 0.9
 """A match on part of a name counts less than the same match on the whole name."""
@@ -221,7 +224,9 @@ def resolve_partner(session: Session, name: str) -> Partner:
 
 def _suggestions(query: str, index: _NameIndex) -> list[str]:
     """Up to three closest names by rapidfuzz's WRatio, for 'did you mean'."""
-    found = process.extract(query, index.wholes, scorer=fuzz.WRatio, limit=3, score_cutoff=1)
+    found = process.extract(
+        query, index.wholes, scorer=fuzz.WRatio, limit=3, score_cutoff=SUGGEST_THRESHOLD
+    )
     return [index.names[index.whole_owner[i]] for _, _, i in found]
 
 
