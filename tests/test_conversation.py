@@ -57,6 +57,18 @@ CONVERSATION: list[tuple[str, str, str]] = [
 ]
 
 
+# The period each answer must state, for questions whose period is the point.
+STATED_PERIODS = {
+    "top 5 partners by revenue last month": "October 2026 (1 Oct – 31 Oct 2026)",
+    "how much revenue did Zabka bring in last quarter?": "Q3 2026 (1 Jul – 30 Sep 2026)",
+    "and the quarter before?": "Q2 2026 (1 Apr – 30 Jun 2026)",
+    "what about Northwind?": "Q2 2026 (1 Apr – 30 Jun 2026)",
+    "conv rate for gold tier this quarter": "Q4 2026 (1 Oct – 23 Nov 2026, to date)",
+    "EPC for affiliates in October 2026": "October 2026 (1 Oct – 31 Oct 2026)",
+    "revenue between 1 and 15 Sep": "1–15 Sep 2026 (1 Sep – 15 Sep 2026)",
+}
+
+
 def _kind(result: Answer) -> str:
     if result.calls and result.report.kind in ("answer", "draft"):
         return str(result.calls[0]["tool"])
@@ -83,6 +95,8 @@ def test_newcomers_thirty_questions_get_period_stated_answers_or_useful_question
                       "reversal_anomalies", "qbr_summary"}  # fmt: skip
         if expected in data_tools:
             assert result.report.period, f"{question!r} states no period"
+        if question in STATED_PERIODS:
+            assert result.report.period == STATED_PERIODS[question], question
         previous = result.state
     # Nothing anyone typed changed any state.
     assert demo_session.scalar(select(func.count()).select_from(AuditEntry)) == audits

@@ -245,3 +245,36 @@ def test_parse_quarter_reads_quarters(words: str | None, label: str) -> None:
 def test_parse_quarter_refuses_other_periods() -> None:
     with pytest.raises(PeriodError, match="not a quarter"):
         parse_quarter("October", NOV23)
+
+
+
+@pytest.mark.parametrize(
+    ("words", "start", "end", "label"),
+    [
+        ("quarter before last quarter", date(2026, 4, 1), date(2026, 6, 30), "Q2 2026"),
+        ("before q3", date(2026, 4, 1), date(2026, 6, 30), "Q2 2026"),
+        ("month before last quarter", date(2026, 6, 1), date(2026, 6, 30), "June 2026"),
+        ("quarter before this quarter", date(2026, 7, 1), date(2026, 9, 30), "Q3 2026"),
+        ("month before october 2026", date(2026, 9, 1), date(2026, 9, 30), "September 2026"),
+        ("week before last week", date(2026, 11, 9), date(2026, 11, 15), "week of 9 Nov 2026"),
+        ("year before 2025", date(2024, 1, 1), date(2024, 12, 31), "2024"),
+        ("quarter before", date(2026, 7, 1), date(2026, 9, 30), "Q3 2026"),
+        ("quarter before quarter before last quarter", date(2026, 1, 1), date(2026, 3, 31),
+         "Q1 2026"),
+    ],
+)  # fmt: skip
+def test_the_unit_before_a_period_steps_back_on_the_calendar(
+    words: str, start: date, end: date, label: str
+) -> None:
+    period = resolve_period(words, NOV23)
+    assert (period.start, period.end, period.label) == (start, end, label)
+    assert not period.to_date
+
+
+def test_the_quarter_before_january_is_last_years_q4() -> None:
+    period = resolve_period("quarter before q1", date(2026, 1, 5))
+    assert (period.start, period.end, period.label) == (
+        date(2025, 10, 1),
+        date(2025, 12, 31),
+        "Q4 2025",
+    )

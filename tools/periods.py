@@ -23,7 +23,7 @@ import calendar
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import cast, Literal
 
 from pydantic import BaseModel, model_validator
 
@@ -550,10 +550,33 @@ def resolve_period(text: str | None, today: date, *, default: str = "last 30 day
     if text is None or not text.strip():
         text = default
     cleaned = _clean(text) or _clean(default)
+    before = _BEFORE.match(cleaned)
+    if before is not None:
+        inner = resolve_period(before.group(2), today) if before.group(2) else None
+        return _before(before.group(1), inner, today)
     period = _resolve_clean(cleaned, today)
     if period is None:
         raise PeriodError(f"I couldn't read the period “{text.strip()}”. Try e.g. {EXAMPLES}.")
     return period
+
+
+_BEFORE = re.compile(r"^(?:the )?(day|week|month|quarter|half|year)? ?before(?: (.+))?$")
+"""'quarter before last quarter', 'before q3': a follow-up's 'the quarter before (that)'."""
+
+
+def _before(unit: str | None, inner: DateRange | None, today: date) -> DateRange:
+    """The `unit` just before `inner` (or just before the current one): 'the month before'."""
+    if inner is None:
+        kind: Kind = cast(Kind, unit or "month")
+        return _calendar(kind, _unit_of(kind, today)[0] - timedelta(days=1), today)
+    if unit is None or unit == calendar_kind(inner):
+        whole = inner
+        if inner.to_date and (kind_of := calendar_kind(inner)) is not None:
+            start, end, label = _unit_of(kind_of, inner.start)
+            whole = DateRange(start=start, end=end, label=label)
+        return previous_period(whole)
+    kind = cast(Kind, unit)
+    return _calendar(kind, inner.start - timedelta(days=1), today)
 
 
 _KIND_LABELS: tuple[tuple[Kind, re.Pattern[str]], ...] = (

@@ -23,6 +23,7 @@ Argument conventions (tests/data/router_cases.toml pins them down):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -153,6 +154,8 @@ _RENAMES: dict[str, dict[str, str]] = {
 _APPLICATION_WORDS = APPLICATION_NOUNS | {"applied", "apply", "applying"}
 
 _SUBJECT = ("partner", "tier", "partner_type")
+RELATIVE_PERIOD = re.compile(r"^(?:(?:day|week|month|quarter|year) )?before$")
+"""A follow-up period relative to the previous turn's ('the quarter before')."""
 _SUBJECT_TOOLS = frozenset(
     {"performance", "performance_series", "goal_progress", "qbr_summary", "find_partner",
      "draft_outreach", "draft_content"}
@@ -381,6 +384,8 @@ def _merge(tool: str, arguments: dict[str, Any], reading: Reading, vocab: Vocabu
         base = {k: v for k, v in base.items() if k not in _SUBJECT}
     if tool == "leaderboard" and "n" in new and "order" not in new:
         base.pop("order", None)
+    if RELATIVE_PERIOD.match(new.get("period", "")) and base.get("period"):
+        new["period"] = f"{new['period']} {base['period']}"  # "quarter before last quarter"
     return _build(tool, {**base, **new}, reading, vocab)
 
 

@@ -164,7 +164,21 @@ def _to_date(m: re.Match[str]) -> str:
 
 _RANGE_SEP = r"(?:to|and|until|till|through|thru|-)"
 
+_NOT_AFTER_COMPARE = "".join(
+    f"(?<!{marker} )(?<!{marker} the )" for marker in ("vs", "versus", "against", "to", "with")
+)
+
 PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
+    (
+        # A follow-up's "the quarter before (that)": the router composes it with the previous
+        # turn's period ("quarter before last quarter"), which tools.periods resolves.
+        re.compile(
+            rf"\b{_NOT_AFTER_COMPARE}(?:the )?(day|week|month|quarter|year) before"
+            r"(?: (?:that|it|then))?\b"
+        ),
+        lambda m: f"{m.group(1)} before",
+    ),
+    (re.compile(r"\bbefore (?:that|then)\b"), lambda m: "before"),
     (
         re.compile(rf"\b(?:(?:from|between) )?({_ISO}) {_RANGE_SEP} ({_ISO})"),
         lambda m: f"{m.group(1)} to {m.group(2)}",
