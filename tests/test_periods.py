@@ -247,7 +247,6 @@ def test_parse_quarter_refuses_other_periods() -> None:
         parse_quarter("October", NOV23)
 
 
-
 @pytest.mark.parametrize(
     ("words", "start", "end", "label"),
     [

@@ -23,7 +23,7 @@ import calendar
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import cast, Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, model_validator
 
