@@ -55,6 +55,10 @@ def test_values_round_money_only_when_rendering() -> None:
     assert cell(date(2026, 9, 1)) == "1 Sep 2026"
     drop = Change(absolute=-120, percent=Decimal("-4.25"), against="last year")
     assert change(drop) == "-4.3% (-120) vs last year"
+    flat = Change(absolute=Ratio(value=Decimal("-0.001")), percent=Decimal("-0.01"), against="Q2")
+    assert change(flat) == "0.0% (0.00×) vs Q2"
+    points = Change(absolute=Percent(value=Decimal("-0.04")), percent=None, against="Q2")
+    assert change(points) == "0.0 pts vs Q2"
 
 
 def test_text_states_scope_and_period_and_quotes_untrusted_text() -> None:

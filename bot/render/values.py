@@ -48,18 +48,22 @@ def cell(value: Cell) -> str:
     return str(value)
 
 
+def _signed(text: str) -> str:
+    """'+12' / '-12'; a figure that rounds to zero gets no sign ('0.0%', not '-0.0%')."""
+    unsigned = text.lstrip("+-")
+    if not any(ch in "123456789" for ch in unsigned):
+        return unsigned
+    return text if text.startswith("-") else "+" + text
+
+
 def change(value: Change) -> str:
     absolute = value.absolute
-    if isinstance(absolute, Money):
-        text = money(absolute)
-        signed = text if text.startswith("-") else "+" + text
-    elif isinstance(absolute, Percent):
-        signed = f"{absolute.value:+.1f} pts"
+    if isinstance(absolute, Percent):
+        signed = _signed(f"{absolute.value:.1f}") + " pts"
+    elif isinstance(absolute, Money):
+        signed = _signed(money(absolute))
     else:
-        signed = "+" + cell(absolute) if not cell(absolute).startswith("-") else cell(absolute)
+        signed = _signed(cell(absolute))
     if value.percent is None:
         return f"{signed} vs {value.against}"
-    return (
-        f"{percent(value.percent) if value.percent < 0 else '+' + percent(value.percent)} "
-        f"({signed}) vs {value.against}"
-    )
+    return f"{_signed(percent(value.percent))} ({signed}) vs {value.against}"
