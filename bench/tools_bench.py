@@ -61,7 +61,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("pending_applications", {}),
     ("pending_applications", {"limit": 50}),
     ("application_detail", {"application": "Totally Legit Marketing"}),
-    ("application_detail", {"application": "Kestrel"}),
+    ("application_detail", {"application": "app-003"}),
     ("quiet_partners", {}),
     ("quiet_partners", {"days": 30}),
     ("reversal_anomalies", {}),

@@ -5,9 +5,9 @@ so the same (seed, today, partners, days) always writes the same rows. Performan
 `days` days ending yesterday (`today` itself has no data yet, as in a real nightly import).
 
 Commission models as the demo pays them: `revshare` pays `commission_rate` percent of revenue;
-`cpa` and `cpi` pay `commission_rate` per conversion; `flat` is a monthly fee of
-`commission_rate` spread evenly over the days of each month; `hybrid` pays `commission_rate`
-percent of revenue plus HYBRID_BOUNTY per conversion.
+`cpa`, `cpi` and `flat` pay `commission_rate` per conversion, as the data contract defines
+them (`flat` is one amount per action whatever the order value); `hybrid` pays
+`commission_rate` percent of revenue plus HYBRID_BOUNTY per conversion.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def _named() -> list[_Spec]:
               "Aigerim Sadykova", "romashka-media.example", None,
               240, 0.14, 0.40, 42, 0.35, 0.04),
         _Spec("p-cafe-ole", "Café Olé Creators", _A.INFLUENCER, _S.ACTIVE, "Bronze", "ES", sam, 420,
-              _P.FLAT, d("1200.00"), d("37.2"), ("lifestyle", "food", "emea"),
+              _P.FLAT, d("18.00"), d("37.2"), ("lifestyle", "food", "emea"),
               "Lucía Ortega", "cafeole-creators.example", None,
               160, 0.05, 0.30, 75, 0.40, 0.02),
         _Spec("p-brightwave-media", "Brightwave Media", _A.AGENCY, _S.ACTIVE, "Silver", "US", m,
@@ -390,7 +390,7 @@ def _commission(
     if model == _P.CPI:
         return model, Decimal(f"{rng.uniform(1.5, 6.0):.1f}").quantize(_CENT)
     if model == _P.FLAT:
-        return model, Decimal(rng.randint(5, 30) * 100).quantize(_CENT)
+        return model, Decimal(rng.randint(8, 40)).quantize(_CENT)
     return model, Decimal(round(rng.uniform(3, 6) * 2) / 2).quantize(Decimal("0.1"))
 
 
@@ -479,10 +479,8 @@ def _payout(spec: _Spec, day: date, conversions: int, revenue: Decimal) -> Decim
     rate = spec.rate or Decimal(0)
     if spec.model == _P.REVSHARE:
         return _money(revenue * rate / 100)
-    if spec.model in (_P.CPA, _P.CPI):
+    if spec.model in (_P.CPA, _P.CPI, _P.FLAT):
         return _money(rate * conversions)
-    if spec.model == _P.FLAT:
-        return _money(rate / calendar.monthrange(day.year, day.month)[1])
     if spec.model == _P.HYBRID:
         return _money(revenue * rate / 100 + HYBRID_BOUNTY * conversions)
     return Decimal("0.00")

@@ -216,7 +216,7 @@ def test_profile_states_commission_and_a_period_free_scope(partners: Session) ->
         ("revshare", Decimal("10.0000"), "USD", "revshare 10 % of revenue"),
         ("cpa", Decimal("1250"), "EUR", "CPA €1,250.00 per conversion"),
         ("cpi", Decimal("2.5"), "PLN", "CPI 2.50 PLN per install"),
-        ("flat", Decimal("500"), "GBP", "flat fee £500.00"),
+        ("flat", Decimal("500"), "GBP", "flat £500.00 per action"),
         ("hybrid", Decimal("4.0"), "USD", "hybrid: 4 % of revenue plus a per-conversion bounty"),
         (None, None, "USD", "not set"),
     ],

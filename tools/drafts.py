@@ -406,7 +406,7 @@ def _terms(model: str | None, rate: Decimal | None, currency: str) -> _Terms | N
         "revshare": f"a revenue share of {percent_text(rate)}",
         "cpa": f"{money_text(rate, currency)} per conversion",
         "cpi": f"{money_text(rate, currency)} per install",
-        "flat": f"a flat fee of {money_text(rate, currency)}",
+        "flat": f"a flat {money_text(rate, currency)} per action",
     }
     return _Terms(model, Decimal(rate), words[model]) if model in words else None
 

@@ -287,7 +287,7 @@ def describe_commission(model: str | None, rate: Decimal | None, currency: str =
     if model == CommissionModel.CPI:
         return f"CPI {_money_text(rate, currency)} per install"
     if model == CommissionModel.FLAT:
-        return f"flat fee {_money_text(rate, currency)}"
+        return f"flat {_money_text(rate, currency)} per action"
     if model == CommissionModel.HYBRID:
         return f"hybrid: {_plain(rate)} % of revenue plus a per-conversion bounty"
     return f"rate {_plain(rate)}"
