@@ -120,3 +120,14 @@ def demo_session(demo_engine: Engine) -> Iterator[Session]:
     with session_factory(demo_engine)() as s:
         yield s
         s.rollback()
+
+
+SUMMARY: list[str] = []
+"""Figures tests report (e.g. router accuracy), printed at the end of every run."""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if SUMMARY:
+        terminalreporter.section("partnerops figures")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)

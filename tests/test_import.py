@@ -28,6 +28,7 @@ from storage.models import (
     Base,
     DailyPerformance,
     Goal,
+    MonthlyPerformance,
     Partner,
 )
 from storage.performance_upsert import upsert_performance
@@ -687,3 +688,36 @@ def test_import_commits_so_other_sessions_see_the_rows(engine: Engine, tmp_path:
         load_partners(importing, tmp_path)
     with session_factory(engine)() as reading:
         assert count(reading, Partner) == 3
+
+
+def test_monthly_rollup_matches_daily_rows_after_insert_and_replace(
+    session: Session, tmp_path: Path
+) -> None:
+    load_partners(session, tmp_path)
+    import_file(session, write(tmp_path, "performance.csv", PERFORMANCE))
+    import_file(
+        session,
+        write(
+            tmp_path,
+            "performance_fix.csv",
+            "date,partner_key,clicks,leads,conversions,revenue,payout\n"
+            "2026-11-02,zabka,5,1,1,7.25,0.75\n"
+            "2026-12-01,smith,3,1,0,0,0\n",
+        ),
+    )
+    monthly = session.execute(
+        select(
+            MonthlyPerformance.month,
+            Partner.partner_key,
+            MonthlyPerformance.days,
+            MonthlyPerformance.clicks,
+            MonthlyPerformance.revenue,
+        )
+        .join(Partner, Partner.id == MonthlyPerformance.partner_id)
+        .order_by(MonthlyPerformance.month, Partner.partner_key)
+    ).all()
+    assert [tuple(row) for row in monthly] == [
+        (date(2026, 11, 1), "smith", 1, 50, Decimal("99.95")),
+        (date(2026, 11, 1), "zabka", 2, 1205, Decimal("4328.34")),
+        (date(2026, 12, 1), "smith", 1, 3, Decimal("0.00")),
+    ]

@@ -19,6 +19,7 @@ from bot.assistant import (
     route,
 )
 from bot.assistant.router import Decision
+from tests.conftest import SUMMARY
 
 CASES_FILE = Path(__file__).parent / "data" / "router_cases.toml"
 _DATA = tomllib.loads(CASES_FILE.read_text(encoding="utf-8"))
@@ -75,7 +76,7 @@ def test_router_case(case: dict[str, Any]) -> None:
 def test_router_accuracy_over_the_whole_table() -> None:
     right = sum(_got(route(c["text"], VOCAB, _previous(c))) == _expected(c) for c in CASES)
     accuracy = right / len(CASES)
-    print(f"\nrouter accuracy: {right}/{len(CASES)} = {accuracy:.1%}")
+    SUMMARY.append(f"router accuracy: {right}/{len(CASES)} = {accuracy:.1%} (intent and arguments)")
     assert len(CASES) >= 160
     assert accuracy >= 0.95
 
