@@ -721,3 +721,31 @@ def test_monthly_rollup_matches_daily_rows_after_insert_and_replace(
         (date(2026, 11, 1), "zabka", 2, 1205, Decimal("4328.34")),
         (date(2026, 12, 1), "smith", 1, 3, Decimal("0.00")),
     ]
+
+
+def test_import_stops_listing_after_too_many_errors(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.csv_rows.MAX_ERRORS", 3)
+    rows = "".join(f"p{i},P{i},affiliate,nope\n" for i in range(6))
+    path = write(tmp_path, "partners.csv", "partner_key,name,type,status\n" + rows)
+    errors = rejected(session, path)
+    assert errors[-1] == f"{path}:4: row: stopped checking after 3 errors"
+    assert len(errors) == 4
+
+
+def test_import_paths_reports_missing_files_and_empty_directories(
+    session: Session, tmp_path: Path
+) -> None:
+    missing = tmp_path / "partners_missing.csv"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    reports = import_paths(
+        session, [missing, empty], progress_factory=lambda p, k: lambda done, total: None
+    )
+    assert sorted(str(e) for r in reports for e in r.errors) == sorted(
+        [
+            f"{missing}: file: cannot read it: No such file or directory",
+            f"{empty}: file: no *.csv files here",
+        ]
+    )

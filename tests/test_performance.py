@@ -17,6 +17,7 @@ from storage.queries import Totals
 from tools.context import ToolContext
 from tools.errors import NotFound
 from tools.metrics import METRIC_NAMES, METRICS, Metric, change, metric_cell, metric_value
+from tools.partners import parse_partner_type
 from tools.performance import (
     MAX_LEADERBOARD,
     Leaderboard,
@@ -28,7 +29,6 @@ from tools.performance import (
     leaderboard,
     performance,
     performance_series,
-    resolve_partner_type,
     resolve_tier,
     run_leaderboard,
     run_performance,
@@ -452,12 +452,12 @@ def test_tier_words_match_known_tiers_case_insensitively(session: Session) -> No
 
 
 def test_partner_type_words_map_to_the_enum_values() -> None:
-    assert resolve_partner_type("Affiliates") == "affiliate"
-    assert resolve_partner_type("b2b brand") == "b2b_brand"
-    assert resolve_partner_type("Agencies") == "agency"
-    assert resolve_partner_type("channel partners") == "channel"
+    assert parse_partner_type("Affiliates") == "affiliate"
+    assert parse_partner_type("b2b brand") == "b2b_brand"
+    assert parse_partner_type("Agencies") == "agency"
+    assert parse_partner_type("channel partners") == "channel"
     with pytest.raises(NotFound) as error:
-        resolve_partner_type("wizards")
+        parse_partner_type("wizards")
     assert "influencer" in error.value.message
 
 

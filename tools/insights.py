@@ -47,11 +47,12 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import DailyPerformance, Partner, PartnerStatus, PartnerType
+from storage.models import DailyPerformance, Partner, PartnerStatus
 from storage.queries import PartnerFilter, Totals, totals, totals_by_partner
 from tools.context import ToolContext
 from tools.errors import ToolError
 from tools.metrics import ADDITIVE_METRICS, METRICS, Metric, change, metric_cell, metric_value
+from tools.partners import parse_partner_type
 from tools.periods import DateRange, resolve_comparison, resolve_period
 from tools.registry import tool
 from tools.report import Cell, Fact, Money, Percent, Ratio, Report, Section, Table
@@ -799,38 +800,10 @@ def _whole(value: Decimal) -> str:
 
 # --- registry adapters ---------------------------------------------------------------------
 
-_TYPE_ALIASES = {
-    "b2b": PartnerType.B2B_BRAND.value,
-    "brand": PartnerType.B2B_BRAND.value,
-    "brands": PartnerType.B2B_BRAND.value,
-    "creator": PartnerType.INFLUENCER.value,
-    "creators": PartnerType.INFLUENCER.value,
-    "reseller": PartnerType.CHANNEL.value,
-    "resellers": PartnerType.CHANNEL.value,
-    "publisher": PartnerType.CONTENT.value,
-    "publishers": PartnerType.CONTENT.value,
-}
-
 
 def _partner_type(text: str | None) -> str | None:
     """A planner's partner-type words ('B2B brands', 'affiliates') as the stored type value."""
-    if text is None or not text.strip():
-        return None
-    word = text.strip().lower().replace("-", "_").replace(" ", "_")
-    known = {t.value for t in PartnerType}
-    guesses = (
-        word,
-        word.removesuffix("s"),
-        word.removesuffix("_partners"),
-        _TYPE_ALIASES.get(word.replace("_", " ").removesuffix(" partners")),
-    )
-    for guess in guesses:
-        if guess in known:
-            return guess
-    raise ToolError(
-        f"“{text}” is not a partner type. Types: " + ", ".join(sorted(known)) + ".",
-        sorted(known),
-    )
+    return parse_partner_type(text) if text and text.strip() else None
 
 
 class QuietPartnersArgs(BaseModel):

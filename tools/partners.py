@@ -382,7 +382,7 @@ def partner_profile(partner: Partner, *, currency: str = "USD") -> PartnerProfil
 # --- lists ----------------------------------------------------------------------------------
 
 _TYPE_WORDS: dict[str, str] = {
-    "affiliate": "affiliate", "publisher": "affiliate",
+    "affiliate": "affiliate", "publisher": "content",
     "influencer": "influencer", "creator": "influencer",
     "b2b_brand": "b2b_brand", "b2b": "b2b_brand", "brand": "b2b_brand", "b2b brand": "b2b_brand",
     "brand partner": "b2b_brand", "cobrand": "b2b_brand", "channel": "channel",

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import queries
-from storage.models import Partner, PartnerType
+from storage.models import Partner
 from storage.queries import PartnerFilter, Totals
 from tools.context import ToolContext
 from tools.errors import NotFound
@@ -28,7 +28,7 @@ from tools.metrics import (
     metric_cell,
     metric_value,
 )
-from tools.partners import known_tiers, resolve_partner
+from tools.partners import known_tiers, parse_partner_type, resolve_partner
 from tools.periods import DateRange, resolve_comparison, resolve_period
 from tools.registry import tool
 from tools.report import Cell, Change, Fact, Percent, Report, Section, Table
@@ -62,18 +62,6 @@ def resolve_tier(session: Session, text: str) -> str:
     raise NotFound(f"There is no tier called “{text}”. Known tiers: {listed}.", tiers)
 
 
-def resolve_partner_type(text: str) -> str:
-    """The partner type for `text` ('Affiliates', 'b2b brand'); NotFound lists the types."""
-    key = text.strip().lower().replace(" ", "_").replace("-", "_")
-    key = key.removesuffix("_partners").removesuffix("_partner")
-    singular = key[:-3] + "y" if key.endswith("ies") else key.removesuffix("s")
-    for candidate in (key, singular):
-        if candidate in {t.value for t in PartnerType}:
-            return candidate
-    values = [t.value for t in PartnerType]
-    raise NotFound(f"There is no partner type “{text}”. Types: {', '.join(values)}.", list(values))
-
-
 def scope_from_words(
     session: Session,
     *,
@@ -88,7 +76,7 @@ def scope_from_words(
     if tier:
         return Scope.tier(resolve_tier(session, tier))
     if partner_type:
-        return Scope.partner_type(resolve_partner_type(partner_type))
+        return Scope.partner_type(parse_partner_type(partner_type))
     return Scope.program()
 
 
@@ -557,7 +545,7 @@ def run_performance(
 )
 def run_leaderboard(session: Session, ctx: ToolContext, args: LeaderboardArgs) -> Leaderboard:
     tier = resolve_tier(session, args.tier) if args.tier else None
-    partner_type = resolve_partner_type(args.partner_type) if args.partner_type else None
+    partner_type = parse_partner_type(args.partner_type) if args.partner_type else None
     return leaderboard(
         session,
         metric=args.metric,
