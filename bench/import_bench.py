@@ -1,12 +1,14 @@
 """Times the CSV import at production size (1,000,000 performance rows) through import_file.
 
-Generates bench/data/partners_bench.csv (2,000 partners) and performance_bench.csv
-(2,000 partners x 500 days), imports them into a fresh SQLite database and, when it is
-reachable, into a scratch schema on PostgreSQL (created and dropped here), first as new
-rows and then again as a re-import that updates every row. Prints the timings and
-rewrites the "## Import" section of bench/RESULTS.md (pass --no-record to only print).
+Generates bench/data/partners_bench_*.csv (2,000 partners) and performance_bench_*.csv
+(2,000 partners x 500 days; reused once made), imports them into a fresh SQLite database
+and, when it is reachable, into a scratch schema on PostgreSQL (created and dropped here):
+first as new rows, then (SQLite always, PostgreSQL with --pg-reimport) the same file again
+so every row is an update. Prints wall and CPU seconds and rewrites the generated table in
+the "## Import" section of bench/RESULTS.md (--no-record only prints).
 
-    python -m bench.import_bench [--partners 2000] [--days 500] [--no-record] [--skip-pg]
+    python -m bench.import_bench [--partners 2000] [--days 500] [--pg-reimport]
+                                 [--skip-pg] [--no-record]
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import os
 import platform
 import random
 import re
+import sqlite3
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -112,7 +116,7 @@ def _timed(
         Timing(backend, step, report.rows, seconds, cpu, report.inserted, report.updated)
     )
     print(
-        f"{backend:<10} {step:<24} {report.rows:>9,} rows {seconds:7.2f} s (cpu {cpu:6.2f} s) "
+        f"{backend:<16} {step:<24} {report.rows:>9,} rows {seconds:7.2f} s (cpu {cpu:6.2f} s) "
         f"({timings[-1].rate:>9,.0f} rows/s) inserted {report.inserted:,} "
         f"updated {report.updated:,}",
         flush=True,
@@ -120,11 +124,19 @@ def _timed(
     return report
 
 
-def _run(engine: Engine, backend: str, files: tuple[Path, Path], timings: list[Timing]) -> None:
+def _run(
+    engine: Engine,
+    backend: str,
+    files: tuple[Path, Path],
+    timings: list[Timing],
+    *,
+    reimport: bool,
+) -> None:
     partners_csv, performance_csv = files
     _timed(engine, backend, "partners (new)", partners_csv, timings)
     _timed(engine, backend, "performance (new)", performance_csv, timings)
-    _timed(engine, backend, "performance (re-import)", performance_csv, timings)
+    if reimport:
+        _timed(engine, backend, "performance (re-import)", performance_csv, timings)
 
 
 @contextmanager
@@ -169,36 +181,43 @@ def _pg_version(engine: Engine) -> str:
         return str(conn.execute(text("SHOW server_version")).scalar_one()).split()[0]
 
 
-def _section(timings: list[Timing], command: str, machine: str) -> str:
+START, END = "<!-- import-bench:start -->", "<!-- import-bench:end -->"
+"""The generated table sits between these markers; notes around it are kept."""
+
+
+def _table(timings: list[Timing], command: str, machine: str) -> str:
     lines = [
-        "## Import",
+        START,
+        f"Last run: `{command}` on {machine}, {time.strftime('%Y-%m-%d')}.",
         "",
-        "1,000,000 daily performance rows (2,000 partners x 500 days) imported through",
-        "`storage.importer.import_file`, the function `partnerops import` calls: validation of",
-        'every row, then one transaction. "re-import" imports the same file again, so every row',
-        "is an update. Timings are wall-clock for the whole call (read, validate, write, commit).",
-        "",
-        f"Regenerate: `{command}` (or `make bench`). Machine: {machine}.",
-        "",
-        "| backend | file | rows | seconds | rows/s | inserted | updated |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| backend | file | rows | wall s | CPU s (client) | rows/s (wall) | inserted | updated |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for t in timings:
         lines.append(
-            f"| {t.backend} | {t.step} | {t.rows:,} | {t.seconds:.1f} | {t.rate:,.0f} | "
-            f"{t.inserted:,} | {t.updated:,} |"
+            f"| {t.backend} | {t.step} | {t.rows:,} | {t.seconds:.1f} | {t.cpu_seconds:.1f} | "
+            f"{t.rate:,.0f} | {t.inserted:,} | {t.updated:,} |"
         )
-    return "\n".join(lines) + "\n"
+    lines.append(END)
+    return "\n".join(lines)
 
 
-def record(section: str, results: Path = RESULTS) -> None:
-    """Replace (or add) the "## Import" section of RESULTS.md, leaving other sections alone."""
-    existing = results.read_text(encoding="utf-8") if results.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"^## Import\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(existing):
-        updated = pattern.sub(lambda _m: section + "\n", existing, count=1)
+def record(table: str, results: Path = RESULTS) -> None:
+    """Put `table` in the "## Import" section of RESULTS.md, leaving everything else alone."""
+    text_ = results.read_text(encoding="utf-8") if results.exists() else "# Benchmarks\n"
+    if START in text_ and END in text_:
+        head, rest = text_.split(START, 1)
+        updated = head + table + rest.split(END, 1)[1]
+    elif re.search(r"^## Import$", text_, re.MULTILINE):
+        updated = re.sub(
+            r"^## Import\n",
+            lambda _m: f"## Import\n\n{table}\n",
+            text_,
+            count=1,
+            flags=re.MULTILINE,
+        )
     else:
-        updated = existing.rstrip("\n") + "\n\n" + section
+        updated = text_.rstrip("\n") + f"\n\n## Import\n\n{table}\n"
     results.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
 
 
@@ -208,6 +227,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--days", type=int, default=500)
     parser.add_argument("--no-record", action="store_true", help="print only")
     parser.add_argument("--skip-pg", action="store_true", help="SQLite only")
+    parser.add_argument(
+        "--pg-reimport",
+        action="store_true",
+        help="also time the PostgreSQL re-import (minutes with row-level rollup triggers)",
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -215,30 +239,22 @@ def main(argv: list[str] | None = None) -> None:
     print(f"data ready in {time.perf_counter() - started:.1f} s: {files[0].name}, {files[1].name}")
     timings: list[Timing] = []
     with _sqlite() as engine:
-        _run(engine, "SQLite", files, timings)
-    pg_version = ""
+        _run(engine, "SQLite", files, timings, reimport=True)
     if not args.skip_pg:
         with _postgresql() as pg_engine:
             if pg_engine is not None:
-                pg_version = _pg_version(pg_engine)
-                _run(pg_engine, "PostgreSQL", files, timings)
-    for t in timings:
-        if t.backend == "PostgreSQL" and pg_version:
-            t.backend = f"PostgreSQL {pg_version}"
+                backend = f"PostgreSQL {_pg_version(pg_engine)}"
+                _run(pg_engine, backend, files, timings, reimport=args.pg_reimport)
     machine = (
         f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"SQLite {_sqlite_version()}, {platform.system()} {platform.machine()}"
+        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.machine()}"
     )
-    command = "python -m bench.import_bench"
+    command = " ".join(
+        ["python -m bench.import_bench", *(argv if argv is not None else sys.argv[1:])]
+    )
     if not args.no_record:
-        record(_section(timings, command, machine))
+        record(_table(timings, command, machine))
         print(f"recorded in {RESULTS}")
-
-
-def _sqlite_version() -> str:
-    import sqlite3
-
-    return sqlite3.sqlite_version
 
 
 if __name__ == "__main__":

@@ -25,7 +25,9 @@ MAX_ERRORS = 1000
 ROW = "row"
 """The column name used for problems with a whole row (wrong number of values, bad encoding)."""
 
-_BIGINT_MAX = 2**63 - 1
+BIGINT_MAX = 2**63 - 1
+"""The largest count a BIGINT column holds."""
+
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
@@ -94,7 +96,7 @@ def count(raw: str) -> int:
     """A whole number >= 0 that fits a BIGINT."""
     if raw.isascii() and raw.isdigit():
         value = int(raw)
-        if value > _BIGINT_MAX:
+        if value > BIGINT_MAX:
             raise Invalid(f"{_shown(raw)} is too large")
         return value
     if raw.startswith("-") and raw[1:].isascii() and raw[1:].isdigit():

@@ -15,13 +15,14 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage.csv_rows import (
     APPLICATION_COLUMNS,
+    BIGINT_MAX,
     GOAL_COLUMNS,
     PARTNER_COLUMNS,
     PERFORMANCE_COLUMNS,
@@ -135,10 +136,13 @@ def _estimate_rows(path: Path) -> int:
     """Data lines in the file (newlines minus the header), counted fast on bytes."""
     lines = 0
     last = b"\n"
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return 0  # parse_file reports why the file cannot be read
     if last != b"\n":
         lines += 1
     return max(lines - 1, 0)
@@ -173,15 +177,25 @@ class _Tracker:
 # --- one loader per kind: keeps validated rows, then writes them ------------------------
 
 
-class _Loader(Protocol):
-    @property
-    def columns(self) -> Sequence[Column]: ...
+class _Loader:
+    """Keeps the validated rows of one kind, then writes them; subclasses fill in the kind."""
 
-    def handle(self, values: dict[str, Any], line: int, parsed: Parsed) -> None: ...
+    columns: Sequence[Column] = ()
 
-    def fast(self, positions: Mapping[str, int]) -> FastRow | None: ...
+    def handle(self, values: dict[str, Any], line: int, parsed: Parsed) -> None:
+        raise NotImplementedError
 
-    def write(self, session: Session, tracker: _Tracker) -> tuple[int, int]: ...
+    def fast(self, positions: Mapping[str, int]) -> FastRow | None:
+        """A shortcut for clean rows of big files; None means every row takes the full checks."""
+        return None
+
+    def warnings(self) -> list[str]:
+        """File-level remarks known only after every row was seen."""
+        return []
+
+    def write(self, session: Session, tracker: _Tracker) -> tuple[int, int]:
+        """Upsert the kept rows; (inserted, updated). Runs inside the caller's transaction."""
+        raise NotImplementedError
 
 
 def _key_ids(session: Session, key: InstrumentedAttribute[str]) -> dict[str, int]:
@@ -211,7 +225,7 @@ def _split(
     return new, old
 
 
-class _Partners:
+class _Partners(_Loader):
     columns = PARTNER_COLUMNS
     fields = tuple(c.name for c in PARTNER_COLUMNS if c.name != "tags")
 
@@ -222,9 +236,6 @@ class _Partners:
     def handle(self, values: dict[str, Any], line: int, parsed: Parsed) -> None:
         self.rules(values, line, parsed)
         self.rows.append(values)
-
-    def fast(self, positions: Mapping[str, int]) -> FastRow | None:
-        return None
 
     def write(self, session: Session, tracker: _Tracker) -> tuple[int, int]:
         existing = _key_ids(session, Partner.partner_key)
@@ -246,7 +257,7 @@ class _Partners:
         return len(new), len(old)
 
 
-class _Goals:
+class _Goals(_Loader):
     columns = GOAL_COLUMNS
     fields = ("goal_key", "name", "scope", "tier", "partner_id", "metric", "target", "start", "end")
 
@@ -257,9 +268,6 @@ class _Goals:
     def handle(self, values: dict[str, Any], line: int, parsed: Parsed) -> None:
         self.rules(values, line, parsed)
         self.rows.append(values)
-
-    def fast(self, positions: Mapping[str, int]) -> FastRow | None:
-        return None
 
     def write(self, session: Session, tracker: _Tracker) -> tuple[int, int]:
         existing = _key_ids(session, Goal.goal_key)
@@ -281,7 +289,7 @@ class _Goals:
         return len(new), len(old)
 
 
-class _Applications:
+class _Applications(_Loader):
     """Applications upsert their applicant data; decision fields are never touched."""
 
     columns = APPLICATION_COLUMNS
@@ -294,9 +302,6 @@ class _Applications:
     def handle(self, values: dict[str, Any], line: int, parsed: Parsed) -> None:
         self.unique(values, line, parsed)
         self.rows.append(values)
-
-    def fast(self, positions: Mapping[str, int]) -> FastRow | None:
-        return None
 
     def write(self, session: Session, tracker: _Tracker) -> tuple[int, int]:
         existing = _key_ids(session, Application.application_key)
@@ -318,10 +323,9 @@ _PERFORMANCE_REQUIRED = (
     "revenue",
     "payout",
 )
-_BIGINT_MAX = 2**63 - 1
 
 
-class _Performance:
+class _Performance(_Loader):
     """Daily rows keyed by (partner, day); a later row for the same key replaces the earlier."""
 
     columns = PERFORMANCE_COLUMNS
@@ -382,7 +386,7 @@ class _Performance:
             ):
                 return False
             counts = (int(clicks), int(leads), int(conversions), int(reversals))
-            if max(counts) > _BIGINT_MAX:
+            if max(counts) > BIGINT_MAX:
                 return False
             key = (partner_id, day)
             if key in rows:
@@ -455,8 +459,7 @@ def import_file(
     report.rows = parsed.row_count
     report.warnings = parsed.warnings
     report.errors = parsed.errors
-    if isinstance(loader, _Performance):
-        report.warnings.extend(loader.warnings())
+    report.warnings.extend(loader.warnings())
     if report.errors:
         raise ImportFailed(report)
     tracker.read(parsed.row_count)
@@ -503,7 +506,9 @@ def import_paths(
 
     Files run partners first, then goals and performance, then applications (stable
     within a kind), so a directory's partners file is committed before the rows that
-    refer to it. A rejected file does not stop the others; check each report's `ok`.
+    refer to it. `kind`, when given, applies to every file; otherwise each file's name
+    decides. A rejected file does not stop the others; check each report's `ok`.
+    `progress_factory(path, kind)` supplies each file's `progress` callback.
     """
     chosen = ImportKind(kind) if kind is not None else None
     reports: list[FileReport] = []

