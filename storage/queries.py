@@ -153,7 +153,8 @@ def totals_by_partner(
         )
     for stmt in statements:
         for row in session.execute(stmt):
-            result[row[0]] = result.get(row[0], Totals()) + _totals(row[1:])
+            sums, earlier = _totals(row[1:]), result.get(row[0])
+            result[row[0]] = sums if earlier is None else earlier + sums
     return result
 
 
@@ -189,6 +190,13 @@ def active_partner_count(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> int:
     """Partners with at least one conversion in [start, end] (the `active_partners` metric)."""
+    return len(converted_partners(session, start, end, who))
+
+
+def converted_partners(
+    session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
+) -> set[int]:
+    """Ids of the partners with at least one conversion in [start, end]."""
     edges, months = split_by_month(start, end)
     active: set[int] = set()
     for first, last in edges:
@@ -197,12 +205,18 @@ def active_partner_count(
     if months is not None:
         stmt_m = _monthly(select(_M.partner_id).distinct(), months[0], months[1], who)
         active.update(session.scalars(stmt_m.where(_M.conversions > 0)))
-    return len(active)
+    return active
 
 
 def data_bounds(session: Session) -> tuple[date, date] | None:
-    """First and last day with performance data, or None for an empty program."""
-    row = session.execute(select(func.min(_P.day), func.max(_P.day))).one()
+    """First and last day with performance data, or None for an empty program.
+
+    Two scalar subqueries, not min() and max() in one SELECT: SQLite answers a lone min or
+    max from the primary key in microseconds but scans the whole table for the pair.
+    """
+    first = select(func.min(_P.day)).scalar_subquery()
+    last = select(func.max(_P.day)).scalar_subquery()
+    row = session.execute(select(first, last)).one()
     return None if row[0] is None else (row[0], row[1])
 
 

@@ -47,8 +47,14 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import DailyPerformance, Partner, PartnerStatus
-from storage.queries import PartnerFilter, Totals, totals, totals_by_partner
+from storage.models import DailyPerformance, MonthlyPerformance, Partner, PartnerStatus
+from storage.queries import (
+    PartnerFilter,
+    Totals,
+    converted_partners,
+    totals,
+    totals_by_partner,
+)
 from tools.context import ToolContext
 from tools.errors import ToolError
 from tools.metrics import ADDITIVE_METRICS, METRICS, Metric, change, metric_cell, metric_value
@@ -187,11 +193,15 @@ def quiet_partners(
         raise ToolError("Quiet for how long? Give a number of days of at least 1, e.g. 14.")
     window = _through_yesterday(today, days, f"last {days} days")
     active = list(
-        session.scalars(select(Partner).where(Partner.status == PartnerStatus.ACTIVE.value))
+        session.scalars(select(Partner.id).where(Partner.status == PartnerStatus.ACTIVE.value))
     )
-    last = _last_conversion_through(session, [p.id for p in active], today)
+    # Only partners without a conversion in the window can be quiet: look up just their last
+    # conversion and load just them (every partner's whole history costs seconds at scale).
+    recent = converted_partners(session, window.start, today)
+    last = _last_conversion_through(session, [i for i in active if i not in recent], today)
+    quiet = [i for i, day in last.items() if day < window.start]
     found: list[QuietPartner] = []
-    for partner in active:
+    for partner in session.scalars(select(Partner).where(Partner.id.in_(quiet))) if quiet else ():
         last_day = last.get(partner.id)
         if last_day is None or last_day >= window.start:
             continue
@@ -225,18 +235,51 @@ def quiet_partners(
 
 
 def _last_conversion_through(session: Session, ids: list[int], today: date) -> dict[int, date]:
+    """Each partner's last day with a conversion up to `today`.
+
+    The monthly rollup finds each partner's last month with conversions; only that month's
+    daily rows are read. A partner whose conversions in that month all fall after `today`
+    is looked up in its whole daily history.
+    """
     if not ids:
         return {}
-    stmt = (
-        select(DailyPerformance.partner_id, func.max(DailyPerformance.day))
+    months = (
+        select(MonthlyPerformance.partner_id, func.max(MonthlyPerformance.month))
         .where(
-            DailyPerformance.conversions > 0,
-            DailyPerformance.day <= today,
-            DailyPerformance.partner_id.in_(ids),
+            MonthlyPerformance.conversions > 0,
+            MonthlyPerformance.month <= today,
+            MonthlyPerformance.partner_id.in_(ids),
         )
-        .group_by(DailyPerformance.partner_id)
+        .group_by(MonthlyPerformance.partner_id)
     )
-    return {row[0]: row[1] for row in session.execute(stmt)}
+    by_month: dict[date, list[int]] = {}
+    for partner_id, month in session.execute(months):
+        by_month.setdefault(month, []).append(partner_id)
+    last: dict[int, date] = {}
+    for month, group in by_month.items():
+        last.update(_last_conversion(session, group, month, min(today, _month_end(month))))
+    missing = [i for group in by_month.values() for i in group if i not in last]
+    if missing:
+        last.update(_last_conversion(session, missing, None, today))
+    return last
+
+
+def _last_conversion(
+    session: Session, ids: list[int], start: date | None, end: date
+) -> dict[int, date]:
+    stmt = select(DailyPerformance.partner_id, func.max(DailyPerformance.day)).where(
+        DailyPerformance.conversions > 0,
+        DailyPerformance.day <= end,
+        DailyPerformance.partner_id.in_(ids),
+    )
+    if start is not None:
+        stmt = stmt.where(DailyPerformance.day >= start)
+    return {row[0]: row[1] for row in session.execute(stmt.group_by(DailyPerformance.partner_id))}
+
+
+def _month_end(month: date) -> date:
+    after = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return after - timedelta(days=1)
 
 
 # --- reversal anomalies --------------------------------------------------------------------
@@ -342,18 +385,21 @@ def reversal_anomalies(session: Session, *, period: DateRange) -> ReversalAnomal
     )
     program = totals(session, period.start, period.end)
     program_rate = _rate(program.reversals, program.conversions)
+    # Columns, not Partner objects, and active partners picked here rather than by an IN
+    # list of every active id: both cost more than the sums at program scale.
     active = {
-        p.id: p
-        for p in session.scalars(
-            select(Partner).where(Partner.status == PartnerStatus.ACTIVE.value)
+        row.id: row
+        for row in session.execute(
+            select(Partner.id, Partner.partner_key, Partner.name, Partner.owner).where(
+                Partner.status == PartnerStatus.ACTIVE.value
+            )
         )
     }
-    ids = PartnerFilter(partner_ids=list(active))
-    current = totals_by_partner(session, period.start, period.end, ids) if active else {}
-    before = totals_by_partner(session, baseline.start, baseline.end, ids) if active else {}
+    current = totals_by_partner(session, period.start, period.end) if active else {}
+    before = totals_by_partner(session, baseline.start, baseline.end) if active else {}
     checks: list[ReversalCheck] = []
     for partner_id, now in current.items():
-        if now.conversions == 0:
+        if now.conversions == 0 or partner_id not in active:
             continue
         partner = active[partner_id]
         base = before.get(partner_id, Totals())
@@ -490,26 +536,29 @@ def top_movers(
     previous = totals_by_partner(session, compare.start, compare.end)
     ids = set(current) | set(previous)
     names = _partner_names(session, ids)
-    movers: list[Mover] = []
+    changes: list[tuple[Decimal, str, str, Decimal, Decimal]] = []
     for partner_id in ids:
         now = _additive(current.get(partner_id, Totals()), metric)
         then = _additive(previous.get(partner_id, Totals()), metric)
-        delta = now - then
-        if delta == 0:
-            continue
-        key, name = names[partner_id]
-        movers.append(
-            Mover(
-                partner_key=key,
-                name=name,
-                current=now,
-                previous=then,
-                change=delta,
-                change_pct=None if then == 0 else delta / then * _HUNDRED,
-            )
+        if now != then:
+            key, name = names[partner_id]
+            changes.append((now - then, name, key, now, then))
+
+    def mover(change: tuple[Decimal, str, str, Decimal, Decimal]) -> Mover:
+        delta, name, key, now, then = change
+        return Mover(
+            partner_key=key,
+            name=name,
+            current=now,
+            previous=then,
+            change=delta,
+            change_pct=None if then == 0 else delta / then * _HUNDRED,
         )
-    gains = sorted((m for m in movers if m.change > 0), key=lambda m: (-m.change, m.name))
-    drops = sorted((m for m in movers if m.change < 0), key=lambda m: (m.change, m.name))
+
+    # Models only for the n shown each way; sorting plain tuples keeps 5,000 partners cheap.
+    ups = sorted((c for c in changes if c[0] > 0), key=lambda c: (-c[0], c[1]))
+    downs = sorted((c for c in changes if c[0] < 0), key=lambda c: (c[0], c[1]))
+    gains, drops = [mover(c) for c in ups[:n]], [mover(c) for c in downs[:n]]
     return TopMovers(
         metric=metric,
         period=period,
@@ -518,8 +567,8 @@ def top_movers(
         currency=currency,
         program_current=_additive(totals(session, period.start, period.end), metric),
         program_previous=_additive(totals(session, compare.start, compare.end), metric),
-        gains=gains[:n],
-        drops=drops[:n],
+        gains=gains,
+        drops=drops,
     )
 
 
@@ -529,13 +578,12 @@ def _additive(sums: Totals, metric: Metric) -> Decimal:
 
 
 def _partner_names(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    wanted = list(ids)
+    wanted = set(ids)
     if not wanted:
         return {}
-    rows = session.execute(
-        select(Partner.id, Partner.partner_key, Partner.name).where(Partner.id.in_(wanted))
-    )
-    return {row[0]: (row[1], row[2]) for row in rows}
+    # All partners, filtered here: an IN list of thousands of ids costs more to compile.
+    rows = session.execute(select(Partner.id, Partner.partner_key, Partner.name))
+    return {row[0]: (row[1], row[2]) for row in rows if row[0] in wanted}
 
 
 # --- recruitment priorities ----------------------------------------------------------------
@@ -675,7 +723,11 @@ def recruitment_priorities(
     type_share = _type_shares(all_partners, revenue, program_revenue)
     active = [row for row in all_partners if row[2] == PartnerStatus.ACTIVE.value]
 
-    peers = {p.id: _peer_group(p, active, revenue) for p in pool}
+    groups: dict[tuple[str, str | None], tuple[str, int, Decimal | None]] = {}
+    for p in pool:  # a peer group depends only on (type, country): compute each once
+        if (p.type, p.country) not in groups:
+            groups[(p.type, p.country)] = _peer_group(p, active, revenue)
+    peers = {p.id: groups[(p.type, p.country)] for p in pool}
     max_overlap = max((p.audience_overlap_pct or Decimal(0) for p in pool), default=Decimal(0))
     max_median = max(
         (median for _, _, median in peers.values() if median is not None), default=Decimal(0)
@@ -726,11 +778,12 @@ def recruitment_priorities(
 
 
 def _ever_converted(session: Session, ids: list[int]) -> set[int]:
+    """From the monthly rollup: a month sums its days, so it converted iff some day did."""
     if not ids:
         return set()
     stmt = (
-        select(DailyPerformance.partner_id)
-        .where(DailyPerformance.partner_id.in_(ids), DailyPerformance.conversions > 0)
+        select(MonthlyPerformance.partner_id)
+        .where(MonthlyPerformance.partner_id.in_(ids), MonthlyPerformance.conversions > 0)
         .distinct()
     )
     return set(session.scalars(stmt))
@@ -757,14 +810,15 @@ def _peer_group(
     revenue: dict[int, Decimal],
 ) -> tuple[str, int, Decimal | None]:
     """(description, size, median revenue) of the active partners most like `candidate`."""
-    same_type = [row for row in active if row[1] == candidate.type]
-    same_country = [row for row in same_type if candidate.country and row[3] == candidate.country]
+    kind, country = candidate.type, candidate.country  # ORM attribute reads are slow in loops
+    same_type = [row for row in active if row[1] == kind]
+    same_country = [row for row in same_type if country and row[3] == country]
     if len(same_country) >= RECRUIT_MIN_COUNTRY_PEERS:
-        group, scope = same_country, f"active {candidate.type} partners in {candidate.country}"
+        group, scope = same_country, f"active {kind} partners in {country}"
     else:
-        group, scope = same_type, f"active {candidate.type} partners"
+        group, scope = same_type, f"active {kind} partners"
     if not group:
-        return (f"no active {candidate.type} partners", 0, None)
+        return (f"no active {kind} partners", 0, None)
     median = statistics.median(revenue.get(row[0], Decimal(0)) for row in group)
     return (scope, len(group), Decimal(median))
 

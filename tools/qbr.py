@@ -629,6 +629,9 @@ def _quiet_tail(session: Session, quarter: DateRange, who: PartnerFilter) -> str
     last = quarter.end - timedelta(days=1) if quarter.to_date else quarter.end
     if last < quarter.start:
         return None
+    tail_start = max(quarter.start, last - timedelta(days=QUIET_TAIL_DAYS - 1))
+    if totals(session, tail_start, last, who).conversions > 0:
+        return None  # converted in the tail: no need to read the whole quarter day by day
     days = series(session, quarter.start, last, "day", who)
     converting = [day for day, t in days if t.conversions > 0]
     if not converting:
