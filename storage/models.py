@@ -157,21 +157,13 @@ class DailyPerformance(Base):
     reversals: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class MonthlyPerformance(Base):
-    """Per partner per calendar month sums of performance_daily, kept exact by triggers.
-
-    Database triggers (migration 0002) update it in the same statement as any insert, update
-    or delete of a daily row, whatever wrote it; `storage.queries` reads whole months from
-    here and only the partial months at a period's edges from the daily table.
+class _Rollup:
+    """Sums of performance_daily per partner per bucket (month or ISO week), kept exact by
+    database triggers (migration 0002) in the same statement as any insert, update or delete
+    of a daily row, whatever wrote it. `storage.queries` reads whole months and weeks from
+    the rollups and only the few days at a period's edges from the daily table.
     """
 
-    __tablename__ = "performance_monthly"
-    __table_args__ = (
-        Index("ix_performance_monthly_partner_month", "partner_id", "month"),
-        {"sqlite_with_rowid": False},
-    )
-
-    month: Mapped[date] = mapped_column(Date, primary_key=True)
     partner_id: Mapped[int] = mapped_column(
         ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True
     )
@@ -182,6 +174,28 @@ class MonthlyPerformance(Base):
     revenue: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0))
     payout: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal(0))
     reversals: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class MonthlyPerformance(_Rollup, Base):
+    __tablename__ = "performance_monthly"
+    __table_args__ = (
+        Index("ix_performance_monthly_partner_month", "partner_id", "month"),
+        {"sqlite_with_rowid": False},
+    )
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class WeeklyPerformance(_Rollup, Base):
+    """Keyed by the ISO week's Monday."""
+
+    __tablename__ = "performance_weekly"
+    __table_args__ = (
+        Index("ix_performance_weekly_partner_week", "partner_id", "week"),
+        {"sqlite_with_rowid": False},
+    )
+
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
 
 
 class Goal(Base):

@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import DailyPerformance, MonthlyPerformance, Partner
+from storage.models import DailyPerformance, MonthlyPerformance, Partner, WeeklyPerformance
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,11 @@ class PartnerFilter:
 
 _P = DailyPerformance
 _M = MonthlyPerformance
+_W = WeeklyPerformance
+_Table = type[DailyPerformance] | type[MonthlyPerformance] | type[WeeklyPerformance]
 
 
-def _sums(model: type[DailyPerformance] | type[MonthlyPerformance]) -> tuple[Any, ...]:
+def _sums(model: _Table) -> tuple[Any, ...]:
     return tuple(
         func.coalesce(func.sum(column), 0)
         for column in (
@@ -62,7 +64,6 @@ def _sums(model: type[DailyPerformance] | type[MonthlyPerformance]) -> tuple[Any
 
 
 _SUMS = _sums(_P)
-_MSUMS = _sums(_M)
 
 
 def _totals(row: Sequence[Any]) -> Totals:
@@ -91,10 +92,6 @@ def _filtered(stmt: S, start: date, end: date, who: PartnerFilter) -> S:
     return _who(stmt.where(_P.day >= start, _P.day <= end), _P.partner_id, who)
 
 
-def _monthly(stmt: S, first_month: date, last_month: date, who: PartnerFilter) -> S:
-    return _who(stmt.where(_M.month >= first_month, _M.month <= last_month), _M.partner_id, who)
-
-
 def _month_after(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
@@ -121,16 +118,55 @@ def split_by_month(
     return edges, (first_whole, last_month)
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """One part of a period read from one table: days, whole ISO weeks or whole months."""
+
+    table: _Table
+    first: date
+    last: date
+    """Bucket keys: days, or the Mondays of the weeks, or the first days of the months."""
+
+    def where(self, stmt: S, who: PartnerFilter) -> S:
+        bucket = {_P: _P.day, _W: _W.week, _M: _M.month}[self.table]
+        stmt = stmt.where(bucket >= self.first, bucket <= self.last)
+        return _who(stmt, self.table.partner_id, who)
+
+
+def _whole_weeks(start: date, end: date) -> list[_Piece]:
+    """[start, end] as leading days, the whole ISO weeks inside it, and trailing days."""
+    monday = start + timedelta(days=-start.weekday() % 7)
+    sunday = end - timedelta(days=(end.weekday() + 1) % 7)
+    if monday + timedelta(days=6) > sunday:
+        return [_Piece(_P, start, end)]
+    pieces = [_Piece(_W, monday, sunday - timedelta(days=6))]
+    if start < monday:
+        pieces.append(_Piece(_P, start, monday - timedelta(days=1)))
+    if sunday < end:
+        pieces.append(_Piece(_P, sunday + timedelta(days=1), end))
+    return pieces
+
+
+def split_range(start: date, end: date) -> list[_Piece]:
+    """[start, end] as whole months, whole weeks inside the partial months, and edge days.
+
+    "1–22 Nov" is three weekly rows and one daily row per partner instead of 22 daily rows;
+    a year is twelve monthly rows. Each day of the range is in exactly one piece.
+    """
+    edges, months = split_by_month(start, end)
+    pieces = [piece for first, last in edges for piece in _whole_weeks(first, last)]
+    if months is not None:
+        pieces.append(_Piece(_M, months[0], months[1]))
+    return pieces
+
+
 def totals(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> Totals:
     """Sums over [start, end] for the partners `who` selects."""
-    edges, months = split_by_month(start, end)
     result = Totals()
-    for first, last in edges:
-        result += _totals(session.execute(_filtered(select(*_SUMS), first, last, who)).one())
-    if months is not None:
-        stmt = _monthly(select(*_MSUMS), months[0], months[1], who)
+    for piece in split_range(start, end):
+        stmt = piece.where(select(*_sums(piece.table)), who)
         result += _totals(session.execute(stmt).one())
     return result
 
@@ -139,20 +175,11 @@ def totals_by_partner(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> dict[int, Totals]:
     """Sums per partner id over [start, end]; partners with no rows are absent."""
-    edges, months = split_by_month(start, end)
     result: dict[int, Totals] = {}
-    statements = [
-        _filtered(select(_P.partner_id, *_SUMS), first, last, who).group_by(_P.partner_id)
-        for first, last in edges
-    ]
-    if months is not None:
-        statements.append(
-            _monthly(select(_M.partner_id, *_MSUMS), months[0], months[1], who).group_by(
-                _M.partner_id
-            )
-        )
-    for stmt in statements:
-        for row in session.execute(stmt):
+    for piece in split_range(start, end):
+        table = piece.table
+        stmt = piece.where(select(table.partner_id, *_sums(table)), who)
+        for row in session.execute(stmt.group_by(table.partner_id)):
             sums, earlier = _totals(row[1:]), result.get(row[0])
             result[row[0]] = sums if earlier is None else earlier + sums
     return result
@@ -197,14 +224,11 @@ def converted_partners(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> set[int]:
     """Ids of the partners with at least one conversion in [start, end]."""
-    edges, months = split_by_month(start, end)
     active: set[int] = set()
-    for first, last in edges:
-        stmt = _filtered(select(_P.partner_id).distinct(), first, last, who)
-        active.update(session.scalars(stmt.where(_P.conversions > 0)))
-    if months is not None:
-        stmt_m = _monthly(select(_M.partner_id).distinct(), months[0], months[1], who)
-        active.update(session.scalars(stmt_m.where(_M.conversions > 0)))
+    for piece in split_range(start, end):
+        table = piece.table
+        stmt = piece.where(select(table.partner_id).distinct(), who)
+        active.update(session.scalars(stmt.where(table.conversions > 0)))
     return active
 
 

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import DailyPerformance, MonthlyPerformance, Partner
+from storage.models import DailyPerformance, MonthlyPerformance, Partner, WeeklyPerformance
 from storage.queries import (
     PartnerFilter,
     Totals,
     active_partner_count,
     split_by_month,
+    split_range,
     totals,
     totals_by_partner,
 )
@@ -146,3 +147,37 @@ def test_active_partner_count_counts_partners_with_a_conversion(
     rows = _program(session)
     expected = {p for p, d, _c, _l, cv, *_ in rows if start <= d <= end and cv > 0}
     assert active_partner_count(session, start, end) == len(expected)
+
+
+def _days_of(table: object, first: date, last: date) -> list[date]:
+    """Every day a rollup piece covers (a week is 7 days from its Monday, a month its days)."""
+    days: list[date] = []
+    bucket = first
+    while bucket <= last:
+        if table is DailyPerformance:
+            nxt = bucket + timedelta(days=1)
+        elif table is WeeklyPerformance:
+            assert bucket.weekday() == 0
+            nxt = bucket + timedelta(days=7)
+        else:
+            assert bucket.day == 1
+            nxt = date(bucket.year + bucket.month // 12, bucket.month % 12 + 1, 1)
+        days.extend(bucket + timedelta(days=i) for i in range((nxt - bucket).days))
+        bucket = nxt
+    return days
+
+
+def test_split_range_covers_each_day_exactly_once_with_the_fewest_rows() -> None:
+    for start, end in [*_ranges(), (date(2026, 11, 1), date(2026, 11, 22))]:
+        pieces = split_range(start, end)
+        covered = [d for p in pieces for d in _days_of(p.table, p.first, p.last)]
+        expected = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+        assert sorted(covered) == expected, (start, end)
+        daily = [d for p in pieces if p.table is DailyPerformance for d in
+                 _days_of(p.table, p.first, p.last)]  # fmt: skip
+        assert len(daily) <= 24, (start, end, pieces)  # at most 12 loose days per edge
+    november = split_range(date(2026, 11, 1), date(2026, 11, 22))
+    assert sorted((p.table.__name__, p.first, p.last) for p in november) == [
+        ("DailyPerformance", date(2026, 11, 1), date(2026, 11, 1)),
+        ("WeeklyPerformance", date(2026, 11, 2), date(2026, 11, 16)),
+    ]
