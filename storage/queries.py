@@ -192,14 +192,24 @@ def series(
     grain: Literal["day", "week"] = "day",
     who: PartnerFilter = PartnerFilter(),
 ) -> list[tuple[date, Totals]]:
-    """Daily sums, or weekly sums keyed by each ISO week's Monday; empty buckets included."""
-    stmt = _filtered(select(_P.day, *_SUMS), start, end, who).group_by(_P.day).order_by(_P.day)
-    daily = {row[0]: _totals(row[1:]) for row in session.execute(stmt)}
+    """Daily sums, or weekly sums keyed by each ISO week's Monday; empty buckets included.
+
+    Weekly series read whole weeks from the weekly rollup and only the partial weeks at the
+    ends from daily rows.
+    """
+    pieces = [_Piece(_P, start, end)] if grain == "day" else _whole_weeks(start, end)
+    sums: dict[date, Totals] = {}
+    for piece in pieces:
+        table = piece.table
+        bucket = _W.week if table is _W else _P.day
+        stmt = piece.where(select(bucket, *_sums(table)), who).group_by(bucket)
+        for row in session.execute(stmt):
+            sums[row[0]] = _totals(row[1:])
     buckets: dict[date, Totals] = {}
     day = start
     while day <= end:
         key = day if grain == "day" else day - timedelta(days=day.weekday())
-        buckets[key] = buckets.get(key, Totals()) + daily.get(day, Totals())
+        buckets[key] = buckets.get(key, Totals()) + sums.get(day, Totals())
         day += timedelta(days=1)
     return sorted(buckets.items())
 

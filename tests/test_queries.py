@@ -15,6 +15,7 @@ from storage.queries import (
     PartnerFilter,
     Totals,
     active_partner_count,
+    series,
     split_by_month,
     split_range,
     totals,
@@ -181,3 +182,17 @@ def test_split_range_covers_each_day_exactly_once_with_the_fewest_rows() -> None
         ("DailyPerformance", date(2026, 11, 1), date(2026, 11, 1)),
         ("WeeklyPerformance", date(2026, 11, 2), date(2026, 11, 16)),
     ]
+
+
+def test_series_matches_daily_rows_by_day_and_by_iso_week(session: Session) -> None:
+    rows = _program(session)
+    for start, end in _ranges():
+        for grain in ("day", "week"):
+            expected: dict[date, Totals] = {}
+            day = start
+            while day <= end:
+                key = day if grain == "day" else day - timedelta(days=day.weekday())
+                expected[key] = expected.get(key, Totals()) + _brute(rows, day, day)
+                day += timedelta(days=1)
+            got = series(session, start, end, grain)
+            assert got == sorted(expected.items()), (start, end, grain)
