@@ -234,12 +234,26 @@ def converted_partners(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> set[int]:
     """Ids of the partners with at least one conversion in [start, end]."""
-    active: set[int] = set()
+    return partners_with_rows(session, start, end, who, converted=True)
+
+
+def partners_with_rows(
+    session: Session,
+    start: date,
+    end: date,
+    who: PartnerFilter = PartnerFilter(),
+    *,
+    converted: bool = False,
+) -> set[int]:
+    """Ids of the partners with any performance row (or, if `converted`, a conversion)."""
+    found: set[int] = set()
     for piece in split_range(start, end):
         table = piece.table
         stmt = piece.where(select(table.partner_id).distinct(), who)
-        active.update(session.scalars(stmt.where(table.conversions > 0)))
-    return active
+        if converted:
+            stmt = stmt.where(table.conversions > 0)
+        found.update(session.scalars(stmt))
+    return found
 
 
 def data_bounds(session: Session) -> tuple[date, date] | None:

@@ -189,13 +189,13 @@ def performance(
 ) -> PerformanceSummary:
     """All eleven metrics for `scope` over `period`, with change against `compare`."""
     who = partner_filter(session, scope)
-    current = queries.totals_by_partner(session, period.start, period.end, who)
-    totals = _sum(current)
+    current = queries.partners_with_rows(session, period.start, period.end, who)
+    totals = queries.totals(session, period.start, period.end, who) if current else Totals()
     previous_totals: Totals | None = None
     comparison_has_data = False
     if compare is not None:
-        previous = queries.totals_by_partner(session, compare.start, compare.end, who)
-        previous_totals = _sum(previous)
+        previous = queries.partners_with_rows(session, compare.start, compare.end, who)
+        previous_totals = queries.totals(session, compare.start, compare.end, who)
         comparison_has_data = bool(previous)
     bounds = queries.data_bounds(session)
     figures = []
