@@ -12,10 +12,12 @@ $(BIN)/python:
 
 $(VENV)/.runtime-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q bot tools storage prompts
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m compileall -q bot tools storage prompts
 	touch $@ $(VENV)/.runtime-installed
 
 ## run: set up, migrate, load the demo program if the database is empty, start the main job
@@ -38,6 +40,8 @@ format: $(VENV)/.dev-installed
 ## bench: regenerate the figures in bench/RESULTS.md
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.import_bench
+	$(BIN)/python -m bench.tools_bench
+	$(BIN)/python -m bench.ask_bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
