@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Subquery, func, select, union_all
 from sqlalchemy.orm import Session
 
 from storage.models import DailyPerformance, MonthlyPerformance, Partner, WeeklyPerformance
@@ -160,29 +160,45 @@ def split_range(start: date, end: date) -> list[_Piece]:
     return pieces
 
 
+_SUM_NAMES = ("clicks", "leads", "conversions", "reversals", "revenue", "payout")
+
+
+def _combined(start: date, end: date, who: PartnerFilter) -> Subquery:
+    """Per-partner sums of every piece of [start, end], as rows of one subquery.
+
+    The database adds the pieces (UNION ALL under one GROUP BY) so Python sees one row per
+    partner, not one per partner per piece.
+    """
+    parts = []
+    for piece in split_range(start, end):
+        table = piece.table
+        columns = [getattr(table, name) for name in _SUM_NAMES]
+        stmt = select(table.partner_id.label("partner_id"), *(
+            func.sum(column).label(name) for column, name in zip(columns, _SUM_NAMES, strict=True)
+        ))  # fmt: skip
+        parts.append(piece.where(stmt, who).group_by(table.partner_id))
+    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+
+
+def _summed(pieces: Subquery) -> tuple[Any, ...]:
+    return tuple(func.coalesce(func.sum(pieces.c[name]), 0) for name in _SUM_NAMES)
+
+
 def totals(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> Totals:
     """Sums over [start, end] for the partners `who` selects."""
-    result = Totals()
-    for piece in split_range(start, end):
-        stmt = piece.where(select(*_sums(piece.table)), who)
-        result += _totals(session.execute(stmt).one())
-    return result
+    pieces = _combined(start, end, who)
+    return _totals(session.connection().execute(select(*_summed(pieces))).one())
 
 
 def totals_by_partner(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> dict[int, Totals]:
     """Sums per partner id over [start, end]; partners with no rows are absent."""
-    result: dict[int, Totals] = {}
-    for piece in split_range(start, end):
-        table = piece.table
-        stmt = piece.where(select(table.partner_id, *_sums(table)), who)
-        for row in session.execute(stmt.group_by(table.partner_id)):
-            sums, earlier = _totals(row[1:]), result.get(row[0])
-            result[row[0]] = sums if earlier is None else earlier + sums
-    return result
+    pieces = _combined(start, end, who)
+    stmt = select(pieces.c.partner_id, *_summed(pieces)).group_by(pieces.c.partner_id)
+    return {row[0]: _totals(row[1:]) for row in session.connection().execute(stmt)}
 
 
 def series(
