@@ -565,8 +565,9 @@ def top_movers(
         compare=compare,
         n=n,
         currency=currency,
-        program_current=_additive(totals(session, period.start, period.end), metric),
-        program_previous=_additive(totals(session, compare.start, compare.end), metric),
+        # The program totals are the partners' sums added up, so the table adds up exactly.
+        program_current=_additive(sum(current.values(), Totals()), metric),
+        program_previous=_additive(sum(previous.values(), Totals()), metric),
         gains=gains,
         drops=drops,
     )
