@@ -187,9 +187,12 @@ def _summed(pieces: Subquery) -> tuple[Any, ...]:
 def totals(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> Totals:
-    """Sums over [start, end] for the partners `who` selects."""
-    pieces = _combined(start, end, who)
-    return _totals(session.connection().execute(select(*_summed(pieces))).one())
+    """Sums over [start, end] for the partners `who` selects (one aggregate per piece)."""
+    result = Totals()
+    for piece in split_range(start, end):
+        stmt = piece.where(select(*_sums(piece.table)), who)
+        result += _totals(session.connection().execute(stmt).one())
+    return result
 
 
 def totals_by_partner(
