@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Numeric,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -132,6 +133,11 @@ class PartnerTag(Base):
     partner: Mapped[Partner] = relationship(back_populates="tags")
 
 
+PERFORMANCE_SUMS = ("clicks", "leads", "conversions", "revenue", "payout", "reversals")
+"""Carried in the performance tables' primary keys on PostgreSQL (INCLUDE, migration 0003)
+so per-period sums are index-only scans; SQLite stores these tables in key order anyway."""
+
+
 class DailyPerformance(Base):
     """One row per partner per day; the grain every metric is summed from.
 
@@ -141,6 +147,7 @@ class DailyPerformance(Base):
 
     __tablename__ = "performance_daily"
     __table_args__ = (
+        PrimaryKeyConstraint("day", "partner_id", postgresql_include=PERFORMANCE_SUMS),
         Index("ix_performance_daily_partner_day", "partner_id", "day"),
         {"sqlite_with_rowid": False},
     )
@@ -179,6 +186,7 @@ class _Rollup:
 class MonthlyPerformance(_Rollup, Base):
     __tablename__ = "performance_monthly"
     __table_args__ = (
+        PrimaryKeyConstraint("month", "partner_id", postgresql_include=PERFORMANCE_SUMS),
         Index("ix_performance_monthly_partner_month", "partner_id", "month"),
         {"sqlite_with_rowid": False},
     )
@@ -191,6 +199,7 @@ class WeeklyPerformance(_Rollup, Base):
 
     __tablename__ = "performance_weekly"
     __table_args__ = (
+        PrimaryKeyConstraint("week", "partner_id", postgresql_include=PERFORMANCE_SUMS),
         Index("ix_performance_weekly_partner_week", "partner_id", "week"),
         {"sqlite_with_rowid": False},
     )

@@ -8,14 +8,20 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Select, Subquery, func, select, union_all
+from sqlalchemy import Select, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from storage.models import DailyPerformance, MonthlyPerformance, Partner, WeeklyPerformance
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Totals:
+    """The six additive sums; treat as a value (never mutated).
+
+    Not frozen: a frozen dataclass's __init__ costs three times as much, and program-wide
+    per-partner sums build tens of thousands of these.
+    """
+
     clicks: int = 0
     leads: int = 0
     conversions: int = 0
@@ -41,6 +47,7 @@ class PartnerFilter:
     partner_ids: Sequence[int] | None = None
     tier: str | None = None
     partner_type: str | None = None
+    status: str | None = None
 
 
 _P = DailyPerformance
@@ -79,17 +86,15 @@ S = TypeVar("S", bound="Select[*tuple[Any, ...]]")
 def _who(stmt: S, partner_id: Any, who: PartnerFilter) -> S:
     if who.partner_ids is not None:
         stmt = stmt.where(partner_id.in_(list(who.partner_ids)))
-    if who.tier is not None or who.partner_type is not None:
+    if who.tier is not None or who.partner_type is not None or who.status is not None:
         stmt = stmt.join(Partner, Partner.id == partner_id)
         if who.tier is not None:
             stmt = stmt.where(func.lower(Partner.tier) == who.tier.lower())
         if who.partner_type is not None:
             stmt = stmt.where(Partner.type == who.partner_type)
+        if who.status is not None:
+            stmt = stmt.where(Partner.status == who.status)
     return stmt
-
-
-def _filtered(stmt: S, start: date, end: date, who: PartnerFilter) -> S:
-    return _who(stmt.where(_P.day >= start, _P.day <= end), _P.partner_id, who)
 
 
 def _month_after(day: date) -> date:
@@ -160,28 +165,12 @@ def split_range(start: date, end: date) -> list[_Piece]:
     return pieces
 
 
-_SUM_NAMES = ("clicks", "leads", "conversions", "reversals", "revenue", "payout")
-
-
-def _combined(start: date, end: date, who: PartnerFilter) -> Subquery:
-    """Per-partner sums of every piece of [start, end], as rows of one subquery.
-
-    The database adds the pieces (UNION ALL under one GROUP BY) so Python sees one row per
-    partner, not one per partner per piece.
-    """
-    parts = []
-    for piece in split_range(start, end):
-        table = piece.table
-        columns = [getattr(table, name) for name in _SUM_NAMES]
-        stmt = select(table.partner_id.label("partner_id"), *(
-            func.sum(column).label(name) for column, name in zip(columns, _SUM_NAMES, strict=True)
-        ))  # fmt: skip
-        parts.append(piece.where(stmt, who).group_by(table.partner_id))
-    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
-
-
-def _summed(pieces: Subquery) -> tuple[Any, ...]:
-    return tuple(func.coalesce(func.sum(pieces.c[name]), 0) for name in _SUM_NAMES)
+SumName = Literal["clicks", "leads", "conversions", "reversals", "revenue", "payout"]
+SUM_NAMES: tuple[SumName, ...] = (
+    "clicks", "leads", "conversions", "reversals", "revenue", "payout",
+)  # fmt: skip
+_CENT = Decimal("0.01")
+_ZERO = Decimal(0)
 
 
 def totals(
@@ -199,9 +188,80 @@ def totals_by_partner(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> dict[int, Totals]:
     """Sums per partner id over [start, end]; partners with no rows are absent."""
-    pieces = _combined(start, end, who)
-    stmt = select(pieces.c.partner_id, *_summed(pieces)).group_by(pieces.c.partner_id)
-    return {row[0]: _totals(row[1:]) for row in session.connection().execute(stmt)}
+    return {pid: sums[0] for pid, sums in sums_by_partner(session, [(start, end)], who).items()}
+
+
+def sums_by_partner(
+    session: Session,
+    ranges: Sequence[tuple[date, date]],
+    who: PartnerFilter = PartnerFilter(),
+    names: Sequence[SumName] = SUM_NAMES,
+) -> dict[int, tuple[Totals, ...]]:
+    """Per partner id, its Totals over each of `ranges`, from one statement.
+
+    Comparing two periods across a whole program is then one round trip and one row per
+    partner. Only the `names` sums are read (the others stay 0): fewer columns to fetch and
+    convert when a tool needs just revenue or just conversions and reversals. Partners with
+    no rows in any range are absent.
+    """
+    slots = [(index, name) for index in range(len(ranges)) for name in names]
+    parts = []
+    for index, (start, end) in enumerate(ranges):
+        for piece in split_range(start, end):
+            table = piece.table
+            columns = [
+                func.sum(getattr(table, name)) if at == index else literal_column("0")
+                for at, name in slots
+            ]
+            stmt = select(table.partner_id.label("partner_id"), *(
+                column.label(f"s{i}") for i, column in enumerate(columns)
+            ))  # fmt: skip
+            parts.append(piece.where(stmt, who).group_by(table.partner_id))
+    pieces = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    stmt = select(pieces.c.partner_id, *(
+        func.coalesce(func.sum(pieces.c[f"s{i}"]), 0) for i in range(len(slots))
+    )).group_by(pieces.c.partner_id)  # fmt: skip
+    money = [name in ("revenue", "payout") for _, name in slots]
+    positions = [SUM_NAMES.index(name) for name in names]
+    width = len(names)
+    result: dict[int, tuple[Totals, ...]] = {}
+    for row in session.connection().execute(stmt):
+        values = [
+            Decimal(value).quantize(_CENT) if is_money else int(value)
+            for value, is_money in zip(row[1:], money, strict=True)
+        ]
+        per_range = []
+        for i in range(len(ranges)):
+            fields: list[Any] = [0, 0, 0, 0, _ZERO, _ZERO]
+            for position, value in zip(positions, values[i * width : (i + 1) * width], strict=True):
+                fields[position] = value
+            per_range.append(Totals(*fields))
+        result[row[0]] = tuple(per_range)
+    return result
+
+
+def count_partners(
+    session: Session,
+    start: date,
+    end: date,
+    who: PartnerFilter = PartnerFilter(),
+    *,
+    converted: bool = False,
+) -> int:
+    """How many partners have a row (or, if `converted`, a conversion) in [start, end].
+
+    Counted by the database: a program-wide count never ships thousands of ids to Python.
+    """
+    parts = []
+    for piece in split_range(start, end):
+        table = piece.table
+        stmt = piece.where(select(table.partner_id.label("partner_id")), who)
+        if converted:
+            stmt = stmt.where(table.conversions > 0)
+        parts.append(stmt)
+    pieces = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    count = select(func.count(func.distinct(pieces.c.partner_id)))
+    return int(session.connection().execute(count).scalar_one())
 
 
 def series(
@@ -246,7 +306,7 @@ def active_partner_count(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> int:
     """Partners with at least one conversion in [start, end] (the `active_partners` metric)."""
-    return len(converted_partners(session, start, end, who))
+    return count_partners(session, start, end, who, converted=True)
 
 
 def converted_partners(

@@ -15,6 +15,7 @@ from tools.errors import ToolError
 from tools.insights import (
     ANOMALY_BASELINE_DAYS,
     QUIET_PRIOR_DAYS,
+    REVERSAL_WATCH,
     quiet_partners,
     recruitment_priorities,
     reversal_anomalies,
@@ -228,12 +229,40 @@ def test_reversal_anomaly_flags_spike_partner_not_steady_one(program: Program) -
     assert spiky.vs_baseline == Decimal(10)
     assert spiky.vs_program == Decimal("0.2") / program_rate
     assert not by_key["always-bad"].flagged  # ≥ 2× program, but not vs its own baseline
-    assert not by_key["tiny"].flagged  # under the volume floor
+    assert "tiny" not in by_key  # under the volume floor: checked, never flagged nor watched
+    assert result.partners_checked == 4
+    assert [c.partner_key for c in result.watch] == ["always-bad", "steady"]
     report = result.report()
     assert report.title == "1 partner with a reversal spike"
     assert report.period == PERIOD.describe()
     assert report.sections[1].table is not None
     assert report.sections[1].table.rows[0][0] == "Spiky"
+
+
+def test_reversal_watch_list_keeps_the_highest_unflagged_rates(program: Program) -> None:
+    _reversal_program(program)
+    for i in range(REVERSAL_WATCH + 3):
+        key = f"steady-{i}"
+        program.partner(key)
+        program.add(Row(key, BASELINE_DAY, conversions=100, reversals=10))
+        program.add(Row(key, PERIOD.end, conversions=100, reversals=i))
+
+    result = reversal_anomalies(program.session, period=PERIOD)
+
+    assert [c.partner_key for c in result.flagged] == ["spiky"]
+    rates = {
+        key: program.sum(key, "reversals", PERIOD.start, PERIOD.end)
+        / program.sum(key, "conversions", PERIOD.start, PERIOD.end)
+        for key in program.ids
+        if key not in ("spiky", "tiny")
+    }
+    expected = sorted(rates, key=lambda k: (-rates[k], k.title()))[:REVERSAL_WATCH]
+    assert [c.partner_key for c in result.watch] == expected
+    assert result.partners_checked == len(rates) + 2
+    report = result.report()
+    assert report.sections[-1].title == "Highest other rates"
+    assert report.sections[-1].table is not None
+    assert len(report.sections[-1].table.rows) == REVERSAL_WATCH
 
 
 def test_reversal_anomalies_none_when_rates_are_steady(program: Program) -> None:

@@ -59,3 +59,19 @@ def test_sqlite_is_configured_for_concurrent_use(tmp_path: Path) -> None:
 
 def test_pinned_head_revision_matches_the_migration_scripts() -> None:
     assert migrate.head_revision() == migrate.HEAD_REVISION
+
+
+def test_postgresql_performance_keys_cover_the_sums(empty_engine: Engine) -> None:
+    """Index-only period scans on PostgreSQL need the sums inside the primary keys."""
+    if empty_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite stores these tables in key order (WITHOUT ROWID) instead")
+    migrate.upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        for table, bucket in (("performance_daily", "day"), ("performance_weekly", "week"),
+                              ("performance_monthly", "month")):  # fmt: skip
+            definition = connection.exec_driver_sql(
+                f"SELECT pg_get_indexdef('pk_{table}'::regclass)"
+            ).scalar_one()
+            assert f"({bucket}, partner_id) INCLUDE (clicks, leads, conversions, revenue, " in (
+                definition
+            ), definition

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from storage.models import DailyPerformance, Partner
 from storage.queries import Totals
 from tools.context import ToolContext
-from tools.errors import NotFound
+from tools.errors import NotFound, ToolError
 from tools.metrics import METRIC_NAMES, METRICS, Metric, change, metric_cell, metric_value
 from tools.partners import parse_partner_type
 from tools.performance import (
@@ -376,6 +376,10 @@ def test_leaderboard_breaks_ties_by_name(session: Session) -> None:
     bottom = leaderboard(session, metric="revenue", period=JULY, n=3, order="bottom")
     assert [e.name for e in top.entries] == ["Alpha", "beta", "Charlie"]
     assert [e.name for e in bottom.entries] == ["Alpha", "beta", "Charlie"]
+    # The cut falls inside the tie: the name decides who makes the list.
+    assert [e.name for e in leaderboard(session, period=JULY, n=2).entries] == ["Alpha", "beta"]
+    with pytest.raises(ToolError, match="at least 1"):
+        leaderboard(session, period=JULY, n=0)
 
 
 def test_leaderboard_filters_by_tier_and_type(session: Session) -> None:

@@ -12,12 +12,16 @@ from sqlalchemy.orm import Session
 
 from storage.models import DailyPerformance, MonthlyPerformance, Partner, WeeklyPerformance
 from storage.queries import (
+    SUM_NAMES,
     PartnerFilter,
+    SumName,
     Totals,
     active_partner_count,
+    count_partners,
     series,
     split_by_month,
     split_range,
+    sums_by_partner,
     totals,
     totals_by_partner,
 )
@@ -98,6 +102,39 @@ def test_totals_match_daily_rows_for_any_range(session: Session) -> None:
     for partner_id, got in by_partner.items():
         assert got == _brute(rows, *span, {partner_id})
     assert sum(by_partner.values(), Totals()) == _brute(rows, *span)
+
+
+def test_sums_by_partner_compares_ranges_in_one_statement(session: Session) -> None:
+    rows = _program(session)
+    ranges = _ranges()[:6]
+    got = sums_by_partner(session, ranges)
+    ids = {row[0] for row in rows}
+    for partner_id in ids:
+        expected = tuple(_brute(rows, start, end, {partner_id}) for start, end in ranges)
+        if any(t != Totals() for t in expected):
+            assert got[partner_id] == expected, partner_id
+    # Only the named sums are read; the rest stay zero.
+    wanted: tuple[SumName, ...] = ("conversions", "revenue")
+    narrow = sums_by_partner(session, ranges[:2], PartnerFilter(tier="Gold"), names=wanted)
+    gold = set(session.scalars(select(Partner.id).where(Partner.tier == "Gold")))
+    assert set(narrow) == gold
+    for partner_id, pair in narrow.items():
+        for (start, end), sums in zip(ranges[:2], pair, strict=True):
+            full = _brute(rows, start, end, {partner_id})
+            for name in SUM_NAMES:
+                assert getattr(sums, name) == (getattr(full, name) if name in wanted else 0)
+
+
+def test_count_partners_counts_rows_and_conversions(session: Session) -> None:
+    rows = _program(session)
+    for start, end in _ranges():
+        with_rows = {p for p, d, *_ in rows if start <= d <= end}
+        converted = {p for p, d, _c, _le, cv, *_ in rows if start <= d <= end and cv > 0}
+        assert count_partners(session, start, end) == len(with_rows), (start, end)
+        assert count_partners(session, start, end, converted=True) == len(converted)
+        assert active_partner_count(session, start, end) == len(converted)
+    silent = date(2027, 1, 1), date(2027, 1, 31)
+    assert count_partners(session, *silent) == 0
 
 
 def test_rollup_stays_exact_after_updates_upserts_and_deletes(session: Session) -> None:

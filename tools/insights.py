@@ -42,6 +42,7 @@ import statistics
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -52,12 +53,20 @@ from storage.queries import (
     PartnerFilter,
     Totals,
     converted_partners,
+    sums_by_partner,
     totals,
-    totals_by_partner,
 )
 from tools.context import ToolContext
 from tools.errors import ToolError
-from tools.metrics import ADDITIVE_METRICS, METRICS, Metric, change, metric_cell, metric_value
+from tools.metrics import (
+    ADDITIVE_METRICS,
+    METRICS,
+    SUMS_READ,
+    Metric,
+    change,
+    metric_cell,
+    metric_value,
+)
 from tools.partners import parse_partner_type
 from tools.periods import DateRange, resolve_comparison, resolve_period
 from tools.registry import tool
@@ -76,6 +85,8 @@ ANOMALY_PROGRAM_MULTIPLE = Decimal(2)
 """...and at least this multiple of the whole program's reversal rate in the same period."""
 ANOMALY_BASELINE_DAYS = 90
 """The partner's baseline: this many days immediately before the period."""
+REVERSAL_WATCH = 5
+"""Unflagged partners shown after the flagged ones: the highest rates with enough volume."""
 
 RECRUIT_WEIGHT_OVERLAP = Decimal("0.50")
 """Weight of audience overlap (overlap ÷ highest overlap among candidates)."""
@@ -310,58 +321,38 @@ class ReversalAnomalies(BaseModel):
     program_conversions: int
     program_reversals: int
     program_rate: Decimal | None
+    partners_checked: int
+    """Active partners with conversions in the period: everyone the rule was applied to."""
     partners: list[ReversalCheck]
-    """Active partners with conversions in the period, highest reversal rate first."""
+    """Every flagged partner, then a watch list: the REVERSAL_WATCH highest rates among the
+    others with enough volume to judge. Highest rate first."""
 
     @property
     def flagged(self) -> list[ReversalCheck]:
         return [p for p in self.partners if p.flagged]
+
+    @property
+    def watch(self) -> list[ReversalCheck]:
+        return [p for p in self.partners if not p.flagged]
 
     def report(self) -> Report:
         flagged = self.flagged
         facts = [
             Fact(label="Program reversal rate", value=_pct(self.program_rate)),
             Fact(label="Program reversals", value=self.program_reversals),
-            Fact(label="Partners checked", value=len(self.partners)),
+            Fact(label="Partners checked", value=self.partners_checked),
         ]
         sections = [Section(facts=facts)]
         if flagged:
             title = (
                 f"{len(flagged)} partner{'s' if len(flagged) != 1 else ''} with a reversal spike"
             )
-            sections.append(
-                Section(
-                    title="Flagged",
-                    table=Table(
-                        columns=[
-                            "Partner",
-                            "Owner",
-                            "Conversions",
-                            "Reversals",
-                            "Reversal rate",
-                            "Own baseline",
-                            "× baseline",
-                            "× program",
-                        ],
-                        rows=[
-                            [
-                                p.name,
-                                p.owner,
-                                p.conversions,
-                                p.reversals,
-                                _pct(p.rate),
-                                _pct(p.baseline_rate),
-                                _times(p.vs_baseline),
-                                _times(p.vs_program),
-                            ]
-                            for p in flagged
-                        ],
-                    ),
-                )
-            )
+            sections.append(Section(title="Flagged", table=_reversal_table(flagged)))
         else:
             title = "No reversal spikes"
             sections.append(Section(text="No active partner's reversal rate meets the rule."))
+        if self.watch:
+            sections.append(Section(title="Highest other rates", table=_reversal_table(self.watch)))
         return Report(
             title=title,
             period=self.period.describe(),
@@ -376,6 +367,34 @@ class ReversalAnomalies(BaseModel):
         )
 
 
+def _reversal_table(checks: list[ReversalCheck]) -> Table:
+    return Table(
+        columns=[
+            "Partner",
+            "Owner",
+            "Conversions",
+            "Reversals",
+            "Reversal rate",
+            "Own baseline",
+            "× baseline",
+            "× program",
+        ],
+        rows=[
+            [
+                p.name,
+                p.owner,
+                p.conversions,
+                p.reversals,
+                _pct(p.rate),
+                _pct(p.baseline_rate),
+                _times(p.vs_baseline),
+                _times(p.vs_program),
+            ]
+            for p in checks
+        ],
+    )
+
+
 def reversal_anomalies(session: Session, *, period: DateRange) -> ReversalAnomalies:
     """Partners whose reversal rate spiked against their own history and the program: fraud risk."""
     baseline = DateRange(
@@ -385,25 +404,38 @@ def reversal_anomalies(session: Session, *, period: DateRange) -> ReversalAnomal
     )
     program = totals(session, period.start, period.end)
     program_rate = _rate(program.reversals, program.conversions)
-    # Columns, not Partner objects, and active partners picked here rather than by an IN
-    # list of every active id: both cost more than the sums at program scale.
-    active = {
+    # Both windows in one statement, two columns each, active partners only.
+    sums = sums_by_partner(
+        session,
+        [(period.start, period.end), (baseline.start, baseline.end)],
+        PartnerFilter(status=PartnerStatus.ACTIVE.value),
+        names=("conversions", "reversals"),
+    )
+    rated = [
+        (rate, pid, now, base)
+        for pid, (now, base) in sums.items()
+        if now.conversions > 0 and (rate := _rate(now.reversals, now.conversions)) is not None
+    ]
+    flagged, others = [], []
+    for rate, pid, now, base in rated:
+        if _is_spike(now, rate, _rate(base.reversals, base.conversions), program_rate):
+            flagged.append((rate, pid, now, base))
+        elif now.conversions >= ANOMALY_MIN_CONVERSIONS:
+            others.append((rate, pid, now, base))
+    others.sort(key=lambda r: r[0], reverse=True)
+    watch = _with_ties(others, REVERSAL_WATCH)
+    shown = flagged + watch
+    partners = {
         row.id: row
         for row in session.execute(
             select(Partner.id, Partner.partner_key, Partner.name, Partner.owner).where(
-                Partner.status == PartnerStatus.ACTIVE.value
+                Partner.id.in_([pid for _, pid, _, _ in shown])
             )
         )
     }
-    current = totals_by_partner(session, period.start, period.end) if active else {}
-    before = totals_by_partner(session, baseline.start, baseline.end) if active else {}
     checks: list[ReversalCheck] = []
-    for partner_id, now in current.items():
-        if now.conversions == 0 or partner_id not in active:
-            continue
-        partner = active[partner_id]
-        base = before.get(partner_id, Totals())
-        rate = _rate(now.reversals, now.conversions)
+    for rate, pid, now, base in shown:
+        partner = partners[pid]
         base_rate = _rate(base.reversals, base.conversions)
         checks.append(
             ReversalCheck(
@@ -421,14 +453,16 @@ def reversal_anomalies(session: Session, *, period: DateRange) -> ReversalAnomal
                 flagged=_is_spike(now, rate, base_rate, program_rate),
             )
         )
-    checks.sort(key=lambda c: (-(c.rate or Decimal(0)), c.name))
+    checks.sort(key=lambda c: (not c.flagged, -(c.rate or Decimal(0)), c.name))
+    watched = [c for c in checks if not c.flagged][:REVERSAL_WATCH]
     return ReversalAnomalies(
         period=period,
         baseline=baseline,
         program_conversions=program.conversions,
         program_reversals=program.reversals,
         program_rate=program_rate,
-        partners=checks,
+        partners_checked=len(rated),
+        partners=[c for c in checks if c.flagged] + watched,
     )
 
 
@@ -442,6 +476,9 @@ def _is_spike(
     return rate >= ANOMALY_BASELINE_MULTIPLE * base_rate and (
         rate >= ANOMALY_PROGRAM_MULTIPLE * program_rate
     )
+
+
+_Ranked = TypeVar("_Ranked", bound=tuple[Any, ...])
 
 
 # --- top movers ----------------------------------------------------------------------------
@@ -532,33 +569,38 @@ def top_movers(
         )
     if n < 1:
         raise ToolError("How many movers? Give a number of at least 1, e.g. 5.")
-    current = totals_by_partner(session, period.start, period.end)
-    previous = totals_by_partner(session, compare.start, compare.end)
-    ids = set(current) | set(previous)
-    names = _partner_names(session, ids)
-    changes: list[tuple[Decimal, str, str, Decimal, Decimal]] = []
-    for partner_id in ids:
-        now = _additive(current.get(partner_id, Totals()), metric)
-        then = _additive(previous.get(partner_id, Totals()), metric)
-        if now != then:
-            key, name = names[partner_id]
-            changes.append((now - then, name, key, now, then))
+    # One statement, one row per partner, only the metric's own column.
+    sums = sums_by_partner(
+        session, [(period.start, period.end), (compare.start, compare.end)], names=SUMS_READ[metric]
+    )
+    values = {
+        pid: (_additive(now, metric), _additive(then, metric)) for pid, (now, then) in sums.items()
+    }
+    changed = [(now - then, pid) for pid, (now, then) in values.items() if now != then]
+    # Names only for the candidates: a tie at the cut-off is broken by name, so take every
+    # partner whose change reaches the n-th largest one each way.
+    ups = _with_ties(sorted((c for c in changed if c[0] > 0), reverse=True), n)
+    downs = _with_ties(sorted(c for c in changed if c[0] < 0), n)
+    names = _partner_names(session, [pid for _, pid in ups + downs])
 
-    def mover(change: tuple[Decimal, str, str, Decimal, Decimal]) -> Mover:
-        delta, name, key, now, then = change
-        return Mover(
-            partner_key=key,
-            name=name,
-            current=now,
-            previous=then,
-            change=delta,
-            change_pct=None if then == 0 else delta / then * _HUNDRED,
-        )
+    def movers(picked: list[tuple[Decimal, int]], sign: int) -> list[Mover]:
+        ranked = sorted(picked, key=lambda c: (-sign * c[0], names[c[1]][1]))[:n]
+        result = []
+        for delta, pid in ranked:
+            now, then = values[pid]
+            key, name = names[pid]
+            result.append(
+                Mover(
+                    partner_key=key,
+                    name=name,
+                    current=now,
+                    previous=then,
+                    change=delta,
+                    change_pct=None if then == 0 else delta / then * _HUNDRED,
+                )
+            )
+        return result
 
-    # Models only for the n shown each way; sorting plain tuples keeps 5,000 partners cheap.
-    ups = sorted((c for c in changes if c[0] > 0), key=lambda c: (-c[0], c[1]))
-    downs = sorted((c for c in changes if c[0] < 0), key=lambda c: (c[0], c[1]))
-    gains, drops = [mover(c) for c in ups[:n]], [mover(c) for c in downs[:n]]
     return TopMovers(
         metric=metric,
         period=period,
@@ -566,11 +608,22 @@ def top_movers(
         n=n,
         currency=currency,
         # The program totals are the partners' sums added up, so the table adds up exactly.
-        program_current=_additive(sum(current.values(), Totals()), metric),
-        program_previous=_additive(sum(previous.values(), Totals()), metric),
-        gains=gains,
-        drops=drops,
+        program_current=sum((now for now, _ in values.values()), Decimal(0)),
+        program_previous=sum((then for _, then in values.values()), Decimal(0)),
+        gains=movers(ups, 1),
+        drops=movers(downs, -1),
     )
+
+
+def _with_ties(ordered: list[_Ranked], n: int) -> list[_Ranked]:
+    """The first n of `ordered` (by their first item) plus any later entry tied with the n-th.
+
+    The caller can then break ties by name after fetching names for just these few.
+    """
+    if len(ordered) <= n:
+        return ordered
+    cut = ordered[n - 1][0]
+    return ordered[:n] + [c for c in ordered[n:] if c[0] == cut]
 
 
 def _additive(sums: Totals, metric: Metric) -> Decimal:
@@ -582,9 +635,10 @@ def _partner_names(session: Session, ids: Iterable[int]) -> dict[int, tuple[str,
     wanted = set(ids)
     if not wanted:
         return {}
-    # All partners, filtered here: an IN list of thousands of ids costs more to compile.
-    rows = session.execute(select(Partner.id, Partner.partner_key, Partner.name))
-    return {row[0]: (row[1], row[2]) for row in rows if row[0] in wanted}
+    rows = session.execute(
+        select(Partner.id, Partner.partner_key, Partner.name).where(Partner.id.in_(wanted))
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
 
 
 # --- recruitment priorities ----------------------------------------------------------------
@@ -702,17 +756,31 @@ def recruitment_priorities(
     if n < 1:
         raise ToolError("How many candidates? Give a number of at least 1, e.g. 10.")
     window = _through_yesterday(today, RECRUIT_LOOKBACK_DAYS, f"last {RECRUIT_LOOKBACK_DAYS} days")
-    stmt = select(Partner).where(Partner.status.in_(RECRUIT_STATUSES))
+    # Columns, not Partner objects: loading thousands of partners with their tags costs
+    # more than every sum this tool needs.
+    stmt = select(
+        Partner.id,
+        Partner.partner_key,
+        Partner.name,
+        Partner.type,
+        Partner.status,
+        Partner.country,
+        Partner.owner,
+        Partner.audience_overlap_pct,
+    ).where(Partner.status.in_(RECRUIT_STATUSES))
     if partner_type is not None:
         stmt = stmt.where(Partner.type == partner_type)
-    pool = list(session.scalars(stmt.order_by(Partner.name)))
+    pool = list(session.execute(stmt))
     converted = _ever_converted(
         session, [p.id for p in pool if p.status == PartnerStatus.APPROVED.value]
     )
     pool = [p for p in pool if p.id not in converted]
 
     revenue = {
-        pid: t.revenue for pid, t in totals_by_partner(session, window.start, window.end).items()
+        pid: sums[0].revenue
+        for pid, sums in sums_by_partner(
+            session, [(window.start, window.end)], names=("revenue",)
+        ).items()
     }
     all_partners = [
         (row[0], row[1], row[2], row[3])
@@ -722,32 +790,37 @@ def recruitment_priorities(
     ]
     program_revenue = sum(revenue.values(), Decimal(0))
     type_share = _type_shares(all_partners, revenue, program_revenue)
-    active = [row for row in all_partners if row[2] == PartnerStatus.ACTIVE.value]
-
-    groups: dict[tuple[str, str | None], tuple[str, int, Decimal | None]] = {}
-    for p in pool:  # a peer group depends only on (type, country): compute each once
-        if (p.type, p.country) not in groups:
-            groups[(p.type, p.country)] = _peer_group(p, active, revenue)
-    peers = {p.id: groups[(p.type, p.country)] for p in pool}
+    peer_groups = _PeerGroups(
+        [row for row in all_partners if row[2] == PartnerStatus.ACTIVE.value], revenue
+    )
+    peers = {p.id: peer_groups.like(p.type, p.country) for p in pool}
     max_overlap = max((p.audience_overlap_pct or Decimal(0) for p in pool), default=Decimal(0))
     max_median = max(
         (median for _, _, median in peers.values() if median is not None), default=Decimal(0)
     )
-    scored: list[RecruitCandidate] = []
+    scored: list[tuple[Decimal, Decimal, str, str, Any, Decimal, Decimal]] = []
     for partner in pool:
-        overlap = partner.audience_overlap_pct
-        overlap_c = (overlap or Decimal(0)) / max_overlap if max_overlap > 0 else Decimal(0)
-        share = type_share.get(partner.type, Decimal(0))
-        peer_scope, peer_count, median = peers[partner.id]
+        overlap = partner.audience_overlap_pct or Decimal(0)
+        overlap_c = overlap / max_overlap if max_overlap > 0 else Decimal(0)
+        median = peers[partner.id][2]
         peer_c = median / max_median if median is not None and max_median > 0 else Decimal(0)
         score = _HUNDRED * (
             RECRUIT_WEIGHT_OVERLAP * overlap_c
-            + RECRUIT_WEIGHT_TYPE_FIT * share
+            + RECRUIT_WEIGHT_TYPE_FIT * type_share.get(partner.type, Decimal(0))
             + RECRUIT_WEIGHT_PEERS * peer_c
         )
-        scored.append(
+        key = (-score.quantize(Decimal("0.01")), -overlap, partner.name, partner.partner_key)
+        scored.append((*key, partner, overlap_c, peer_c))
+    # Models only for the n shown; the pool can be thousands of prospects.
+    scored.sort(key=lambda c: c[:4])
+    ranked = []
+    for rank, (neg_score, _, _, _, partner, overlap_c, peer_c) in enumerate(scored[:n], start=1):
+        share = type_share.get(partner.type, Decimal(0))
+        peer_scope, peer_count, median = peers[partner.id]
+        overlap = partner.audience_overlap_pct
+        ranked.append(
             RecruitCandidate(
-                rank=0,
+                rank=rank,
                 partner_key=partner.partner_key,
                 name=partner.name,
                 type=partner.type,
@@ -761,14 +834,10 @@ def recruitment_priorities(
                 peer_count=peer_count,
                 peer_median_revenue=median,
                 peer_component=peer_c,
-                score=score.quantize(Decimal("0.01")),
+                score=-neg_score,
                 why=_why(partner.type, overlap, max_overlap, share, peer_scope, peer_count, peer_c),
             )
         )
-    scored.sort(
-        key=lambda c: (-c.score, -(c.audience_overlap_pct or Decimal(0)), c.name, c.partner_key)
-    )
-    ranked = [c.model_copy(update={"rank": i}) for i, c in enumerate(scored[:n], start=1)]
     return RecruitmentPriorities(
         window=window,
         partner_type=partner_type,
@@ -805,23 +874,36 @@ def _type_shares(
     return {t: value / program_revenue for t, value in by_type.items()}
 
 
-def _peer_group(
-    candidate: Partner,
-    active: list[tuple[int, str, str, str | None]],
-    revenue: dict[int, Decimal],
-) -> tuple[str, int, Decimal | None]:
-    """(description, size, median revenue) of the active partners most like `candidate`."""
-    kind, country = candidate.type, candidate.country  # ORM attribute reads are slow in loops
-    same_type = [row for row in active if row[1] == kind]
-    same_country = [row for row in same_type if country and row[3] == country]
-    if len(same_country) >= RECRUIT_MIN_COUNTRY_PEERS:
-        group, scope = same_country, f"active {kind} partners in {country}"
-    else:
-        group, scope = same_type, f"active {kind} partners"
-    if not group:
-        return (f"no active {kind} partners", 0, None)
-    median = statistics.median(revenue.get(row[0], Decimal(0)) for row in group)
-    return (scope, len(group), Decimal(median))
+class _PeerGroups:
+    """Active partners grouped by type and by (type, country), each group's median kept."""
+
+    def __init__(
+        self, active: list[tuple[int, str, str, str | None]], revenue: dict[int, Decimal]
+    ) -> None:
+        self._revenue = revenue
+        self._by_type: dict[str, list[int]] = {}
+        self._by_country: dict[tuple[str, str | None], list[int]] = {}
+        for partner_id, kind, _status, country in active:
+            self._by_type.setdefault(kind, []).append(partner_id)
+            self._by_country.setdefault((kind, country), []).append(partner_id)
+        self._seen: dict[tuple[str, str | None], tuple[str, int, Decimal | None]] = {}
+
+    def like(self, kind: str, country: str | None) -> tuple[str, int, Decimal | None]:
+        """(description, size, median revenue) of the active partners most like a candidate."""
+        if (kind, country) not in self._seen:
+            self._seen[(kind, country)] = self._group(kind, country)
+        return self._seen[(kind, country)]
+
+    def _group(self, kind: str, country: str | None) -> tuple[str, int, Decimal | None]:
+        same_country = self._by_country.get((kind, country), []) if country else []
+        if len(same_country) >= RECRUIT_MIN_COUNTRY_PEERS:
+            group, scope = same_country, f"active {kind} partners in {country}"
+        else:
+            group, scope = self._by_type.get(kind, []), f"active {kind} partners"
+        if not group:
+            return (f"no active {kind} partners", 0, None)
+        median = statistics.median(self._revenue.get(pid, Decimal(0)) for pid in group)
+        return (scope, len(group), Decimal(median))
 
 
 def _why(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, get_args
 
-from storage.queries import Totals
+from storage.queries import SumName, Totals
 from tools.report import Cell, Change, Money, Percent, Ratio
 
 Metric = Literal[
@@ -59,6 +59,21 @@ ADDITIVE_METRICS: frozenset[Metric] = frozenset(
     ("clicks", "leads", "conversions", "revenue", "payout", "reversals")
 )
 """Metrics that are plain sums, so a partner's share of the total means something."""
+
+SUMS_READ: dict[Metric, tuple[SumName, ...]] = {
+    "clicks": ("clicks",),
+    "leads": ("leads",),
+    "conversions": ("conversions",),
+    "revenue": ("revenue",),
+    "payout": ("payout",),
+    "reversals": ("reversals",),
+    "conversion_rate": ("conversions", "clicks"),
+    "epc": ("payout", "clicks"),
+    "aov": ("revenue", "conversions"),
+    "roas": ("revenue", "payout"),
+    "reversal_rate": ("reversals", "conversions"),
+}
+"""The sums each metric is computed from, so program-wide queries read only those columns."""
 
 Value = Decimal | int | None
 

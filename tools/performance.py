@@ -18,10 +18,11 @@ from storage import queries
 from storage.models import Partner
 from storage.queries import PartnerFilter, Totals
 from tools.context import ToolContext
-from tools.errors import NotFound
+from tools.errors import NotFound, ToolError
 from tools.metrics import (
     ADDITIVE_METRICS,
     METRICS,
+    SUMS_READ,
     Metric,
     Value,
     change,
@@ -189,14 +190,14 @@ def performance(
 ) -> PerformanceSummary:
     """All eleven metrics for `scope` over `period`, with change against `compare`."""
     who = partner_filter(session, scope)
-    current = queries.partners_with_rows(session, period.start, period.end, who)
+    current = queries.count_partners(session, period.start, period.end, who)
     totals = queries.totals(session, period.start, period.end, who) if current else Totals()
     previous_totals: Totals | None = None
     comparison_has_data = False
     if compare is not None:
-        previous = queries.partners_with_rows(session, compare.start, compare.end, who)
+        previous = queries.count_partners(session, compare.start, compare.end, who)
         previous_totals = queries.totals(session, compare.start, compare.end, who)
-        comparison_has_data = bool(previous)
+        comparison_has_data = previous > 0
     bounds = queries.data_bounds(session)
     figures = []
     for metric in METRICS:
@@ -217,7 +218,7 @@ def performance(
         previous_totals=previous_totals,
         has_data=bool(current),
         comparison_has_data=comparison_has_data,
-        partners_with_data=len(current),
+        partners_with_data=current,
         data_through=bounds[1] if bounds else None,
         figures=figures,
     )
@@ -328,17 +329,21 @@ def leaderboard(
     currency: str = "USD",
 ) -> Leaderboard:
     """The `n` highest (or lowest) partners by `metric` among partners with data in the period."""
+    if n < 1:
+        raise ToolError("How many partners? Give a number of at least 1, e.g. 10.")
     who = PartnerFilter(tier=tier, partner_type=partner_type)
-    by_partner = queries.totals_by_partner(session, period.start, period.end, who)
-    # All partners, filtered here: an IN list of thousands of ids costs more to compile.
-    names = {
-        row.id: (row.partner_key, row.name)
-        for row in session.execute(select(Partner.id, Partner.partner_key, Partner.name))
-        if row.id in by_partner
-    }
     rule = MIN_DENOMINATOR.get(metric)
-    candidates: list[tuple[int, Decimal | int, Value]] = []
+    # Only the sums the metric (and its minimum-volume rule) reads, one row per partner.
+    names_read = SUMS_READ[metric] + (SUMS_READ[rule[0]] if rule else ())
+    by_partner = {
+        pid: sums[0]
+        for pid, sums in queries.sums_by_partner(
+            session, [(period.start, period.end)], who, tuple(dict.fromkeys(names_read))
+        ).items()
+    }
+    candidates: list[tuple[Decimal, int, Decimal | int, Value]] = []
     excluded = 0
+    sign = -1 if order == "top" else 1
     for partner_id, totals in by_partner.items():
         basis = metric_value(totals, rule[0]) if rule else None
         value = metric_value(totals, metric)
@@ -348,18 +353,24 @@ def leaderboard(
         if value is None:
             excluded += 1
             continue
-        candidates.append((partner_id, value, basis))
-
-    def sort_key(item: tuple[int, Decimal | int, Value]) -> tuple[Decimal, str, str]:
-        value = Decimal(item[1])
-        key, name = names[item[0]]
-        return (-value if order == "top" else value, name.casefold(), key)
-
-    candidates.sort(key=sort_key)
+        candidates.append((sign * Decimal(value), partner_id, value, basis))
+    candidates.sort(key=lambda c: c[0])
+    # Names only for the n shown and anyone tied with the last of them (ties go by name).
+    cut = candidates[n - 1][0] if len(candidates) > n else None
+    shown = [c for c in candidates if cut is None or c[0] <= cut]
+    names = {
+        row.id: (row.partner_key, row.name)
+        for row in session.execute(
+            select(Partner.id, Partner.partner_key, Partner.name).where(
+                Partner.id.in_([c[1] for c in shown])
+            )
+        )
+    }
+    shown.sort(key=lambda c: (c[0], names[c[1]][1].casefold(), names[c[1]][0]))
     total = metric_value(_sum(by_partner), metric)
     additive = metric in ADDITIVE_METRICS
     entries = []
-    for rank, (partner_id, value, basis) in enumerate(candidates[:n], start=1):
+    for rank, (_, partner_id, value, basis) in enumerate(shown[:n], start=1):
         key, name = names[partner_id]
         share = None
         if additive and total:
