@@ -164,8 +164,10 @@ def _cached(
         return None
     engine = make_engine(url)
     try:
-        if migrate.is_behind(engine):
-            return None
+        # A cache behind the newest schema is upgraded, the way a user's database is.
+        if migrate.ensure_current(engine):
+            _say(f"  migrated to {migrate.HEAD_REVISION}")
+            _analyze(engine)
         with engine.connect() as conn:
             rows = conn.scalar(select(func.count()).select_from(DailyPerformance))
     except (OperationalError, ProgrammingError):

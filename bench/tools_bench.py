@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from bench.scale import TODAY, ScaleSummary, build_scale, urls
 from bot.assistant.answer import Answer, answer, run_tool
+from bot.process import freeze_startup_heap
 from storage.db import make_engine, session_factory
 from tools.context import ToolContext
 from tools.registry import TOOL_MODULES
@@ -174,6 +175,7 @@ def bench_backend(url: str, runs: int) -> BackendRun:
     scale = build_scale(url)
     engine = make_engine(url)
     ctx = ToolContext(today=TODAY)
+    freeze_startup_heap()  # as `partnerops chat` (and the Slack app) do once started
     name = _backend_name(engine)
     load_before = os.getloadavg()
     started = time.perf_counter()

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.assistant.answer import answer
 from bot.assistant.router import TurnState
+from bot.process import freeze_startup_heap
 from bot.render.terminal import render_rich
 from tools.context import ToolContext
 
@@ -23,6 +24,7 @@ def run_chat(session: Session, ctx: ToolContext, console: Console | None = None)
     """Read questions until EOF or `quit`; each answer may build on the previous turn."""
     console = console or Console()
     console.print(WELCOME)
+    freeze_startup_heap()
     previous: TurnState | None = None
     while True:
         try:
