@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Select, func, literal_column, select, union_all
+from sqlalchemy import Select, Subquery, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from storage.models import DailyPerformance, MonthlyPerformance, Partner, WeeklyPerformance
@@ -240,6 +240,18 @@ def sums_by_partner(
     return result
 
 
+def _partner_ids(start: date, end: date, who: PartnerFilter, converted: bool) -> Subquery:
+    """partner_id of every row (or converting row) in [start, end], across the pieces."""
+    parts = []
+    for piece in split_range(start, end):
+        table = piece.table
+        stmt = piece.where(select(table.partner_id.label("partner_id")), who)
+        if converted:
+            stmt = stmt.where(table.conversions > 0)
+        parts.append(stmt)
+    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+
+
 def count_partners(
     session: Session,
     start: date,
@@ -252,15 +264,8 @@ def count_partners(
 
     Counted by the database: a program-wide count never ships thousands of ids to Python.
     """
-    parts = []
-    for piece in split_range(start, end):
-        table = piece.table
-        stmt = piece.where(select(table.partner_id.label("partner_id")), who)
-        if converted:
-            stmt = stmt.where(table.conversions > 0)
-        parts.append(stmt)
-    pieces = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
-    count = select(func.count(func.distinct(pieces.c.partner_id)))
+    ids = _partner_ids(start, end, who, converted)
+    count = select(func.count(func.distinct(ids.c.partner_id)))
     return int(session.connection().execute(count).scalar_one())
 
 
@@ -313,26 +318,8 @@ def converted_partners(
     session: Session, start: date, end: date, who: PartnerFilter = PartnerFilter()
 ) -> set[int]:
     """Ids of the partners with at least one conversion in [start, end]."""
-    return partners_with_rows(session, start, end, who, converted=True)
-
-
-def partners_with_rows(
-    session: Session,
-    start: date,
-    end: date,
-    who: PartnerFilter = PartnerFilter(),
-    *,
-    converted: bool = False,
-) -> set[int]:
-    """Ids of the partners with any performance row (or, if `converted`, a conversion)."""
-    found: set[int] = set()
-    for piece in split_range(start, end):
-        table = piece.table
-        stmt = piece.where(select(table.partner_id).distinct(), who)
-        if converted:
-            stmt = stmt.where(table.conversions > 0)
-        found.update(session.scalars(stmt))
-    return found
+    ids = _partner_ids(start, end, who, converted=True)
+    return set(session.connection().execute(select(ids.c.partner_id).distinct()).scalars())
 
 
 def data_bounds(session: Session) -> tuple[date, date] | None:

@@ -17,6 +17,7 @@ from storage.queries import (
     SumName,
     Totals,
     active_partner_count,
+    converted_partners,
     count_partners,
     series,
     split_by_month,
@@ -133,6 +134,7 @@ def test_count_partners_counts_rows_and_conversions(session: Session) -> None:
         assert count_partners(session, start, end) == len(with_rows), (start, end)
         assert count_partners(session, start, end, converted=True) == len(converted)
         assert active_partner_count(session, start, end) == len(converted)
+        assert converted_partners(session, start, end) == converted
     silent = date(2027, 1, 1), date(2027, 1, 31)
     assert count_partners(session, *silent) == 0
 
