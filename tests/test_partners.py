@@ -312,6 +312,22 @@ def test_list_tool_states_its_filter_as_the_scope(partners: Session) -> None:
     unknown_tier = list_partners(partners, partner_query(tier="Platinum"))
     assert unknown_tier.total == 0
     assert unknown_tier.report().notes == ["Known tiers: Bronze, Gold, Silver."]
+    assert unknown_tier.relaxed == []  # one condition: nothing to relax
+
+
+def test_empty_list_says_which_condition_emptied_it(partners: Session) -> None:
+    words = {"type": "influencer", "status": "active", "country": "US"}
+    result = list_partners(partners, partner_query(**words))
+    assert result.total == 0 and len(_expected(words)) == 0
+    expected = []
+    for dropped in words:
+        looser = {k: v for k, v in words.items() if k != dropped}
+        expected.append((partner_query(**looser).describe(), len(_expected(looser))))
+    assert result.relaxed == expected
+    assert any(n > 0 for _, n in expected)  # the fixture makes the hint informative
+    report = result.report()
+    assert report.title == "No active influencer partners in US"
+    assert report.sections[0].bullets == [f"{d}: {n}" for d, n in expected]
 
 
 @pytest.mark.parametrize(("field", "value"), [("type", "wizards"), ("status", "sleeping")])

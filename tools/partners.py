@@ -447,10 +447,13 @@ class PartnerList(BaseModel):
     by_type: dict[str, int] = Field(default_factory=dict)
     count_only: bool = False
     notes: list[str] = Field(default_factory=list)
+    relaxed: list[tuple[str, int]] = Field(default_factory=list)
+    """For an empty result: (the filter with one condition dropped, how many match it)."""
 
     def report(self) -> Report:
-        noun = "partner" if self.total == 1 else "partners"
-        facts = [Fact(label=f"Total {noun}", value=self.total)]
+        if self.total == 0:
+            return self._empty_report()
+        facts = [Fact(label="Partners", value=self.total)]
         if len(self.by_status) > 1:
             facts += [Fact(label=f"Status: {k}", value=v) for k, v in self.by_status.items()]
         if len(self.by_type) > 1:
@@ -471,8 +474,6 @@ class PartnerList(BaseModel):
             sections.append(Section(table=table))
             if len(self.rows) < self.total:
                 notes.append(f"Showing the first {len(self.rows)} of {self.total}, by name.")
-        if self.total == 0:
-            sections.append(Section(text="No partners match."))
         what = "partners" if self.description == "all partners" else self.description
         if self.total == 1:
             what = what.replace("partners", "partner", 1)
@@ -481,6 +482,21 @@ class PartnerList(BaseModel):
             scope=self.description,
             sections=sections,
             notes=notes,
+        )
+
+    def _empty_report(self) -> Report:
+        sections = []
+        if self.relaxed:
+            sections.append(
+                Section(
+                    title="With one condition dropped",
+                    bullets=[f"{description}: {n}" for description, n in self.relaxed],
+                )
+            )
+        return Report(
+            title=f"No {self.description}",
+            sections=sections,
+            notes=self.notes,
         )
 
 
@@ -608,11 +624,32 @@ def list_partners(
         description=query.describe(),
         total=total,
         notes=notes,
+        relaxed=_relaxed(session, query) if total == 0 else [],
         rows=rows,
         by_status=_ordered(by_status, [s.value for s in PartnerStatus]),
         by_type=_ordered(by_type, [t.value for t in PartnerType]),
         count_only=count_only,
     )
+
+
+_FILTERS = ("type", "status", "tier", "country", "owner", "tag")
+
+
+def _relaxed(session: Session, query: PartnerQuery) -> list[tuple[str, int]]:
+    """Which condition emptied the list: the count with each one dropped in turn.
+
+    "No influencer partners in DE" then says there are 6 influencers elsewhere and 4
+    partners of other types in DE, instead of leaving the user to guess.
+    """
+    used = [name for name in _FILTERS if getattr(query, name)]
+    if len(used) < 2:
+        return []
+    relaxed = []
+    for name in used:
+        looser = replace(query, **{name: None})
+        count = select(func.count()).select_from(Partner).where(*_conditions(looser))
+        relaxed.append((looser.describe(), int(session.scalar(count) or 0)))
+    return relaxed
 
 
 def _ordered(counts: Counter[str], order: list[str]) -> dict[str, int]:

@@ -72,3 +72,8 @@ class Report(BaseModel):
     notes: list[str] = Field(default_factory=list)
     options: list[str] = Field(default_factory=list)
     """Choices offered back to the user (clarifying questions, did-you-mean)."""
+
+    def context(self) -> list[str]:
+        """Scope and period for the line under the title; a scope that is the title is left out."""
+        scope = None if self.scope == self.title else self.scope
+        return [part for part in (scope, self.period) if part]

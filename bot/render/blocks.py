@@ -36,7 +36,7 @@ def render_blocks(report: Report) -> list[Block]:
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": _clip(report.title, MAX_HEADER)}}
     ]
-    context = " · ".join(escape(p) for p in (report.scope, report.period) if p)
+    context = " · ".join(escape(p) for p in report.context())
     if context:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
     for section in report.sections:

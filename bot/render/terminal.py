@@ -16,7 +16,7 @@ _STYLE = {"answer": "cyan", "draft": "green", "clarify": "yellow", "not_found": 
 
 def render_rich(report: Report) -> RenderableType:
     parts: list[RenderableType] = []
-    context = " · ".join(p for p in (report.scope, report.period) if p)
+    context = " · ".join(report.context())
     if context:
         parts.append(Text(context, style="dim"))
     for section in report.sections:

@@ -8,7 +8,7 @@ from tools.report import Report, Section, Table
 
 def render_text(report: Report) -> str:
     lines = [report.title]
-    context = " · ".join(part for part in (report.scope, report.period) if part)
+    context = " · ".join(report.context())
     if context:
         lines.append(context)
     for section in report.sections:
@@ -31,11 +31,15 @@ def _section(section: Section) -> list[str]:
         lines.extend(section.text.splitlines())
     if section.facts:
         width = max(len(f.label) for f in section.facts)
-        for fact in section.facts:
-            line = f"  {fact.label.ljust(width)}  {cell(fact.value)}"
+        values = [cell(f.value) for f in section.facts]
+        # Figures right-aligned when changes follow them, so the changes line up too.
+        aligned = any(f.change is not None for f in section.facts)
+        value_width = max(len(v) for v in values) if aligned else 0
+        for fact, value in zip(section.facts, values, strict=True):
+            line = f"  {fact.label.ljust(width)}  {value.rjust(value_width)}"
             if fact.change is not None:
-                line += f"  ({change(fact.change)})"
-            lines.append(line)
+                line += f"  {change(fact.change)}"
+            lines.append(line.rstrip())
     if section.table is not None:
         lines.extend(table_lines(section.table))
     lines.extend(f"  • {bullet}" for bullet in section.bullets)

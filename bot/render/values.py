@@ -10,8 +10,8 @@ from tools.report import Cell, Change, Money, Percent, Ratio
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "PLN": "zł ", "KRW": "₩"}
 
 
-def money(value: Money) -> str:
-    rounded = value.amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+def money(value: Money, quantum: Decimal = Decimal("0.01")) -> str:
+    rounded = value.amount.quantize(quantum, rounding=ROUND_HALF_UP)
     if abs(rounded) >= 1000:
         rounded = rounded.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
@@ -56,14 +56,35 @@ def _signed(text: str) -> str:
     return text if text.startswith("-") else "+" + text
 
 
+def _visible(value: Decimal, places: int, extra: int = 2) -> Decimal:
+    """`value` at `places` decimals, or up to `extra` more if that is what keeps it non-zero.
+
+    A conversion rate that moved 3.42% → 3.40% reads "-0.02 pts", not "0.0 pts" next to a
+    "-0.6%" that says something did change.
+    """
+    for digits in range(places, places + extra + 1):
+        rounded = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        if rounded != 0:
+            return rounded
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def change(value: Change) -> str:
+    """'+6.3% (+$97,995) vs October 2026': relative, then absolute (rates in points)."""
     absolute = value.absolute
     if isinstance(absolute, Percent):
-        signed = _signed(f"{absolute.value:.1f}") + " pts"
+        signed = _signed(f"{_visible(absolute.value, 1)}") + " pts"
+    elif isinstance(absolute, Money) and Decimal("0.0005") <= abs(absolute.amount) < Decimal(
+        "0.005"
+    ):
+        signed = _signed(money(absolute, Decimal("0.001")))  # an EPC moving a fraction of a cent
     elif isinstance(absolute, Money):
         signed = _signed(money(absolute))
+    elif isinstance(absolute, Ratio):
+        signed = _signed(f"{_visible(absolute.value, 2)}×")
     else:
         signed = _signed(cell(absolute))
     if value.percent is None:
         return f"{signed} vs {value.against}"
-    return f"{_signed(percent(value.percent))} ({signed}) vs {value.against}"
+    relative = _signed(f"{_visible(value.percent, 1)}%")
+    return f"{relative} ({signed}) vs {value.against}"
