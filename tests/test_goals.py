@@ -23,6 +23,7 @@ from tools.goals import (
     pace_status,
     run_goal_progress,
 )
+from tools.periods import DateRange, resolve_period
 from tools.report import Money
 
 TODAY = date(2026, 11, 16)  # data counted through 15 Nov: 46 days of Q4
@@ -268,6 +269,32 @@ def test_partner_and_tier_filters_keep_their_own_goals(session: Session) -> None
     by_tier = goal_progress(session, today=TODAY, tier="Bronze")
     assert [g.goal_key for g in by_tier.goals] == ["q4-bronze-clicks"]
     assert goal_progress(session, today=TODAY, partner=partners["ramen"]).goals == []
+
+
+def test_period_filter_keeps_goals_overlapping_it_even_old_or_future(session: Session) -> None:
+    partners = _load(session)
+    ctx = ToolContext(today=TODAY)
+    q4 = run_goal_progress(session, ctx, GoalProgressArgs(tier="gold", period="Q4"))
+    assert isinstance(q4, GoalProgressList)
+    assert [g.goal_key for g in q4.goals] == ["q4-gold-conversions"]
+    assert q4.filter_label == "goals in Q4 2026, Gold tier"
+    # Q2 ended beyond the default lookback, Q1 2027 has not started: asked for, both show.
+    q2 = goal_progress(session, today=TODAY, period=resolve_period("Q2", TODAY))
+    assert [g.goal_key for g in q2.goals] == ["q2-2026-revenue"]
+    next_q1 = DateRange(start=date(2027, 1, 1), end=date(2027, 3, 31), label="Q1 2027")
+    q1 = goal_progress(session, today=TODAY, period=next_q1)
+    assert [(g.goal_key, g.status) for g in q1.goals] == [("q1-2027-revenue", "not started")]
+    # A period spanning two quarters keeps both quarters' goals, partner filter still applies.
+    both = goal_progress(
+        session,
+        today=TODAY,
+        partner=partners["northwind"],
+        period=resolve_period("since September", TODAY),
+    )
+    assert [g.goal_key for g in both.goals] == ["q4-northwind-revenue"]
+    spanning = goal_progress(session, today=TODAY, period=resolve_period("since Sep", TODAY))
+    assert {"q3-revenue", "q4-revenue"} <= {g.goal_key for g in spanning.goals}
+    assert "q2-2026-revenue" not in {g.goal_key for g in spanning.goals}
 
 
 def test_goal_starting_today_has_no_elapsed_days_and_no_forecast(session: Session) -> None:

@@ -39,7 +39,7 @@ from tools.context import ToolContext
 from tools.errors import NotFound
 from tools.partners import resolve_partner
 from tools.performance import resolve_tier
-from tools.periods import DateRange, quarter_of
+from tools.periods import DateRange, quarter_of, resolve_period
 from tools.registry import tool
 from tools.report import Cell, Money, Percent, Report, Section, Table
 from tools.scope import Scope
@@ -349,11 +349,13 @@ def goal_progress(
     goal: str | None = None,
     partner: Partner | None = None,
     tier: str | None = None,
+    period: DateRange | None = None,
     currency: str = "USD",
 ) -> GoalProgressList:
     """Progress of goals, running ones first; finished ones show their final attainment.
 
-    Lists goals that have started and are running or ended within FINISHED_LOOKBACK_DAYS.
+    Lists goals that have started and are running or ended within FINISHED_LOOKBACK_DAYS,
+    or, given a `period`, the started goals whose own period overlaps it ("Q4 goals").
     `goal` (words of a key or name, any case) keeps matching goals, and when none of them is
     in that window, lists every match, past or future. `partner` keeps that partner's goals;
     `tier` keeps that tier's goals.
@@ -361,7 +363,11 @@ def goal_progress(
     goals = list(session.scalars(select(Goal).order_by(Goal.start, Goal.name)))
     labels: list[str] = []
     oldest_end = today - timedelta(days=FINISHED_LOOKBACK_DAYS)
-    current = [g for g in goals if g.start <= today and g.end >= oldest_end]
+    if period is not None:
+        current = [g for g in goals if g.start <= period.end and g.end >= period.start]
+        labels.append(f"goals in {period.label}")
+    else:
+        current = [g for g in goals if g.start <= today and g.end >= oldest_end]
     if goal:
         matched = [g for g in goals if _matches(g, goal)]
         if not matched:
@@ -402,6 +408,9 @@ class GoalProgressArgs(BaseModel):
     goal: str | None = Field(None, description="Goal name or key fragment, e.g. 'revenue'.")
     partner: str | None = Field(None, description="Only this partner's goals.")
     tier: str | None = Field(None, description="Only this tier's goals, e.g. Gold.")
+    period: str | None = Field(
+        None, description="Only goals whose period overlaps this one, e.g. 'Q4', 'this quarter'."
+    )
 
 
 @tool(
@@ -421,5 +430,6 @@ def run_goal_progress(
         goal=args.goal,
         partner=partner,
         tier=tier,
+        period=resolve_period(args.period, ctx.today) if args.period else None,
         currency=ctx.currency,
     )

@@ -131,7 +131,7 @@ TOOL_FIELDS: dict[str, tuple[str, ...]] = {
     "performance": ("partner", "tier", "partner_type", "period", "compare_to"),
     "leaderboard": ("metric", "period", "n", "order", "tier", "partner_type"),
     "performance_series": ("partner", "tier", "partner_type", "metric", "period", "grain"),
-    "goal_progress": ("goal", "partner", "tier"),
+    "goal_progress": ("goal", "partner", "tier", "period"),
     "pending_applications": ("n",),
     "application_detail": ("application",),
     "quiet_partners": ("days",),
@@ -411,6 +411,8 @@ def _build(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabular
         goal = match_goal(keys, vocab.goal_names, partner_words, {fold(t) for t in vocab.tiers})
         if goal:
             values["goal"] = goal
+    if tool == "goal_progress" and "goal" in values:
+        values.pop("period", None)  # the goal names its own period ("Q3 revenue")
     if tool == "quiet_partners" and "days" not in values and slots.days:
         values["days"] = slots.days
 
