@@ -299,11 +299,13 @@ def test_unknown_partner_key_in_scope_is_not_found(session: Session) -> None:
 # --- leaderboard ----------------------------------------------------------------------------
 
 
-def _ranking(metric: str, keys: set[str], order: str) -> list[tuple[str, Any]]:
+def _ranking(
+    metric: str, keys: set[str], order: str, span: tuple[date, date] = (JULY.start, JULY.end)
+) -> list[tuple[str, Any]]:
     names = {key: name for key, name, *_ in PARTNERS}
     values = []
     for key in keys:
-        s = _sums(ROWS, JULY.start, JULY.end, {key})
+        s = _sums(ROWS, span[0], span[1], {key})
         if s["rows"] == 0:
             continue
         values.append((names[key], _expected_metrics(s)[metric]))
@@ -530,3 +532,33 @@ def test_series_leaves_out_buckets_after_the_last_day_of_data(session: Session) 
     ]  # fmt: skip
     assert series.total == _sums(ROWS, period.start, period.end, ALL)["clicks"]
     assert any("Data runs through 28 Sep 2026" in note for note in series.report().notes)
+
+
+def test_a_unit_with_no_data_yet_answers_with_the_latest_one_and_says_so(
+    session: Session,
+) -> None:
+    _load(session)
+    last_day = START + timedelta(days=DAYS - 1)  # Monday 28 Sep 2026
+    october_first = ToolContext(today=date(2026, 10, 1))
+    summary = run_performance(session, october_first, PerformanceArgs(period="this month"))
+    assert isinstance(summary, PerformanceSummary)
+    assert (summary.period.start, summary.period.end) == (date(2026, 9, 1), date(2026, 9, 30))
+    assert summary.period.label == "September 2026"
+    assert summary.comparison is not None and summary.comparison.label == "August 2026"
+    assert summary.totals.revenue == _sums(ROWS, date(2026, 9, 1), last_day, ALL)["revenue"]
+    notes = summary.report().notes
+    assert notes[0].startswith("No data yet for October 2026")
+    assert "data runs through 28 Sep 2026, so this shows September 2026" in notes[0]
+
+    board = run_leaderboard(session, october_first, LeaderboardArgs(period="yesterday", n=3))
+    assert isinstance(board, Leaderboard)
+    assert (board.period.start, board.period.end) == (last_day, last_day)
+    assert [(e.name, e.value) for e in board.entries] == _ranking(
+        "revenue", ALL, "top", (last_day, last_day)
+    )[:3]
+    assert board.notes[0].startswith("No data yet for yesterday (30 Sep 2026)")
+
+    # A period that reaches the data is answered as asked, without a note.
+    asked = run_performance(session, october_first, PerformanceArgs(period="last 30 days"))
+    assert isinstance(asked, PerformanceSummary)
+    assert asked.period.label == "last 30 days" and asked.period_note is None

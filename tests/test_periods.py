@@ -10,6 +10,7 @@ from tools.errors import PeriodError
 from tools.periods import (
     DateRange,
     last_full_quarter,
+    latest_with_data,
     parse_quarter,
     previous_period,
     quarter_of,
@@ -277,3 +278,20 @@ def test_the_quarter_before_january_is_last_years_q4() -> None:
         date(2025, 12, 31),
         "Q4 2025",
     )
+
+
+def test_latest_with_data_steps_back_only_for_units_past_the_data() -> None:
+    monday = date(2026, 11, 23)
+    sunday = date(2026, 11, 22)
+    this_week = resolve_period("this week", monday)
+    last_week = latest_with_data(this_week, sunday)
+    assert last_week is not None
+    assert (last_week.start, last_week.end, last_week.label) == (
+        date(2026, 11, 16),
+        sunday,
+        "week of 16 Nov 2026",
+    )
+    month = latest_with_data(resolve_period("this month", date(2026, 12, 1)), date(2026, 11, 30))
+    assert month is not None and month.label == "November 2026"
+    assert latest_with_data(resolve_period("this month", monday), sunday) is None  # has data
+    assert latest_with_data(resolve_period("last 7 days", monday), date(2026, 11, 1)) is None

@@ -30,7 +30,7 @@ from tools.metrics import (
     metric_value,
 )
 from tools.partners import known_tiers, parse_partner_type, resolve_partner
-from tools.periods import DateRange, resolve_comparison, resolve_period
+from tools.periods import DateRange, latest_with_data, resolve_comparison, resolve_period
 from tools.registry import tool
 from tools.report import Cell, Change, Fact, Percent, Report, Section, Table
 from tools.scope import Scope
@@ -116,6 +116,8 @@ class PerformanceSummary(BaseModel):
     data_through: date | None
     """The last day with data anywhere in the program, to flag periods that run past it."""
     figures: list[MetricFigure]
+    period_note: str | None = None
+    """Why `period` is not the one asked for (see `period_with_data`)."""
 
     def figure(self, metric: Metric) -> MetricFigure:
         return next(f for f in self.figures if f.metric == metric)
@@ -166,11 +168,27 @@ class PerformanceSummary(BaseModel):
         if self.data_through is not None and self.data_through < self.period.end:
             report.notes.append(f"Data runs through {_day(self.data_through)}.")
         report.notes.append("EPC is payout ÷ clicks; ROAS is revenue ÷ payout.")
+        if self.period_note:
+            report.notes.insert(0, self.period_note)
         return report
 
 
 def _day(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
+
+
+def period_with_data(session: Session, period: DateRange) -> tuple[DateRange, str | None]:
+    """`period`, or — when it is a calendar unit with no data yet — the latest unit of the same
+    kind that has some, with a note saying so. On Monday morning "this week" means last week's
+    figures, not an empty answer about today."""
+    bounds = queries.data_bounds(session)
+    latest = latest_with_data(period, bounds[1]) if bounds else None
+    if latest is None or bounds is None:
+        return period, None
+    return latest, (
+        f"No data yet for {period.describe()}: data runs through {_day(bounds[1])}, "
+        f"so this shows {latest.label}."
+    )
 
 
 def _sum(by_partner: dict[int, Totals]) -> Totals:
@@ -542,9 +560,13 @@ def run_performance(
     scope = scope_from_words(
         session, partner=args.partner, tier=args.tier, partner_type=args.partner_type
     )
-    period = resolve_period(args.period, ctx.today)
+    period, note = period_with_data(session, resolve_period(args.period, ctx.today))
     compare = resolve_comparison(args.compare_to, period, ctx.today)
-    return performance(session, scope=scope, period=period, compare=compare, currency=ctx.currency)
+    summary = performance(
+        session, scope=scope, period=period, compare=compare, currency=ctx.currency
+    )
+    summary.period_note = note
+    return summary
 
 
 @tool(
@@ -555,16 +577,20 @@ def run_performance(
 def run_leaderboard(session: Session, ctx: ToolContext, args: LeaderboardArgs) -> Leaderboard:
     tier = resolve_tier(session, args.tier) if args.tier else None
     partner_type = parse_partner_type(args.partner_type) if args.partner_type else None
-    return leaderboard(
+    period, note = period_with_data(session, resolve_period(args.period, ctx.today))
+    board = leaderboard(
         session,
         metric=args.metric,
-        period=resolve_period(args.period, ctx.today),
+        period=period,
         n=max(1, min(args.n, MAX_LEADERBOARD)),
         order=args.order,
         tier=tier,
         partner_type=partner_type,
         currency=ctx.currency,
     )
+    if note:
+        board.notes.insert(0, note)
+    return board
 
 
 @tool(

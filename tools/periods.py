@@ -598,6 +598,17 @@ def calendar_kind(r: DateRange) -> Kind | None:
     return None
 
 
+def latest_with_data(r: DateRange, data_through: date) -> DateRange | None:
+    """For a calendar unit that starts after the last day with data — "this week" asked on a
+    Monday morning, before today's rows exist — the unit of the same kind holding that last
+    day ("week of 16 Nov"). None when `r` already reaches the data or is not a unit."""
+    kind = calendar_kind(r)
+    if kind is None or r.start <= data_through:
+        return None
+    start, end, label = _unit_of(kind, data_through)
+    return DateRange(start=start, end=end, label=label)
+
+
 def _unit_label(kind: Kind, start: date, *, partial: bool) -> str:
     label = _unit_of(kind, start)[2]
     return f"{label} YTD" if kind == "year" and partial else label
