@@ -56,8 +56,10 @@ def test_values_round_money_only_when_rendering() -> None:
     drop = Change(absolute=-120, percent=Decimal("-4.25"), against="last year")
     assert change(drop) == "-4.3% (-120) vs last year"
     # Small changes keep enough decimals to stay visible; a true zero gets no sign.
-    flat = Change(absolute=Ratio(value=Decimal("-0.001")), percent=Decimal("-0.01"), against="Q2")
-    assert change(flat) == "-0.01% (-0.001×) vs Q2"
+    small = Change(absolute=Ratio(value=Decimal("-0.001")), percent=Decimal("-0.01"), against="Q2")
+    assert change(small) == "-0.01% (-0.001×) vs Q2"
+    flat = Change(absolute=Money(amount=Decimal("3")), percent=Decimal("0.0003"), against="Q2")
+    assert change(flat) == "flat vs Q2"
     points = Change(absolute=Percent(value=Decimal("-0.04")), percent=None, against="Q2")
     assert change(points) == "-0.04 pts vs Q2"
     nothing = Change(absolute=Percent(value=Decimal("-0.00001")), percent=None, against="Q2")

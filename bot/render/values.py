@@ -86,5 +86,7 @@ def change(value: Change) -> str:
         signed = _signed(cell(absolute))
     if value.percent is None:
         return f"{signed} vs {value.against}"
-    relative = _signed(f"{_visible(value.percent, 1)}%")
-    return f"{relative} ({signed}) vs {value.against}"
+    relative = _visible(value.percent, 1, extra=1)
+    if relative == 0:
+        return f"flat vs {value.against}"  # under 0.005 %: noise, whatever the absolute says
+    return f"{_signed(f'{relative}%')} ({signed}) vs {value.against}"
