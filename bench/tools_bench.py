@@ -57,6 +57,11 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("performance_series", {"period": "last 90 days", "grain": "week"}),
     ("performance_series", {"partner": "Northwind Traders", "grain": "day"}),
     ("performance_series", {"tier": "Silver", "metric": "conversions", "period": "ytd"}),
+    ("performance_breakdown", {"by": "type", "period": "last quarter"}),
+    (
+        "performance_breakdown",
+        {"metric": "conversion_rate", "by": "owner", "period": "last 30 days"},
+    ),
     ("goal_progress", {}),
     ("goal_progress", {"goal": "revenue"}),
     ("pending_applications", {}),

@@ -20,6 +20,7 @@ from bot.assistant import (
 )
 from bot.assistant.router import Decision
 from tests.conftest import SUMMARY
+from tools import registry
 
 CASES_FILE = Path(__file__).parent / "data" / "router_cases.toml"
 _DATA = tomllib.loads(CASES_FILE.read_text(encoding="utf-8"))
@@ -83,12 +84,7 @@ def test_router_accuracy_over_the_whole_table() -> None:
 
 def test_case_table_covers_every_tool_and_follow_ups() -> None:
     tools = {c["tool"] for c in CASES if "tool" in c}
-    assert tools == {
-        "find_partner", "list_partners", "performance", "leaderboard", "performance_series",
-        "goal_progress", "pending_applications", "application_detail", "quiet_partners",
-        "reversal_anomalies", "top_movers", "recruitment_priorities", "qbr_summary",
-        "draft_outreach", "draft_content",
-    }  # fmt: skip
+    assert tools == set(registry.load_all())  # every registered tool, and no other
     assert sum("previous" in c for c in CASES) >= 20
 
 

@@ -26,6 +26,7 @@ TOOL_MODULES: dict[str, str] = {
     "performance": "tools.performance",
     "leaderboard": "tools.performance",
     "performance_series": "tools.performance",
+    "performance_breakdown": "tools.breakdown",
     "goal_progress": "tools.goals",
     "pending_applications": "tools.applications",
     "application_detail": "tools.applications",

@@ -65,6 +65,7 @@ from bot.assistant.router_replies import (
 )
 from bot.assistant.router_slots import (
     Slots,
+    read_breakdown,
     read_comparison,
     read_country,
     read_days,
@@ -131,6 +132,7 @@ TOOL_FIELDS: dict[str, tuple[str, ...]] = {
     "performance": ("partner", "tier", "partner_type", "period", "compare_to"),
     "leaderboard": ("metric", "period", "n", "order", "tier", "partner_type"),
     "performance_series": ("partner", "tier", "partner_type", "metric", "period", "grain"),
+    "performance_breakdown": ("metric", "period", "compare_to", "by"),
     "goal_progress": ("goal", "partner", "tier", "period"),
     "pending_applications": ("n",),
     "application_detail": ("application",),
@@ -243,6 +245,7 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     slots.n = read_n(doc)
     slots.order = read_order(doc)
     slots.grain = read_grain(doc)
+    slots.by = read_breakdown(doc)
     slots.purpose = read_purpose(doc)
     slots.format = read_format(doc)
     target = how_many_target(doc)

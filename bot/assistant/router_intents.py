@@ -28,7 +28,7 @@ from bot.assistant.router_text import Doc, find_phrase
 _METRIC_WORDS = frozenset(w for ps in METRIC_PHRASES.values() for p in ps for w in p)
 _NO_PARTNER_TOOLS = (
     "leaderboard", "pending_applications", "quiet_partners", "top_movers",
-    "recruitment_priorities", "list_partners", "reversal_anomalies",
+    "recruitment_priorities", "list_partners", "reversal_anomalies", "performance_breakdown",
 )  # fmt: skip
 """Tools that cannot be about one partner; naming a partner makes them less likely."""
 _NOUN_DETERMINERS = frozenset({"the", "a", "an", "any", "biggest", "big", "no", "recent"})
@@ -134,7 +134,10 @@ def score_intents(keys: list[str | None], slots: Slots, signals: Signals) -> dic
     if signals.named_application:
         scores["application_detail"] += 8
     if slots.metric:
-        for intent in ("performance", "leaderboard", "performance_series", "top_movers"):
+        for intent in (
+            "performance", "leaderboard", "performance_series", "top_movers",
+            "performance_breakdown",
+        ):  # fmt: skip
             if scores[intent]:
                 scores[intent] += 1
     if scores["list_partners"] or not signals.named_partner:

@@ -150,6 +150,22 @@ MONTHS = _words(
     """
 )
 
+BREAKDOWN_PHRASES: dict[str, tuple[Phrase, ...]] = {
+    "type": _p("by type", "by types", "per type", "each type", "by partner type",
+               "per partner type", "by partner types", "partner type breakdown",
+               "type breakdown", "by category", "across types", "partner mix"),
+    "tier": _p("by tier", "by tiers", "per tier", "each tier", "across tiers",
+               "tier breakdown", "tier by tier"),
+    "country": _p("by country", "by countries", "per country", "each country", "by market",
+                  "per market", "by region", "by geo", "across countries",
+                  "country breakdown"),
+    "owner": _p("by owner", "per owner", "by manager", "per manager", "by partner manager",
+                "per partner manager", "by account manager", "each manager",
+                "manager breakdown"),
+    "status": _p("by status", "per status", "status breakdown"),
+}  # fmt: skip
+"""How a request names the dimension of a breakdown ("revenue by partner type")."""
+
 # ------------------------------------------------------------------ intents
 INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
     "find_partner": {
@@ -186,6 +202,11 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("rank", "ranking", "ranked", "rankings"), 5),
         **dict.fromkeys(_p("by partner", "per partner", "each partner", "partner by partner"), 4),
         **dict.fromkeys(_p("leaderboard", "league table"), 6),
+    },
+    "performance_breakdown": {
+        **dict.fromkeys(_p("split", "mix", "split by", "broken down"), 4),
+        **dict.fromkeys(_p("breakdown", "break down", "broken down by"), 5),
+        **{p: 7 for phrases in BREAKDOWN_PHRASES.values() for p in phrases},
     },
     "performance_series": {
         **dict.fromkeys(_p("weekly", "daily", "by week", "by day", "per day", "per week"), 4),
@@ -419,7 +440,7 @@ def _all_words() -> frozenset[str]:
     for _, phrases in (*PURPOSE_PHRASES, *FORMAT_PHRASES):
         for phrase in phrases:
             words.update(phrase)
-    for phrases in GRAIN_PHRASES.values():
+    for phrases in (*GRAIN_PHRASES.values(), *BREAKDOWN_PHRASES.values()):
         for phrase in phrases:
             words.update(phrase)
     for phrase in HELP_PHRASES:

@@ -11,6 +11,7 @@ HELP_TEXT = """I answer questions about your partner program from its data. For 
 • Lists and counts — "list gold affiliates in the UK", "how many partners are paused?"
 • Performance — "how did Northwind do last month?", "gold tier revenue YTD vs last year"
 • Rankings and trends — "top 10 by EPC this quarter", "weekly clicks chart for Atlas"
+• Breakdowns — "revenue by partner type last quarter", "conversions by tier this month"
 • Goals — "are we on track for the Q4 revenue goal?"
 • Applications — "any pending applications?", "show the Kestrel application"
 • Insights — "who's gone quiet?", "any reversal spikes?", "biggest movers this month",
@@ -48,6 +49,7 @@ INTENT_LABELS = {
     "performance": "performance figures",
     "leaderboard": "a ranking of partners",
     "performance_series": "a trend chart",
+    "performance_breakdown": "a breakdown by type, tier, country or manager",
     "goal_progress": "goal progress",
     "pending_applications": "pending applications",
     "application_detail": "an application",
@@ -74,6 +76,7 @@ _WITHOUT_PARTNER = {
     "performance": "How are we doing this month?",
     "leaderboard": "Top partners in the last 30 days",
     "performance_series": "Weekly revenue trend",
+    "performance_breakdown": "Revenue by partner type this month",
     "goal_progress": "Are we on track for our goals?",
     "pending_applications": "Show pending applications",
     "quiet_partners": "Who's gone quiet?",

@@ -14,6 +14,7 @@ from typing import Any
 from bot.assistant.router_lexicon import (
     APPLICATION_NOUNS,
     BOTTOM_WORDS,
+    BREAKDOWN_PHRASES,
     COUNTRIES,
     FORMAT_PHRASES,
     GRAIN_PHRASES,
@@ -63,6 +64,8 @@ class Slots:
     n: int | None = None
     order: str | None = None
     grain: str | None = None
+    by: str | None = None
+    """The dimension of a breakdown: type, tier, country, owner or status."""
     days: int | None = None
     purpose: str | None = None
     format: str | None = None
@@ -73,8 +76,8 @@ class Slots:
         """The slots a tool call could use, in the router's names (None and False left out)."""
         names = (
             "partner", "application", "tier", "partner_type", "status", "country", "owner",
-            "tag", "period", "compare_to", "metric", "n", "order", "grain", "days", "purpose",
-            "format", "goal",
+            "tag", "period", "compare_to", "metric", "n", "order", "grain", "by", "days",
+            "purpose", "format", "goal",
         )  # fmt: skip
         args: dict[str, Any] = {k: getattr(self, k) for k in names if getattr(self, k)}
         if self.count:
@@ -485,6 +488,10 @@ def read_first(doc: Doc, table: Iterable[tuple[str, tuple[Phrase, ...]]]) -> str
 
 def read_grain(doc: Doc) -> str | None:
     return read_first(doc, GRAIN_PHRASES.items())
+
+
+def read_breakdown(doc: Doc) -> str | None:
+    return read_first(doc, BREAKDOWN_PHRASES.items())
 
 
 def read_order(doc: Doc) -> str | None:

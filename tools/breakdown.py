@@ -1,0 +1,234 @@
+"""A metric split by partner type, tier, country, manager or status: where the program's
+numbers come from ("revenue by partner type last quarter"), with change per group."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage import queries
+from storage.models import Partner
+from storage.queries import Totals
+from tools.context import ToolContext
+from tools.metrics import (
+    ADDITIVE_METRICS,
+    METRICS,
+    SUMS_READ,
+    Metric,
+    Value,
+    change,
+    metric_cell,
+    metric_value,
+)
+from tools.partners import TYPE_LABELS
+from tools.performance import period_with_data
+from tools.periods import DateRange, resolve_comparison, resolve_period
+from tools.registry import tool
+from tools.report import Cell, Change, Percent, Report, Section, Table
+
+Dimension = Literal["type", "tier", "country", "owner", "status"]
+
+_DIMENSIONS: dict[Dimension, tuple[str, str]] = {
+    "type": ("partner type", "no type"),
+    "tier": ("tier", "no tier"),
+    "country": ("country", "no country"),
+    "owner": ("partner manager", "no manager"),
+    "status": ("status", "no status"),
+}
+"""Each dimension: how it reads in a title, and the group for partners without a value."""
+
+
+class BreakdownGroup(BaseModel):
+    name: str
+    """The group as stored ('affiliate', 'Gold', 'US', an owner), or 'no tier' and alike."""
+    label: str
+    """The group as shown ('B2B brand' for b2b_brand)."""
+    partners: int
+    """Partners in the group with any activity in the period."""
+    value: Value
+    share: Decimal | None = None
+    """Percent of the program total (additive metrics only); 36.2 means 36.2 %."""
+    previous: Value = None
+    change: Change | None = None
+
+
+class Breakdown(BaseModel):
+    """One metric per group of partners, largest first, adding up to the program total."""
+
+    metric: Metric
+    by: Dimension
+    period: DateRange
+    comparison: DateRange | None
+    currency: str
+    groups: list[BreakdownGroup]
+    total: Value
+    previous_total: Value = None
+    notes: list[str] = Field(default_factory=list)
+
+    def report(self) -> Report:
+        label = METRICS[self.metric].label
+        dimension = _DIMENSIONS[self.by][0]
+        report = Report(
+            title=f"{label} by {dimension}",
+            period=self.period.describe(),
+            scope="whole program",
+            notes=list(self.notes),
+        )
+        if not self.groups:
+            report.sections.append(Section(text="No partner has data in this period."))
+            return report
+        additive = self.metric in ADDITIVE_METRICS
+        columns = [dimension.capitalize(), "Partners", label]
+        if additive:
+            columns.append("Share")
+        if self.comparison is not None:
+            columns.append(f"Change % vs {self.comparison.label}")
+        rows: list[list[Cell]] = []
+        for group in self.groups:
+            row: list[Cell] = [
+                group.label,
+                group.partners,
+                metric_cell(group.value, self.metric, self.currency),
+            ]
+            if additive:
+                row.append(None if group.share is None else Percent(value=group.share))
+            if self.comparison is not None:
+                row.append(_change_pct(group.change))
+            rows.append(row)
+        total_row: list[Cell] = [
+            "Whole program",
+            sum(g.partners for g in self.groups),
+            metric_cell(self.total, self.metric, self.currency),
+        ]
+        if additive:
+            total_row.append(Percent(value=Decimal(100)))
+        if self.comparison is not None:
+            total_row.append(
+                _change_pct(
+                    change(
+                        self.total,
+                        self.previous_total,
+                        metric=self.metric,
+                        against=self.comparison.label,
+                        currency=self.currency,
+                    )
+                )
+            )
+        rows.append(total_row)
+        report.sections.append(Section(table=Table(columns=columns, rows=rows)))
+        if self.comparison is not None:
+            report.notes.append(f"Compared with {self.comparison.describe()}.")
+        if not additive:
+            report.notes.append(
+                f"{label} ({METRICS[self.metric].description}) is computed from each group's "
+                "own sums, so groups don't add up to the program figure."
+            )
+        return report
+
+
+def _change_pct(value: Change | None) -> Percent | None:
+    """The relative change alone, so the table's cells stay short."""
+    return None if value is None or value.percent is None else Percent(value=value.percent)
+
+
+def performance_breakdown(
+    session: Session,
+    *,
+    metric: Metric = "revenue",
+    by: Dimension = "type",
+    period: DateRange,
+    compare: DateRange | None = None,
+    currency: str = "USD",
+) -> Breakdown:
+    """`metric` per group of partners over `period`, with change against `compare`."""
+    ranges = [(period.start, period.end)]
+    if compare is not None:
+        ranges.append((compare.start, compare.end))
+    # Clicks and conversions too, to count the partners active in each group.
+    names = tuple(dict.fromkeys((*SUMS_READ[metric], "clicks", "conversions")))
+    sums = queries.sums_by_partner(session, ranges, names=names)
+    column = getattr(Partner, by)
+    group_of = {row[0]: row[1] for row in session.execute(select(Partner.id, column))}
+    missing = _DIMENSIONS[by][1]
+    now: dict[str, Totals] = {}
+    before: dict[str, Totals] = {}
+    members: dict[str, int] = {}
+    for partner_id, per_range in sums.items():
+        name = group_of.get(partner_id) or missing
+        now[name] = now.get(name, Totals()) + per_range[0]
+        if compare is not None:
+            before[name] = before.get(name, Totals()) + per_range[1]
+        active = per_range[0] != Totals()
+        members[name] = members.get(name, 0) + int(active)
+    total_now = sum(now.values(), Totals())
+    total = metric_value(total_now, metric)
+    previous_total = metric_value(sum(before.values(), Totals()), metric) if compare else None
+    additive = metric in ADDITIVE_METRICS
+    groups = []
+    for name, sums_now in now.items():
+        value = metric_value(sums_now, metric)
+        previous = metric_value(before[name], metric) if compare is not None else None
+        groups.append(
+            BreakdownGroup(
+                name=name,
+                label=TYPE_LABELS.get(name, name) if by == "type" else name,
+                partners=members[name],
+                value=value,
+                share=Decimal(value) / Decimal(total) * 100
+                if additive and total and value is not None
+                else None,
+                previous=previous,
+                change=None
+                if compare is None
+                else change(
+                    value, previous, metric=metric, against=compare.label, currency=currency
+                ),
+            )
+        )
+    groups.sort(key=lambda g: (g.value is None, -Decimal(g.value or 0), g.label.casefold()))
+    return Breakdown(
+        metric=metric,
+        by=by,
+        period=period,
+        comparison=compare,
+        currency=currency,
+        groups=groups,
+        total=total,
+        previous_total=previous_total,
+    )
+
+
+class BreakdownArgs(BaseModel):
+    metric: Metric = Field("revenue", description="What to split, e.g. revenue or conversions.")
+    by: Dimension = Field(
+        "type", description="Group partners by type, tier, country, owner (manager) or status."
+    )
+    period: str | None = Field(None, description="Period words; default 'last 30 days'.")
+    compare_to: str | None = Field(
+        None, description="'previous period' (default), 'last year', 'none' or period words."
+    )
+
+
+@tool(
+    "performance_breakdown",
+    "A metric split by partner type, tier, country, manager or status for a period, with each "
+    "group's share of the program and change against a comparison period.",
+    BreakdownArgs,
+)
+def run_breakdown(session: Session, ctx: ToolContext, args: BreakdownArgs) -> Breakdown:
+    period, note = period_with_data(session, resolve_period(args.period, ctx.today))
+    result = performance_breakdown(
+        session,
+        metric=args.metric,
+        by=args.by,
+        period=period,
+        compare=resolve_comparison(args.compare_to, period, ctx.today),
+        currency=ctx.currency,
+    )
+    if note:
+        result.notes.insert(0, note)
+    return result
