@@ -62,6 +62,11 @@ CASES: list[tuple[str, dict[str, Any]]] = [
         "performance_breakdown",
         {"metric": "conversion_rate", "by": "owner", "period": "last 30 days"},
     ),
+    ("compare_partners", {"partners": ["Northwind Traders", "zabka"], "period": "last month"}),
+    (
+        "compare_partners",
+        {"partners": ["Lumen Coupons", "CashBack Kings", "Atlas"], "period": "ytd"},
+    ),
     ("goal_progress", {}),
     ("goal_progress", {"goal": "revenue"}),
     ("pending_applications", {}),

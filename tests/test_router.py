@@ -155,7 +155,7 @@ def test_clarify_offers_concrete_options() -> None:
         "email lumen coupons",
         "write a blog outline",
         "make a webinar plan for atlas or helios",
-        "compare northwind and atlas revenue",
+        "qbr for northwind and helios",
     ],
 )
 def test_clarifying_options_are_requests_the_router_can_answer(text: str) -> None:

@@ -83,11 +83,12 @@ def scope_from_words(
 
 # --- performance summary --------------------------------------------------------------------
 
-_GROUPS: tuple[tuple[str, tuple[Metric, ...]], ...] = (
+METRIC_GROUPS: tuple[tuple[str, tuple[Metric, ...]], ...] = (
     ("Money", ("revenue", "payout")),
     ("Volume", ("clicks", "leads", "conversions", "reversals")),
     ("Efficiency", ("conversion_rate", "epc", "aov", "roas", "reversal_rate")),
 )
+"""The order and grouping every per-scope answer shows the eleven metrics in."""
 
 
 class MetricFigure(BaseModel):
@@ -146,7 +147,7 @@ class PerformanceSummary(BaseModel):
             else:
                 report.sections.append(Section(text=text))
             return report
-        for title, metrics in _GROUPS:
+        for title, metrics in METRIC_GROUPS:
             facts = [
                 Fact(
                     label=self.figure(m).label,

@@ -27,6 +27,7 @@ TOOL_MODULES: dict[str, str] = {
     "leaderboard": "tools.performance",
     "performance_series": "tools.performance",
     "performance_breakdown": "tools.breakdown",
+    "compare_partners": "tools.compare",
     "goal_progress": "tools.goals",
     "pending_applications": "tools.applications",
     "application_detail": "tools.applications",

@@ -133,6 +133,7 @@ TOOL_FIELDS: dict[str, tuple[str, ...]] = {
     "leaderboard": ("metric", "period", "n", "order", "tier", "partner_type"),
     "performance_series": ("partner", "tier", "partner_type", "metric", "period", "grain"),
     "performance_breakdown": ("metric", "period", "compare_to", "by"),
+    "compare_partners": ("partners", "period"),
     "goal_progress": ("goal", "partner", "tier", "period"),
     "pending_applications": ("n",),
     "application_detail": ("application",),
@@ -331,7 +332,7 @@ def _fallback(reading: Reading, vocab: Vocabulary) -> Decision:
     if reading.follow_marker and not slots.partners and not numbers and not slots.tier:
         return Clarify(NO_CONTEXT_QUESTION, list(NO_CONTEXT_OPTIONS))
     if len(slots.partners) > 1:
-        return _which_partner("performance", slots.partners)
+        return _build("compare_partners", reading.slot_args(), reading, vocab)
     if slots.partners and slots.tier and not numbers:
         return _build("find_partner", reading.slot_args(), reading, vocab)  # "is helios gold?"
     if slots.partners and not numbers:
@@ -354,7 +355,21 @@ def _clarify_between(reading: Reading) -> Clarify:
     ranked = sorted(reading.scores.items(), key=lambda kv: -kv[1])
     top = [name for name, s in ranked if s == ranked[0][1]][:3]
     question = "Do you want " + ", or ".join(INTENT_LABELS[name] for name in top) + "?"
-    return Clarify(question, [example(name, reading.slots.partner) for name in top])
+    partners = reading.slots.partners
+    return Clarify(
+        question,
+        [
+            f"Compare {' and '.join(partners)}"
+            if name == "compare_partners"
+            else example(name, reading.slots.partner)
+            for name in top
+        ],
+    )
+
+
+def _compare_example(vocab: Vocabulary) -> str:
+    first, second = (list(vocab.partner_names) * 2)[:2]
+    return f"Compare {first} and {second} last month"
 
 
 def _which_partner(tool: str, partners: list[str]) -> Clarify:
@@ -395,6 +410,18 @@ def _merge(tool: str, arguments: dict[str, Any], reading: Reading, vocab: Vocabu
 def _build(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary) -> Decision:
     """The call for `tool` from slot values, or the question that a missing value needs."""
     slots = reading.slots
+    if len(slots.partners) > 1 and tool == "performance":
+        tool = "compare_partners"  # "how did northwind and helios do last month?"
+    if tool == "compare_partners":
+        if len(slots.partners) > 1:
+            values = {**values, "partners": list(slots.partners)}
+        if len(values.get("partners", [])) < 2:
+            return Clarify(
+                "Which partners should I compare? Name two or more.",
+                ["Compare Northwind Traders and Helios Channel Partners last month"]
+                if not vocab.partner_names
+                else [_compare_example(vocab)],
+            )
     if len(slots.partners) > 1 and tool in _SUBJECT_TOOLS:
         return _which_partner(tool, slots.partners)
     values = dict(values)

@@ -133,6 +133,13 @@ def score_intents(keys: list[str | None], slots: Slots, signals: Signals) -> dic
             scores[intent] = max(0, scores[intent] - 3)
     if signals.named_application:
         scores["application_detail"] += 8
+    # A comparison needs two partners ("compare revenue to last year" is performance); with
+    # two, a performance question is one ("how did northwind and atlas do?").
+    if len(slots.partners) > 1:
+        scores["compare_partners"] += 4 + scores["performance"]
+        scores["performance"] = 0
+    else:
+        scores["compare_partners"] = 0
     if slots.metric:
         for intent in (
             "performance", "leaderboard", "performance_series", "top_movers",

@@ -203,6 +203,11 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("by partner", "per partner", "each partner", "partner by partner"), 4),
         **dict.fromkeys(_p("leaderboard", "league table"), 6),
     },
+    "compare_partners": {
+        **dict.fromkeys(_p("vs", "versus", "against"), 2),
+        **dict.fromkeys(_p("compare", "comparison", "compared", "comparing"), 5),
+        **dict.fromkeys(_p("side by side", "head to head", "against each other"), 6),
+    },
     "performance_breakdown": {
         **dict.fromkeys(_p("split", "mix", "split by", "broken down"), 4),
         **dict.fromkeys(_p("breakdown", "break down", "broken down by"), 5),

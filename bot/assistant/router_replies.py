@@ -12,6 +12,7 @@ HELP_TEXT = """I answer questions about your partner program from its data. For 
 • Performance — "how did Northwind do last month?", "gold tier revenue YTD vs last year"
 • Rankings and trends — "top 10 by EPC this quarter", "weekly clicks chart for Atlas"
 • Breakdowns — "revenue by partner type last quarter", "conversions by tier this month"
+• Comparisons — "compare Northwind and Helios last month"
 • Goals — "are we on track for the Q4 revenue goal?"
 • Applications — "any pending applications?", "show the Kestrel application"
 • Insights — "who's gone quiet?", "any reversal spikes?", "biggest movers this month",
@@ -50,6 +51,7 @@ INTENT_LABELS = {
     "leaderboard": "a ranking of partners",
     "performance_series": "a trend chart",
     "performance_breakdown": "a breakdown by type, tier, country or manager",
+    "compare_partners": "partners side by side",
     "goal_progress": "goal progress",
     "pending_applications": "pending applications",
     "application_detail": "an application",
