@@ -78,6 +78,7 @@ from bot.assistant.router_slots import (
     read_purpose,
     read_status,
     read_tag_owner_key,
+    read_terms_question,
     read_tier,
     read_type,
 )
@@ -232,6 +233,7 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
         slots.application = applicant.value
     read_comparison(doc, slots)
     slots.period = read_period(doc)
+    terms = read_terms_question(doc, slots.period)
     unknown = None if partners or applicant else unknown_name(doc) or subject_name(doc)
     if unknown is not None:
         doc.claim(unknown.start, unknown.stop)
@@ -257,6 +259,7 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     slots.partner = slots.partners[0] if slots.partners else None
 
     signals = Signals(
+        terms_question=terms,
         named_partner=bool(slots.partners),
         named_application=slots.application is not None,
         how_many=target,

@@ -86,6 +86,8 @@ class Signals:
     named_application: bool
     how_many: str | None
     """"partners", "applications" or "metric": what a "how many …" question counts."""
+    terms_question: bool = False
+    """Asks about a partner's deal ("what's the commission for Lumen?"): its profile."""
 
 
 def how_many_target(doc: Doc) -> str | None:
@@ -133,6 +135,8 @@ def score_intents(keys: list[str | None], slots: Slots, signals: Signals) -> dic
             scores[intent] = max(0, scores[intent] - 3)
     if signals.named_application:
         scores["application_detail"] += 8
+    if signals.terms_question:
+        scores["find_partner"] += 6
     # A comparison needs two partners ("compare revenue to last year" is performance); with
     # two, a performance question is one ("how did northwind and atlas do?").
     if len(slots.partners) > 1:

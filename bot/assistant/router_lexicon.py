@@ -52,6 +52,12 @@ PROFILE_PHRASES = _p(
     "commission terms", "payout terms",
 )  # fmt: skip
 """Metric-looking words that ask about a partner's terms (its profile), not its numbers."""
+TERMS_QUESTIONS = _p(
+    "what the commission", "what is the commission", "what commission", "which commission",
+    "what do we pay", "how do we pay", "what rate", "what is the rate", "what the rate",
+)  # fmt: skip
+"""Questions about terms, when no period is named: "what's the commission for Lumen?" asks
+for the deal, "what was the commission for Lumen last month?" for the payout."""
 
 # ------------------------------------------------------------------ partner kinds
 TYPE_WORDS: dict[str, str] = {

@@ -26,6 +26,7 @@ from bot.assistant.router_lexicon import (
     PURPOSE_PHRASES,
     RANK_WORDS,
     STATUS_WORDS,
+    TERMS_QUESTIONS,
     TYPE_WORDS,
     Phrase,
 )
@@ -338,6 +339,19 @@ def read_comparison(doc: Doc, slots: Slots) -> None:
 
 
 # ------------------------------------------------------------------ metrics and filters
+
+
+def read_terms_question(doc: Doc, period: str | None) -> bool:
+    """A question about a partner's deal ("what's the commission for Lumen?"); its words are
+    claimed so they are not read as the payout metric. Never when a period is named."""
+    if period is not None:
+        return False
+    for phrase in TERMS_QUESTIONS:
+        at = find_phrase(doc.free_keys(), phrase)
+        if at >= 0:
+            doc.claim(at, at + len(phrase))
+            return True
+    return False
 
 
 def read_metric(doc: Doc) -> str | None:
