@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Partner, PartnerTag
@@ -14,6 +15,7 @@ from tools import registry
 from tools.context import ToolContext
 from tools.errors import AmbiguousPartner, NotFound, PartnerNotFound
 from tools.partners import (
+    NEWEST_LIMIT,
     FindPartnerArgs,
     ListPartnersArgs,
     PartnerList,
@@ -26,6 +28,7 @@ from tools.partners import (
     partner_profile,
     partner_query,
     resolve_partner,
+    run_list_partners,
 )
 from tools.report import Percent
 
@@ -341,3 +344,38 @@ def test_unknown_type_or_status_lists_valid_values(field: str, value: str) -> No
 def test_bad_country_code_is_refused() -> None:
     with pytest.raises(NotFound, match="two letters"):
         partner_query(country="Poland")
+
+
+def test_newest_first_and_joined_in_a_period(partners: Session) -> None:
+    joined = {
+        "northwind": date(2026, 11, 2), "atlas": date(2026, 3, 15), "lumen": date(2025, 12, 31),
+        "cbk": date(2026, 11, 2), "zabka-pl": date(2024, 5, 1),
+    }  # fmt: skip
+    for partner in partners.scalars(select(Partner)):
+        partner.joined_on = joined.get(partner.partner_key)
+    partners.commit()
+    names = {key: str(row[0]) for row in PARTNERS for key in [row[1]]}
+    ctx = ToolContext(today=date(2026, 11, 23))
+
+    def listed(args: ListPartnersArgs) -> PartnerList:
+        result = run_list_partners(partners, ctx, args)
+        assert isinstance(result, PartnerList)
+        return result
+
+    newest = listed(ListPartnersArgs(sort="newest"))
+    dated = sorted(joined, key=lambda k: (-joined[k].toordinal(), normalize_name(names[k])))
+    assert [r.name for r in newest.rows][: len(dated)] == [names[k] for k in dated]
+    assert all(r.joined_on is None for r in newest.rows[len(dated) :])  # undated last
+    assert len(newest.rows) == NEWEST_LIMIT  # a handful unless a number is asked for
+    report = newest.report()
+    assert report.title == "Newest partners"
+    table = report.sections[0].table
+    assert table is not None and table.columns[-1] == "Joined"
+
+    this_year = listed(ListPartnersArgs(joined="this year"))
+    expected = [names[k] for k in dated if joined[k].year == 2026]
+    assert [r.name for r in this_year.rows] == expected
+    assert this_year.total == len(expected)
+    assert this_year.report().title == f"{len(expected)} partners who joined in 2026 YTD"
+    three = listed(ListPartnersArgs(sort="newest", limit=3))
+    assert len(three.rows) == 3

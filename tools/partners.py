@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from storage.models import CommissionModel, Partner, PartnerStatus, PartnerTag, PartnerType
 from tools.context import ToolContext
 from tools.errors import AmbiguousPartner, NotFound, PartnerNotFound
+from tools.periods import DateRange, resolve_period
 from tools.registry import tool
 from tools.report import Cell, Fact, Percent, Report, Section, Table
 from tools.scope import Scope
@@ -428,6 +430,11 @@ def parse_partner_status(text: str) -> str:
     return _lookup(text, _STATUS_WORDS, [s.value for s in PartnerStatus], "status")
 
 
+ListSort = Literal["name", "newest"]
+NEWEST_LIMIT = 10
+"""How many partners "who are our newest partners?" lists when no number is given."""
+
+
 class PartnerRow(BaseModel):
     name: str
     type: str
@@ -435,6 +442,7 @@ class PartnerRow(BaseModel):
     tier: str | None
     country: str | None
     owner: str | None
+    joined_on: date | None = None
 
 
 class PartnerList(BaseModel):
@@ -446,6 +454,9 @@ class PartnerList(BaseModel):
     by_status: dict[str, int] = Field(default_factory=dict)
     by_type: dict[str, int] = Field(default_factory=dict)
     count_only: bool = False
+    sort: ListSort = "name"
+    description_has_joined: bool = False
+    """The filter names a join period ("who joined this year"): then the count leads."""
     notes: list[str] = Field(default_factory=list)
     relaxed: list[tuple[str, int]] = Field(default_factory=list)
     """For an empty result: (the filter with one condition dropped, how many match it)."""
@@ -461,24 +472,34 @@ class PartnerList(BaseModel):
                 Fact(label=f"Type: {TYPE_LABELS.get(k, k)}", value=v)
                 for k, v in self.by_type.items()
             ]
-        sections = [Section(facts=facts)]
+        newest_only = self.sort == "newest" and self.rows and not self.description_has_joined
+        # "Our newest partners" is about the names at the top, not the program's make-up.
+        sections = [] if newest_only else [Section(facts=facts)]
         notes = list(self.notes)
         if not self.count_only and self.rows:
-            table = Table(
-                columns=["Partner", "Type", "Status", "Tier", "Country", "Owner"],
-                rows=[
-                    [r.name, TYPE_LABELS.get(r.type, r.type), r.status, r.tier, r.country, r.owner]
-                    for r in self.rows
-                ],
-            )
+            columns = ["Partner", "Type", "Status", "Tier", "Country", "Owner"]
+            joined = self.sort == "newest"
+            rows: list[list[Cell]] = []
+            for r in self.rows:
+                row: list[Cell] = [
+                    r.name,
+                    TYPE_LABELS.get(r.type, r.type),
+                    r.status,
+                    r.tier,
+                    r.country,
+                    r.owner,
+                ]
+                rows.append([*row, r.joined_on] if joined else row)
+            table = Table(columns=columns + (["Joined"] if joined else []), rows=rows)
             sections.append(Section(table=table))
             if len(self.rows) < self.total:
-                notes.append(f"Showing the first {len(self.rows)} of {self.total}, by name.")
+                order = "newest first" if joined else "by name"
+                notes.append(f"Showing the first {len(self.rows)} of {self.total}, {order}.")
         what = "partners" if self.description == "all partners" else self.description
         if self.total == 1:
             what = what.replace("partners", "partner", 1)
         return Report(
-            title=f"{self.total} {what}",
+            title=f"Newest {what}" if newest_only else f"{self.total} {what}",
             scope=self.description,
             sections=sections,
             notes=notes,
@@ -510,6 +531,7 @@ class PartnerQuery:
     country: str | None = None
     owner: str | None = None
     tag: str | None = None
+    joined: DateRange | None = None
 
     def describe(self) -> str:
         """The filter in words, e.g. 'active affiliate partners in the Gold tier, in US'."""
@@ -526,6 +548,10 @@ class PartnerQuery:
             details.append(f"owned by {self.owner}")
         if self.tag:
             details.append(f"tagged “{self.tag}”")
+        if self.joined:
+            label = self.joined.label
+            relative = label.startswith(("last", "since", "this", "between", "past"))
+            details.append(f"who joined {label if relative else 'in ' + label}")
         if not (self.type or self.status or details):
             return "all partners"
         return " ".join(words) + (" " + ", ".join(details) if details else "")
@@ -575,6 +601,8 @@ def _conditions(q: PartnerQuery) -> list[ColumnElement[bool]]:
     if q.tag:
         tagged = select(PartnerTag.partner_id).where(func.lower(PartnerTag.tag) == q.tag.casefold())
         conditions.append(Partner.id.in_(tagged))
+    if q.joined:
+        conditions.append(Partner.joined_on.between(q.joined.start, q.joined.end))
     return conditions
 
 
@@ -588,8 +616,10 @@ def list_partners(
     *,
     count_only: bool = False,
     limit: int = 25,
+    sort: ListSort = "name",
 ) -> PartnerList:
-    """Partners matching `query`, counted by status and type, the first `limit` by name."""
+    """Partners matching `query`, counted by status and type, the first `limit` by name (or
+    newest first: latest join date, partners without one last)."""
     if query.tier:  # state the tier back as stored: 'gold' → 'Gold'
         stored = {t.casefold(): t for t in known_tiers(session)}
         query = replace(query, tier=stored.get(query.tier.casefold(), query.tier))
@@ -607,13 +637,24 @@ def list_partners(
     rows: list[PartnerRow] = []
     if not count_only and limit > 0:
         stmt = select(
-            Partner.name, Partner.type, Partner.status, Partner.tier, Partner.country, Partner.owner
+            Partner.name,
+            Partner.type,
+            Partner.status,
+            Partner.tier,
+            Partner.country,
+            Partner.owner,
+            Partner.joined_on,
         ).where(*conditions)
         found = [
-            PartnerRow(name=r[0], type=r[1], status=r[2], tier=r[3], country=r[4], owner=r[5])
+            PartnerRow(
+                name=r[0], type=r[1], status=r[2], tier=r[3], country=r[4], owner=r[5],
+                joined_on=r[6],
+            )
             for r in session.execute(stmt)
-        ]
+        ]  # fmt: skip
         found.sort(key=lambda r: (normalize_name(r.name), r.name))
+        if sort == "newest":  # stable: ties on the day stay by name
+            found.sort(key=lambda r: -(r.joined_on or date.min).toordinal())
         rows = found[:limit]
     total = sum(by_status.values())
     notes = []
@@ -625,6 +666,8 @@ def list_partners(
         total=total,
         notes=notes,
         relaxed=_relaxed(session, query) if total == 0 else [],
+        sort=sort,
+        description_has_joined=query.joined is not None,
         rows=rows,
         by_status=_ordered(by_status, [s.value for s in PartnerStatus]),
         by_type=_ordered(by_type, [t.value for t in PartnerType]),
@@ -632,7 +675,7 @@ def list_partners(
     )
 
 
-_FILTERS = ("type", "status", "tier", "country", "owner", "tag")
+_FILTERS = ("type", "status", "tier", "country", "owner", "tag", "joined")
 
 
 def _relaxed(session: Session, query: PartnerQuery) -> list[tuple[str, int]]:
@@ -678,6 +721,10 @@ class ListPartnersArgs(BaseModel):
     country: str | None = Field(None, description="Two-letter country code, e.g. US.")
     owner: str | None = Field(None, description="Partner manager (email, or the name before @).")
     tag: str | None = Field(None, description="A tag on the partner.")
+    joined: str | None = Field(
+        None, description="Only partners who joined in this period, e.g. 'this year'."
+    )
+    sort: ListSort = Field("name", description="'name', or 'newest' (latest joined first).")
     count_only: bool = Field(False, description="Only count, without listing partners.")
     limit: int = Field(25, ge=1, le=500, description="How many partners to list.")
 
@@ -705,4 +752,9 @@ def run_list_partners(session: Session, ctx: ToolContext, args: ListPartnersArgs
         owner=args.owner,
         tag=args.tag,
     )
-    return list_partners(session, query, count_only=args.count_only, limit=args.limit)
+    if args.joined:
+        query = replace(query, joined=resolve_period(args.joined, ctx.today))
+    sort: ListSort = "newest" if query.joined else args.sort
+    # "Newest partners" means a handful unless a number was asked for.
+    limit = args.limit if "limit" in args.model_fields_set or sort == "name" else NEWEST_LIMIT
+    return list_partners(session, query, count_only=args.count_only, limit=limit, sort=sort)

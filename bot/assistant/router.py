@@ -76,6 +76,7 @@ from bot.assistant.router_slots import (
     read_order,
     read_period,
     read_purpose,
+    read_sort,
     read_status,
     read_tag_owner_key,
     read_terms_question,
@@ -129,7 +130,18 @@ Decision = ToolCall | Clarify | Help | Refuse
 
 TOOL_FIELDS: dict[str, tuple[str, ...]] = {
     "find_partner": ("partner",),
-    "list_partners": ("partner_type", "status", "tier", "country", "owner", "tag", "count", "n"),
+    "list_partners": (
+        "partner_type",
+        "status",
+        "tier",
+        "country",
+        "owner",
+        "tag",
+        "count",
+        "n",
+        "period",
+        "sort",
+    ),
     "performance": ("partner", "tier", "partner_type", "period", "compare_to"),
     "leaderboard": ("metric", "period", "n", "order", "tier", "partner_type"),
     "performance_series": ("partner", "tier", "partner_type", "metric", "period", "grain"),
@@ -150,7 +162,12 @@ TOOL_FIELDS: dict[str, tuple[str, ...]] = {
 
 _RENAMES: dict[str, dict[str, str]] = {
     "find_partner": {"partner": "name"},
-    "list_partners": {"partner_type": "type", "count": "count_only", "n": "limit"},
+    "list_partners": {
+        "partner_type": "type",
+        "count": "count_only",
+        "n": "limit",
+        "period": "joined",
+    },
     "pending_applications": {"n": "limit"},
     "qbr_summary": {"period": "quarter"},
 }
@@ -249,6 +266,7 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     slots.order = read_order(doc)
     slots.grain = read_grain(doc)
     slots.by = read_breakdown(doc)
+    slots.sort = read_sort(doc)
     slots.purpose = read_purpose(doc)
     slots.format = read_format(doc)
     target = how_many_target(doc)

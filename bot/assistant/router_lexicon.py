@@ -156,6 +156,13 @@ MONTHS = _words(
     """
 )
 
+NEWEST_PHRASES = _p(
+    "newest", "new partners", "latest partners", "most recent partners", "recent partners",
+    "recently joined", "joined recently", "who joined", "just joined", "recently onboarded",
+    "onboarded", "signed recently", "recently signed", "recent signings", "new signings",
+)  # fmt: skip
+"""A list ordered by join date, newest first ("who are our newest partners?")."""
+
 BREAKDOWN_PHRASES: dict[str, tuple[Phrase, ...]] = {
     "type": _p("by type", "by types", "per type", "each type", "by partner type",
                "per partner type", "by partner types", "partner type breakdown",
@@ -190,6 +197,8 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("which partners", "what partners", "who are our", "any partners"), 3),
         **dict.fromkeys(_p("all", "list"), 3),
         **dict.fromkeys(_p("list all", "list our", "list of"), 4),
+        **dict.fromkeys(_p("joined"), 4),
+        **dict.fromkeys(NEWEST_PHRASES, 6),
     },
     "performance": {
         **dict.fromkeys(_p("do", "total", "program", "looking", "looking like"), 1),
@@ -451,7 +460,7 @@ def _all_words() -> frozenset[str]:
     for _, phrases in (*PURPOSE_PHRASES, *FORMAT_PHRASES):
         for phrase in phrases:
             words.update(phrase)
-    for phrases in (*GRAIN_PHRASES.values(), *BREAKDOWN_PHRASES.values()):
+    for phrases in (*GRAIN_PHRASES.values(), *BREAKDOWN_PHRASES.values(), NEWEST_PHRASES):
         for phrase in phrases:
             words.update(phrase)
     for phrase in HELP_PHRASES:

@@ -21,6 +21,7 @@ from bot.assistant.router_lexicon import (
     ISO_CODES,
     KNOWN_WORDS,
     METRIC_PHRASES,
+    NEWEST_PHRASES,
     PARTNER_NOUNS,
     PROFILE_PHRASES,
     PURPOSE_PHRASES,
@@ -67,6 +68,8 @@ class Slots:
     grain: str | None = None
     by: str | None = None
     """The dimension of a breakdown: type, tier, country, owner or status."""
+    sort: str | None = None
+    """'newest' when a list should be ordered by join date."""
     days: int | None = None
     purpose: str | None = None
     format: str | None = None
@@ -77,8 +80,8 @@ class Slots:
         """The slots a tool call could use, in the router's names (None and False left out)."""
         names = (
             "partner", "application", "tier", "partner_type", "status", "country", "owner",
-            "tag", "period", "compare_to", "metric", "n", "order", "grain", "by", "days",
-            "purpose", "format", "goal",
+            "tag", "period", "compare_to", "metric", "n", "order", "grain", "by", "sort",
+            "days", "purpose", "format", "goal",
         )  # fmt: skip
         args: dict[str, Any] = {k: getattr(self, k) for k in names if getattr(self, k)}
         if self.count:
@@ -463,9 +466,10 @@ def read_n(doc: Doc) -> int | None:
             continue
         if (
             before in RANK_WORDS
-            or before in {"list", "show", "me", "give", "get"}
+            or before in {"list", "show", "me", "give", "get", "newest", "latest"}
             or any(k in PARTNER_NOUNS or k in APPLICATION_NOUNS for k in after)
             or (after and after[0] in {"movers", "pending", "by", "instead", "prospects"})
+            or (after and after[0] in {"newest", "latest", "new", "most"})
         ):
             doc.claim(i, i + 1)
             return value
@@ -502,6 +506,10 @@ def read_first(doc: Doc, table: Iterable[tuple[str, tuple[Phrase, ...]]]) -> str
 
 def read_grain(doc: Doc) -> str | None:
     return read_first(doc, GRAIN_PHRASES.items())
+
+
+def read_sort(doc: Doc) -> str | None:
+    return "newest" if _phrase_hits(doc, NEWEST_PHRASES) else None
 
 
 def read_breakdown(doc: Doc) -> str | None:
