@@ -400,7 +400,14 @@ _STATUS_WORDS: dict[str, str] = {
     "paused": "paused", "on hold": "paused", "suspended": "paused",
     "rejected": "rejected", "declined": "rejected",
     "churned": "churned", "lost": "churned", "former": "churned",
+    "pipeline": "pipeline", "in the pipeline": "pipeline", "in pipeline": "pipeline",
 }  # fmt: skip
+
+PIPELINE = "pipeline"
+PIPELINE_STATUSES = (
+    PartnerStatus.PROSPECT.value, PartnerStatus.APPLIED.value, PartnerStatus.APPROVED.value,
+)  # fmt: skip
+"""The status word "pipeline": everyone on the way in — prospects, applicants, approved."""
 
 
 def _singular(word: str) -> str:
@@ -427,7 +434,7 @@ def parse_partner_type(text: str) -> str:
 
 def parse_partner_status(text: str) -> str:
     """A partner status from words ('live', 'paused', 'churned'); NotFound lists the statuses."""
-    return _lookup(text, _STATUS_WORDS, [s.value for s in PartnerStatus], "status")
+    return _lookup(text, _STATUS_WORDS, [*(s.value for s in PartnerStatus), PIPELINE], "status")
 
 
 ListSort = Literal["name", "newest"]
@@ -586,7 +593,9 @@ def _conditions(q: PartnerQuery) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if q.type:
         conditions.append(Partner.type == q.type)
-    if q.status:
+    if q.status == PIPELINE:
+        conditions.append(Partner.status.in_(PIPELINE_STATUSES))
+    elif q.status:
         conditions.append(Partner.status == q.status)
     if q.tier:
         conditions.append(func.lower(Partner.tier) == q.tier.casefold())
@@ -661,6 +670,8 @@ def list_partners(
     if query.tier and total == 0:
         tiers = known_tiers(session)
         notes.append(f"Known tiers: {', '.join(tiers)}." if tiers else "No partner has a tier yet.")
+    if query.status == PIPELINE:
+        notes.append("The pipeline is prospects, applicants and approved partners not yet live.")
     return PartnerList(
         description=query.describe(),
         total=total,

@@ -92,6 +92,7 @@ STATUS_WORDS: dict[str, str] = {
     "applied": "applied",
     "approved": "approved",
     "rejected": "rejected",
+    "pipeline": "pipeline",
 }
 
 PARTNER_NOUNS = frozenset(
@@ -156,6 +157,10 @@ MONTHS = _words(
     """
 )
 
+UNDERPERFORMING = ("underperforming", "underperformers", "underperformer", "lagging", "laggards",
+                   "struggling")  # fmt: skip
+"""Words for the weak end of a ranking ("which Gold partners are underperforming?")."""
+
 NEWEST_PHRASES = _p(
     "newest", "new partners", "latest partners", "most recent partners", "recent partners",
     "recently joined", "joined recently", "who joined", "just joined", "recently onboarded",
@@ -216,7 +221,7 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("best performing", "top performing", "top earners", "least"), 5),
         **dict.fromkeys(_p("rank", "ranking", "ranked", "rankings"), 5),
         **dict.fromkeys(_p("by partner", "per partner", "each partner", "partner by partner"), 4),
-        **dict.fromkeys(_p("leaderboard", "league table"), 6),
+        **dict.fromkeys(_p("leaderboard", "league table", *UNDERPERFORMING), 6),
     },
     "compare_partners": {
         **dict.fromkeys(_p("vs", "versus", "against"), 2),
@@ -353,7 +358,7 @@ GRAIN_PHRASES: dict[str, tuple[Phrase, ...]] = {
     "week": _p("weekly", "by week", "per week", "week by week", "each week"),
 }
 
-BOTTOM_WORDS = frozenset({"bottom", "worst", "lowest", "least", "weakest"})
+BOTTOM_WORDS = frozenset({"bottom", "worst", "lowest", "least", "weakest", *UNDERPERFORMING})
 RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "first"})
 
 HELP_PHRASES = _p(
