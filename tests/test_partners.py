@@ -381,3 +381,25 @@ def test_newest_first_and_joined_in_a_period(partners: Session) -> None:
     assert this_year.report().title == f"{len(expected)} partners who joined in 2026 YTD"
     three = listed(ListPartnersArgs(sort="newest", limit=3))
     assert len(three.rows) == 3
+
+
+def test_partners_counted_per_manager_tier_or_country(partners: Session) -> None:
+    ctx = ToolContext(today=date(2026, 11, 23))
+    for group, column in (("owner", 6), ("tier", 4), ("country", 5)):
+        result = run_list_partners(partners, ctx, ListPartnersArgs(group_by=group))
+        assert isinstance(result, PartnerList)
+        counts = Counter(str(row[column]) if row[column] else None for row in PARTNERS)
+        missing = {"owner": "no manager", "tier": "no tier", "country": "no country"}[group]
+        expected = sorted(
+            ((name or missing, n) for name, n in counts.items()),
+            key=lambda c: (c[0] == missing, -c[1], c[0]),
+        )
+        assert result.by_group == expected, group
+        assert result.rows == []  # a count, not a list
+        table = result.report().sections[1].table
+        assert table is not None and [row[1] for row in table.rows] == [n for _, n in expected]
+    active = run_list_partners(partners, ctx, ListPartnersArgs(status="active", group_by="owner"))
+    assert isinstance(active, PartnerList)
+    assert sum(n for _, n in active.by_group) == active.total
+    assert active.total == sum(1 for row in PARTNERS if row[3] == "active")
+    assert active.report().title == "Active partners by partner manager"

@@ -438,6 +438,17 @@ def parse_partner_status(text: str) -> str:
 
 
 ListSort = Literal["name", "newest"]
+ListGroup = Literal["owner", "tier", "country"]
+_GROUP_LABELS: dict[ListGroup, str] = {
+    "owner": "partner manager",
+    "tier": "tier",
+    "country": "country",
+}
+_GROUP_MISSING: dict[ListGroup, str] = {
+    "owner": "no manager",
+    "tier": "no tier",
+    "country": "no country",
+}
 NEWEST_LIMIT = 10
 """How many partners "who are our newest partners?" lists when no number is given."""
 
@@ -460,6 +471,9 @@ class PartnerList(BaseModel):
     rows: list[PartnerRow] = Field(default_factory=list)
     by_status: dict[str, int] = Field(default_factory=dict)
     by_type: dict[str, int] = Field(default_factory=dict)
+    group_by: ListGroup | None = None
+    by_group: list[tuple[str, int]] = Field(default_factory=list)
+    """With `group_by`: partners per owner, tier or country, most first."""
     count_only: bool = False
     sort: ListSort = "name"
     description_has_joined: bool = False
@@ -479,6 +493,8 @@ class PartnerList(BaseModel):
                 Fact(label=f"Type: {TYPE_LABELS.get(k, k)}", value=v)
                 for k, v in self.by_type.items()
             ]
+        if self.group_by is not None:
+            return self._grouped_report()
         newest_only = self.sort == "newest" and self.rows and not self.description_has_joined
         # "Our newest partners" is about the names at the top, not the program's make-up.
         sections = [] if newest_only else [Section(facts=facts)]
@@ -511,6 +527,24 @@ class PartnerList(BaseModel):
             sections=sections,
             notes=notes,
         )
+
+    def _grouped_report(self) -> Report:
+        label = _GROUP_LABELS[self.group_by or "owner"]
+        what = "partners" if self.description == "all partners" else self.description
+        table = Table(
+            columns=[label.capitalize(), "Partners", "Share"],
+            rows=[
+                [name, n, Percent(value=Decimal(n) / Decimal(self.total) * 100)]
+                for name, n in self.by_group
+            ],
+        )
+        return Report(
+            title=f"{what.capitalize()} by {label}",
+            scope=self.description,
+            sections=[Section(facts=[Fact(label="Partners", value=self.total)]),
+                      Section(table=table)],
+            notes=self.notes,
+        )  # fmt: skip
 
     def _empty_report(self) -> Report:
         sections = []
@@ -626,6 +660,7 @@ def list_partners(
     count_only: bool = False,
     limit: int = 25,
     sort: ListSort = "name",
+    group_by: ListGroup | None = None,
 ) -> PartnerList:
     """Partners matching `query`, counted by status and type, the first `limit` by name (or
     newest first: latest join date, partners without one last)."""
@@ -679,11 +714,23 @@ def list_partners(
         relaxed=_relaxed(session, query) if total == 0 else [],
         sort=sort,
         description_has_joined=query.joined is not None,
+        group_by=group_by,
+        by_group=_grouped(session, conditions, group_by) if group_by else [],
         rows=rows,
         by_status=_ordered(by_status, [s.value for s in PartnerStatus]),
         by_type=_ordered(by_type, [t.value for t in PartnerType]),
         count_only=count_only,
     )
+
+
+def _grouped(
+    session: Session, conditions: list[ColumnElement[bool]], group_by: ListGroup
+) -> list[tuple[str, int]]:
+    """(group, partners) most first, then by name; partners without a value grouped last."""
+    column = getattr(Partner, group_by)
+    rows = session.execute(select(column, func.count()).where(*conditions).group_by(column))
+    counts = [(value or _GROUP_MISSING[group_by], int(n)) for value, n in rows]
+    return sorted(counts, key=lambda c: (c[0] == _GROUP_MISSING[group_by], -c[1], c[0]))
 
 
 _FILTERS = ("type", "status", "tier", "country", "owner", "tag", "joined")
@@ -736,6 +783,9 @@ class ListPartnersArgs(BaseModel):
         None, description="Only partners who joined in this period, e.g. 'this year'."
     )
     sort: ListSort = Field("name", description="'name', or 'newest' (latest joined first).")
+    group_by: ListGroup | None = Field(
+        None, description="Count partners per owner (manager), tier or country instead."
+    )
     count_only: bool = Field(False, description="Only count, without listing partners.")
     limit: int = Field(25, ge=1, le=500, description="How many partners to list.")
 
@@ -768,4 +818,11 @@ def run_list_partners(session: Session, ctx: ToolContext, args: ListPartnersArgs
     sort: ListSort = "newest" if query.joined else args.sort
     # "Newest partners" means a handful unless a number was asked for.
     limit = args.limit if "limit" in args.model_fields_set or sort == "name" else NEWEST_LIMIT
-    return list_partners(session, query, count_only=args.count_only, limit=limit, sort=sort)
+    return list_partners(
+        session,
+        query,
+        count_only=args.count_only or args.group_by is not None,
+        limit=limit,
+        sort=sort,
+        group_by=args.group_by,
+    )

@@ -141,6 +141,7 @@ TOOL_FIELDS: dict[str, tuple[str, ...]] = {
         "n",
         "period",
         "sort",
+        "by",
     ),
     "performance": ("partner", "tier", "partner_type", "period", "compare_to"),
     "leaderboard": ("metric", "period", "n", "order", "tier", "partner_type"),
@@ -167,6 +168,7 @@ _RENAMES: dict[str, dict[str, str]] = {
         "count": "count_only",
         "n": "limit",
         "period": "joined",
+        "by": "group_by",
     },
     "pending_applications": {"n": "limit"},
     "qbr_summary": {"period": "quarter"},
@@ -464,6 +466,8 @@ def _build(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabular
             values["goal"] = goal
     if tool == "goal_progress" and "goal" in values:
         values.pop("period", None)  # the goal names its own period ("Q3 revenue")
+    if tool == "list_partners" and values.get("by") not in (None, "owner", "tier", "country"):
+        values.pop("by")  # type and status counts are in every list already
     if tool == "quiet_partners" and "days" not in values and slots.days:
         values["days"] = slots.days
 

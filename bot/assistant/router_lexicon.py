@@ -178,6 +178,7 @@ BREAKDOWN_PHRASES: dict[str, tuple[Phrase, ...]] = {
                   "per market", "by region", "by geo", "across countries",
                   "country breakdown"),
     "owner": _p("by owner", "per owner", "by manager", "per manager", "by partner manager",
+                "manages the most", "manage the most", "manages most",
                 "per partner manager", "by account manager", "each manager",
                 "manager breakdown"),
     "status": _p("by status", "per status", "status breakdown"),
@@ -203,6 +204,7 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("all", "list"), 3),
         **dict.fromkeys(_p("list all", "list our", "list of"), 4),
         **dict.fromkeys(_p("joined"), 4),
+        **dict.fromkeys(_p("manages the most", "manage the most", "manages most"), 8),
         **dict.fromkeys(NEWEST_PHRASES, 6),
     },
     "performance": {
