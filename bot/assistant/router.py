@@ -40,6 +40,7 @@ from bot.assistant.router_lexicon import (
     APPLICATION_NOUNS,
     FOLLOW_UP_ANYWHERE,
     FOLLOW_UP_LEADS,
+    PARTNER_NOUNS,
     PRONOUNS,
 )
 from bot.assistant.router_names import (
@@ -435,6 +436,13 @@ def _build(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabular
     slots = reading.slots
     if len(slots.partners) > 1 and tool == "performance":
         tool = "compare_partners"  # "how did northwind and helios do last month?"
+    if (
+        tool == "performance_breakdown"
+        and not (slots.metric or slots.period)
+        and slots.by in ("owner", "tier", "country")
+        and PARTNER_NOUNS & set(reading.doc.keys_list())
+    ):
+        tool = "list_partners"  # "partners per manager" counts partners, it sums nothing
     if tool == "compare_partners":
         if len(slots.partners) > 1:
             values = {**values, "partners": list(slots.partners)}

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 HELP_TEXT = """I answer questions about your partner program from its data. For example:
 • Partner profile — "who is Northwind?", "who owns the Helios account?"
-• Lists and counts — "list gold affiliates in the UK", "how many partners are paused?"
+• Lists and counts — "list gold affiliates in the UK", "how many partners are paused?",
+  "who are our newest partners?", "what's in the pipeline?", "partners per manager"
 • Performance — "how did Northwind do last month?", "gold tier revenue YTD vs last year"
 • Rankings and trends — "top 10 by EPC this quarter", "weekly clicks chart for Atlas"
 • Breakdowns — "revenue by partner type last quarter", "conversions by tier this month"
