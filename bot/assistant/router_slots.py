@@ -318,7 +318,11 @@ def read_comparison(doc: Doc, slots: Slots) -> None:
             doc.claim(at, at + len(phrase))
             slots.compare_default = True
             return
-    for marker in _COMPARE_MARKERS:
+    markers = _COMPARE_MARKERS
+    if "compare" in keys or "comparing" in keys:
+        # "compare northwind to last year": the partner's name sits between the two words.
+        markers = (*markers, ("to",), ("with",))
+    for marker in markers:
         at = find_phrase(keys, marker)
         if at < 0:
             continue
