@@ -143,6 +143,8 @@ def test_application_detail_unknown_name_suggests_closest(session: Session) -> N
     with pytest.raises(NotFound) as error:
         application_detail(session, key_or_name="Zebra Holdings", today=TODAY)
     assert "couldn't find" in error.value.message
+    # Nothing close: the way on is the pending list, offered as a request the router answers.
+    assert error.value.options == ["Show pending applications"]
 
 
 def test_application_detail_ambiguous_name_asks_which(session: Session) -> None:

@@ -298,7 +298,8 @@ def find_application(session: Session, key_or_name: str) -> Application:
     message = f"I couldn't find an application “{text}”."
     if suggestions:
         message += " Closest: " + "; ".join(suggestions) + "."
-    raise NotFound(message, suggestions)
+        raise NotFound(message, suggestions)
+    raise NotFound(message + " Here is where to look instead:", ["Show pending applications"])
 
 
 def _by_key(session: Session, text: str) -> Application | None:

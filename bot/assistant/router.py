@@ -40,6 +40,7 @@ from bot.assistant.router_lexicon import (
     APPLICATION_NOUNS,
     FOLLOW_UP_ANYWHERE,
     FOLLOW_UP_LEADS,
+    KNOWN_WORDS,
     PARTNER_NOUNS,
     PRONOUNS,
 )
@@ -344,6 +345,11 @@ def _decide(reading: Reading, vocab: Vocabulary, previous: TurnState | None) -> 
         return _clarify_between(reading)
     if slots.application and intent in {"find_partner", "pending_applications"}:
         intent = "application_detail"
+    if not slots.application and intent in {"find_partner", "pending_applications"}:
+        # "the Kestrel application" names an application nobody knows: let the tool say so.
+        typed = _application_subject(reading.doc)
+        if typed is not None:
+            return _build("application_detail", {"application": typed}, reading, vocab)
     if intent == "find_partner" and not slots.partners and reading.applicant:
         intent = "application_detail"
     return _build(intent, reading.slot_args(), reading, vocab)
@@ -486,6 +492,37 @@ def _build(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabular
         return missing
     renames = _RENAMES.get(tool, {})
     return ToolCall(tool, {renames.get(k, k): v for k, v in args.items()})
+
+
+_APPLICATION_AFTER = frozenset({"from", "by", "of", "for"})
+_APPLICATION_SKIP = frozenset({"the", "a", "an", "status", "show", "me", "of", "what", "is", "s"})
+
+
+def _application_subject(doc: Doc) -> str | None:
+    """The name an application is called by, as typed: "the Kestrel application", "the
+    application from Acme Media". Words the router knows are not a name."""
+    keys = [t.key for t in doc.tokens]
+    noun = next((i for i, k in enumerate(keys) if k in ("application", "applicant")), None)
+    if noun is None:
+        return None
+
+    def is_name(i: int, *, capitalised_ok: bool = False) -> bool:
+        key = keys[i]
+        if not key or key in _APPLICATION_SKIP:
+            return False
+        return key not in KNOWN_WORDS or (capitalised_ok and doc.tokens[i].raw[:1].isupper())
+
+    after = noun + 1
+    if after < len(keys) and keys[after] in _APPLICATION_AFTER:
+        stop = after + 1
+        while stop < len(keys) and is_name(stop, capitalised_ok=True):
+            stop += 1
+        if stop > after + 1:
+            return doc.raw_span(after + 1, stop)
+    start = noun
+    while start > 0 and is_name(start - 1):
+        start -= 1
+    return doc.raw_span(start, noun) if start < noun else None
 
 
 def _typed_name(doc: Doc) -> str | None:

@@ -318,7 +318,7 @@ def read_comparison(doc: Doc, slots: Slots) -> None:
             doc.claim(at, at + len(phrase))
             slots.compare_default = True
             return
-    markers = _COMPARE_MARKERS
+    markers: tuple[tuple[str, ...], ...] = _COMPARE_MARKERS
     if "compare" in keys or "comparing" in keys:
         # "compare northwind to last year": the partner's name sits between the two words.
         markers = (*markers, ("to",), ("with",))
