@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -104,3 +105,23 @@ def test_blocks_escape_markup_and_keep_untrusted_text_plain() -> None:
     assert all("<!channel>" not in t for t in mrkdwn)
     fields = next(b["fields"] for b in blocks if "fields" in b)
     assert fields[0]["text"].startswith("*Revenue*\n$12,346")
+
+
+def test_terminal_tables_right_align_figures_only() -> None:
+    from rich.console import Console
+
+    from bot.render.terminal import render_rich
+
+    report = Report(
+        title="t",
+        sections=[Section(table=Table(columns=["Partner", "Revenue"], rows=[
+            ["A", Money(amount=Decimal(5))], ["Żabka Polska", Money(amount=Decimal(12345))],
+        ]))],
+    )  # fmt: skip
+    console = Console(width=60, record=True)
+    console.print(render_rich(report))
+    text = console.export_text()
+    money = [m for line in text.splitlines() if (m := re.search(r"\$[\d,.]+", line))]
+    assert [m.group() for m in money] == ["$5.00", "$12,345"]
+    assert money[0].end() == money[1].end()  # figures end in the same column
+    assert " A " in text and text.index(" A ") < text.index("$5.00")  # names stay left

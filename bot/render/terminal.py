@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from bot.render.values import cell, change
+from bot.render.values import cell, change, numeric_columns
 from tools.report import Report, Section
 
 _STYLE = {"answer": "cyan", "draft": "green", "clarify": "yellow", "not_found": "yellow"}
@@ -48,9 +48,13 @@ def _section(section: Section) -> list[RenderableType]:
             )
         out.append(facts)
     if section.table is not None:
-        table = RichTable(*section.table.columns, show_edge=False, header_style="bold")
-        for row in section.table.rows:
-            table.add_row(*(Text(cell(v)) for v in row))
+        rows = [[cell(v) for v in row] for row in section.table.rows]
+        numeric = numeric_columns(rows, len(section.table.columns))
+        table = RichTable(show_edge=False, header_style="bold")
+        for name, right in zip(section.table.columns, numeric, strict=True):
+            table.add_column(name, justify="right" if right else "left")
+        for row in rows:
+            table.add_row(*(Text(v) for v in row))
         out.append(table)
     if section.bullets:
         out.append(Text("\n".join(f"• {b}" for b in section.bullets)))

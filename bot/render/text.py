@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.render.values import cell, change
+from bot.render.values import cell, change, numeric_columns
 from tools.report import Report, Section, Table
 
 
@@ -54,9 +54,7 @@ def table_lines(table: Table) -> list[str]:
     widths = [len(c) for c in table.columns]
     for row in rows:
         widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
-    numeric = [
-        all(_looks_numeric(row[i]) for row in rows) and bool(rows) for i in range(len(widths))
-    ]
+    numeric = numeric_columns(rows, len(widths))
 
     def fmt(values: list[str]) -> str:
         parts = [
@@ -66,8 +64,3 @@ def table_lines(table: Table) -> list[str]:
         return "  " + "  ".join(parts).rstrip()
 
     return [fmt(table.columns), fmt(["─" * w for w in widths]), *(fmt(r) for r in rows)]
-
-
-def _looks_numeric(text: str) -> bool:
-    stripped = text.lstrip("+-$€£¥₩").rstrip("%×").replace(",", "").replace(".", "")
-    return stripped.isdigit() or text == "n/a"

@@ -90,3 +90,13 @@ def change(value: Change) -> str:
     if relative == 0:
         return f"flat vs {value.against}"  # under 0.005 %: noise, whatever the absolute says
     return f"{_signed(f'{relative}%')} ({signed}) vs {value.against}"
+
+
+def numeric_columns(rows: list[list[str]], width: int) -> list[bool]:
+    """Which columns of rendered cells hold only figures, to be right-aligned."""
+    return [bool(rows) and all(_looks_numeric(row[i]) for row in rows) for i in range(width)]
+
+
+def _looks_numeric(text: str) -> bool:
+    stripped = text.lstrip("+-$€£¥₩").rstrip("%×").replace(",", "").replace(".", "")
+    return stripped.isdigit() or text == "n/a"
