@@ -125,3 +125,21 @@ def test_terminal_tables_right_align_figures_only() -> None:
     assert [m.group() for m in money] == ["$5.00", "$12,345"]
     assert money[0].end() == money[1].end()  # figures end in the same column
     assert " A " in text and text.index(" A ") < text.index("$5.00")  # names stay left
+
+
+def test_terminal_facts_with_changes_line_up_their_figures() -> None:
+    from rich.console import Console
+
+    from bot.render.terminal import render_rich
+
+    up = Change(absolute=Money(amount=Decimal(1)), percent=Decimal(1), against="Q2")
+    report = Report(title="t", sections=[Section(facts=[
+        Fact(label="Revenue", value=Money(amount=Decimal(12345)), change=up),
+        Fact(label="AOV", value=Money(amount=Decimal(5)), change=up),
+    ])])  # fmt: skip
+    console = Console(width=80, record=True)
+    console.print(render_rich(report))
+    text = console.export_text()
+    money = [m for line in text.splitlines() if (m := re.search(r"\$[\d,.]+", line))]
+    assert [m.group() for m in money] == ["$12,345", "$5.00"]
+    assert money[0].end() == money[1].end()

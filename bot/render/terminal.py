@@ -40,6 +40,10 @@ def _section(section: Section) -> list[RenderableType]:
         out.append(Text(section.text))
     if section.facts:
         facts = RichTable.grid(padding=(0, 2))
+        facts.add_column()
+        # Figures with changes line up, as in the plain-text answer; a profile stays left.
+        facts.add_column(justify="right" if any(f.change for f in section.facts) else "left")
+        facts.add_column()
         for fact in section.facts:
             facts.add_row(
                 escape(fact.label),
