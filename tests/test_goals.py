@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from sqlalchemy.orm import Session
@@ -330,6 +330,11 @@ def test_report_states_each_goal_period_and_what_the_next_checkpoint_needs(
     assert any("Q3 2026 partner revenue" in b and "missed" in b for b in section.bullets)
     active = next(b for b in section.bullets if b.startswith("Q4 2026 active partners"))
     assert "needs 1 more" in active
+    # Expected partners by now is fractional (3 × 46/92); shown as a whole number of partners.
+    goal = _by_key(progress.goals)["q4-active"]
+    assert goal.expected is not None and goal.expected != goal.expected.to_integral()
+    counted = next(r for r in section.table.rows if r[0] == "Q4 2026 active partners")
+    assert counted[4] == int(goal.expected.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def test_report_without_goals_says_so(session: Session) -> None:

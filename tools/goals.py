@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import Literal
 
@@ -236,9 +236,9 @@ def _cell(value: Decimal | None, metric: str, currency: str) -> Cell:
         return None
     if metric in (GoalMetric.REVENUE, GoalMetric.PAYOUT):
         return Money(amount=value, currency=currency)
-    if value == value.to_integral():
-        return int(value)
-    return value
+    # Counts of whole things (partners, leads) read as whole things: "34", not "33.72".
+    # Status and forecasts are computed from the exact value, before this rounding.
+    return int(value.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def _goal_period(start: date, end: date) -> DateRange:
