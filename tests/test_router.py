@@ -156,6 +156,7 @@ def test_clarify_offers_concrete_options() -> None:
         "write a blog outline",
         "make a webinar plan for atlas or helios",
         "qbr for northwind and helios",
+        "compare partners",
     ],
 )
 def test_clarifying_options_are_requests_the_router_can_answer(text: str) -> None:

@@ -385,21 +385,8 @@ def _clarify_between(reading: Reading) -> Clarify:
     ranked = sorted(reading.scores.items(), key=lambda kv: -kv[1])
     top = [name for name, s in ranked if s == ranked[0][1]][:3]
     question = "Do you want " + ", or ".join(INTENT_LABELS[name] for name in top) + "?"
-    partners = reading.slots.partners
-    return Clarify(
-        question,
-        [
-            f"Compare {' and '.join(partners)}"
-            if name == "compare_partners"
-            else example(name, reading.slots.partner)
-            for name in top
-        ],
-    )
-
-
-def _compare_example(vocab: Vocabulary) -> str:
-    first, second = (list(vocab.partner_names) * 2)[:2]
-    return f"Compare {first} and {second} last month"
+    slots = reading.slots
+    return Clarify(question, [example(name, slots.partner, slots.partners) for name in top])
 
 
 def _which_partner(tool: str, partners: list[str]) -> Clarify:
@@ -455,9 +442,9 @@ def _build(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabular
         if len(values.get("partners", [])) < 2:
             return Clarify(
                 "Which partners should I compare? Name two or more.",
-                ["Compare Northwind Traders and Helios Channel Partners last month"]
-                if not vocab.partner_names
-                else [_compare_example(vocab)],
+                [example("compare_partners", partners=vocab.partner_names[:2])]
+                if len(vocab.partner_names) > 1
+                else ["List all partners"],
             )
     if len(slots.partners) > 1 and tool in _SUBJECT_TOOLS:
         return _which_partner(tool, slots.partners)

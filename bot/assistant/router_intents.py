@@ -142,8 +142,9 @@ def score_intents(keys: list[str | None], slots: Slots, signals: Signals) -> dic
     if len(slots.partners) > 1:
         scores["compare_partners"] += 4 + scores["performance"]
         scores["performance"] = 0
-    else:
-        scores["compare_partners"] = 0
+    elif slots.partners or slots.metric or slots.period or slots.compare_to:
+        scores["compare_partners"] = 0  # one subject compared over time, not partners
+    # With nothing named ("compare partners") the phrase stands and the router asks which.
     if slots.metric:
         for intent in (
             "performance", "leaderboard", "performance_series", "top_movers",

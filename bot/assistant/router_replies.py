@@ -6,6 +6,8 @@ client can offer them as buttons that simply send the option's text back.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 HELP_TEXT = """I answer questions about your partner program from its data. For example:
 • Partner profile — "who is Northwind?", "who owns the Helios account?"
 • Lists and counts — "list gold affiliates in the UK", "how many partners are paused?",
@@ -103,8 +105,11 @@ FORMAT_OPTIONS = {
 }
 
 
-def example(intent: str, partner: str | None = None) -> str:
-    """A request for `intent` (about `partner` where it can be) that routes to that intent."""
+def example(intent: str, partner: str | None = None, partners: Sequence[str] = ()) -> str:
+    """A request for `intent` (about `partner`, or `partners` for a comparison, where it can
+    be) that routes to that intent."""
+    if intent == "compare_partners" and len(partners) > 1:
+        return f"Compare {' and '.join(partners)}"
     if partner and intent in _WITH_PARTNER:
         return _WITH_PARTNER[intent].format(p=partner)
     if intent in _WITHOUT_PARTNER:
