@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format bench clean
+.PHONY: run test test-dates lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ run: $(VENV)/.runtime-installed
 ## test: lint, type-check and run the whole test suite (SQLite and PostgreSQL)
 test: lint
 	$(BIN)/pytest
+
+## test-dates: the suite with the wall clock moved to a few awkward dates (no test may read it)
+test-dates: $(VENV)/.dev-installed
+	for day in 2027-01-31 2028-02-29 2030-12-31; do \
+		PARTNEROPS_TEST_TRAVEL=$$day $(BIN)/pytest -q -p no:cacheprovider || exit 1; \
+	done
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

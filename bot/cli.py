@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-    from sqlalchemy.orm import Session
+from bot.cli_support import TODAY_OPTION as _TODAY
+from bot.cli_support import day_of as _day
+from bot.cli_support import db_session as _session
+from bot.cli_support import load as _settings
+from bot.cli_support import open_db as _engine
+from bot.cli_support import tool_context as _context
 
-    from bot.settings import Settings
-    from tools.context import ToolContext
+if TYPE_CHECKING:
+    pass
 
 EXAMPLES = """
 \b
@@ -32,73 +33,6 @@ Examples:
   partnerops chat                       # interactive assistant in the terminal
   partnerops applications list
 """
-
-
-def _settings() -> Settings:
-    from pydantic import ValidationError
-
-    from bot.settings import get_settings
-
-    try:
-        return get_settings()
-    except (ValidationError, ValueError) as error:
-        raise click.ClickException(f"configuration error: {error}") from None
-
-
-def _engine(settings: Settings, *, migrate: bool = True) -> Engine:
-    """Open the configured database, upgrading its schema first when it is behind."""
-    from sqlalchemy.exc import OperationalError
-
-    from storage import migrate as migrations
-    from storage.db import make_engine
-
-    engine = make_engine(settings.database_url)
-    if migrate:
-        try:
-            if migrations.is_behind(engine):
-                click.echo("Upgrading the database schema…", err=True)
-                migrations.upgrade(engine)
-        except OperationalError as error:
-            raise click.ClickException(
-                f"cannot open the database at DATABASE_URL: {error.orig}"
-            ) from None
-    return engine
-
-
-@contextmanager
-def _session(settings: Settings) -> Iterator[Session]:
-    from storage.db import session_scope
-
-    engine = _engine(settings)
-    try:
-        with session_scope(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-def _context(settings: Settings, user: str | None, today: date | None) -> ToolContext:
-    from tools.context import ToolContext
-
-    return ToolContext(
-        today=today or datetime.now(settings.tz).date(),
-        tz=settings.tz,
-        currency=settings.currency,
-        user=user,
-        approvers=settings.approvers,
-    )
-
-
-_TODAY = click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Answer as if today were this date (YYYY-MM-DD); default: today in PARTNEROPS_TIMEZONE.",
-)
-
-
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value else None
 
 
 @click.group(epilog=EXAMPLES)
@@ -299,6 +233,10 @@ def run(ctx: click.Context, today: datetime | None) -> None:
         ctx.invoke(chat, today=today)
 
 
-from bot.cli_applications import applications  # noqa: E402  (registers a sub-group)
+def _register_subgroups() -> None:
+    from bot.cli_applications import applications
 
-main.add_command(applications)
+    main.add_command(applications)
+
+
+_register_subgroups()

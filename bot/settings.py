@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     approvers_raw: str = Field(default="", alias="PARTNEROPS_APPROVERS")
     timezone: str = Field(default="UTC", alias="PARTNEROPS_TIMEZONE")
     currency: str = Field(default="USD", alias="PARTNEROPS_CURRENCY")
+    sender_name: str | None = Field(default=None, alias="PARTNEROPS_SENDER_NAME")
+    """Who signs drafts when the asking person's name is not known."""
 
     @field_validator("timezone")
     @classmethod

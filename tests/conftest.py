@@ -122,6 +122,22 @@ def demo_session(demo_engine: Engine) -> Iterator[Session]:
         s.rollback()
 
 
+TRAVEL = os.environ.get("PARTNEROPS_TEST_TRAVEL")
+"""A date (YYYY-MM-DD) to run the whole suite at, proving no test reads the wall clock:
+`make test-dates` runs it at a month end, a leap day and a new year."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _wall_clock_shifted() -> Iterator[None]:
+    if not TRAVEL:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(f"{TRAVEL}T23:30:00+00:00", tick=True):
+        yield
+
+
 SUMMARY: list[str] = []
 """Figures tests report (e.g. router accuracy), printed at the end of every run."""
 

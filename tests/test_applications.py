@@ -30,9 +30,15 @@ INJECTION = (
 APPROVER = ToolContext(today=TODAY, user="U_APPROVER", approvers=frozenset({"U_APPROVER", "S_OPS"}))
 
 
-def _ctx(user: str | None, groups: frozenset[str] = frozenset()) -> ToolContext:
+def _ctx(
+    user: str | None, groups: frozenset[str] = frozenset(), now: datetime | None = None
+) -> ToolContext:
     return ToolContext(
-        today=TODAY, user=user, approvers=frozenset({"U_APPROVER", "S_OPS"}), user_groups=groups
+        today=TODAY,
+        now=now,
+        user=user,
+        approvers=frozenset({"U_APPROVER", "S_OPS"}),
+        user_groups=groups,
     )
 
 
@@ -212,9 +218,9 @@ def test_approval_by_direct_approver_creates_partner_and_audits(session: Session
         country="GB",
     )
     _partner(session, "park-reviews", name="Park Reviews (old)", contact_email="x@y.example")
-    started = datetime.now(UTC)
+    ctx = _ctx("U_APPROVER", now=datetime(2026, 11, 23, 8, 45, tzinfo=UTC))
 
-    result = approve_application(session, _ctx("U_APPROVER"), "app-001", reason="great fit")
+    result = approve_application(session, ctx, "app-001", reason="great fit")
     session.commit()
 
     app = session.scalars(select(Application).where(Application.application_key == "app-001")).one()
@@ -245,7 +251,8 @@ def test_approval_by_direct_approver_creates_partner_and_audits(session: Session
         "great fit",
     )
     at = audit.at if audit.at.tzinfo else audit.at.replace(tzinfo=UTC)
-    assert started <= at <= datetime.now(UTC)
+    assert at == datetime(2026, 11, 23, 8, 45, tzinfo=UTC)
+    assert result.decided_at == at
     assert audit.before is not None and audit.after is not None
     assert audit.before["status"] == "pending"
     assert audit.before["decided_by"] is None
@@ -358,7 +365,8 @@ def test_reject_keeps_record_with_reason_and_audits(session: Session) -> None:
 
 def test_second_decision_is_refused_saying_who_and_when(session: Session) -> None:
     _application(session, "app-001")
-    approve_application(session, _ctx("U_APPROVER"), "app-001", reason="ok")
+    decided = datetime(2026, 11, 2, 16, 30, tzinfo=UTC)
+    approve_application(session, _ctx("U_APPROVER", now=decided), "app-001", reason="ok")
     session.commit()
     before = _snapshot(session)
 
@@ -368,7 +376,7 @@ def test_second_decision_is_refused_saying_who_and_when(session: Session) -> Non
         approve_application(session, _ctx("U_APPROVER"), "app-001")
     session.commit()
 
-    assert "already approved by U_APPROVER on 2" in error.value.message
+    assert "already approved by U_APPROVER on 2 Nov 2026" in error.value.message
     assert _snapshot(session) == before
 
 

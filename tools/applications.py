@@ -353,7 +353,7 @@ def approve_application(
     reason = reason.strip() if reason and reason.strip() else None
     application = _pending_for_decision(session, key)
     before = _application_state(session, application)
-    now = datetime.now(UTC)
+    now = ctx.clock
     _claim(session, application, ApplicationStatus.APPROVED, actor, now, reason)
 
     partner, created, partner_before = _create_or_activate_partner(session, ctx, application)
@@ -395,7 +395,7 @@ def reject_application(
     reason = reason.strip()
     application = _pending_for_decision(session, key)
     before = _application_state(session, application)
-    now = datetime.now(UTC)
+    now = ctx.clock
     _claim(session, application, ApplicationStatus.REJECTED, actor, now, reason)
     after = _application_state(session, application)
     _audit(session, actor, "reject_application", application, reason, before, after, now)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 
@@ -15,6 +15,19 @@ class ToolContext:
     currency: str = "USD"
     user: str | None = None
     """The acting Slack user id (or CLI user); required by tools that write."""
+    user_name: str | None = None
+    """The acting person's display name, for signing drafts (never an id)."""
     approvers: frozenset[str] = frozenset()
     user_groups: frozenset[str] = frozenset()
     """Slack user-group ids the acting user belongs to (for approvers given as groups)."""
+    now: datetime | None = None
+    """The instant of the request (aware); stamps decisions and audit rows. None means
+    noon of `today` in `tz`, so a context built from a date alone is still deterministic."""
+
+    @property
+    def clock(self) -> datetime:
+        """`now` as an aware UTC datetime."""
+        if self.now is not None:
+            moment = self.now if self.now.tzinfo else self.now.replace(tzinfo=self.tz)
+            return moment.astimezone(UTC)
+        return datetime.combine(self.today, time(12), tzinfo=self.tz).astimezone(UTC)
