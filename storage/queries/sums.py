@@ -332,25 +332,3 @@ def data_bounds(session: Session) -> tuple[date, date] | None:
     last = select(func.max(_P.day)).scalar_subquery()
     row = session.execute(select(first, last)).one()
     return None if row[0] is None else (row[0], row[1])
-
-
-@dataclass(frozen=True)
-class KnownNames:
-    """Names a planner can recognise in text: partners, tiers, goals, applicants."""
-
-    partners: tuple[str, ...]
-    tiers: tuple[str, ...]
-    goals: tuple[str, ...]
-    applicants: tuple[str, ...]
-
-
-def known_names(session: Session) -> KnownNames:
-    from storage.models import Application, Goal
-
-    partners = tuple(session.scalars(select(Partner.name).order_by(Partner.name)))
-    tiers = tuple(
-        t for t in session.scalars(select(Partner.tier).distinct().order_by(Partner.tier)) if t
-    )
-    goals = tuple(session.scalars(select(Goal.name).order_by(Goal.name)))
-    applicants = tuple(session.scalars(select(Application.name).order_by(Application.name)))
-    return KnownNames(partners, tiers, goals, applicants)
