@@ -7,7 +7,7 @@ from rich.prompt import Prompt
 from sqlalchemy.orm import Session
 
 from bot.assistant.answer import answer
-from bot.assistant.router import TurnState
+from bot.assistant.plan import TurnState
 from bot.process import freeze_startup_heap
 from bot.render.terminal import render_rich
 from tools.context import ToolContext

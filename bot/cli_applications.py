@@ -57,7 +57,7 @@ def list_(limit: int, today: datetime | None, as_json: bool) -> None:
     Example:
       partnerops applications list --limit 5 --json
     """
-    _show("pending_applications", {"limit": limit}, today, as_json)
+    _show("pending_applications", {"n": limit}, today, as_json)
 
 
 @applications.command()

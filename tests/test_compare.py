@@ -8,25 +8,24 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.test_performance import ALL, JULY, PARTNERS, ROWS, _expected_metrics, _load, _sums
+from tests.factories import ALL, JULY, NAMES, ROWS, expected_metrics, load_program, sums
 from tools import registry
 from tools.compare import PartnerComparison, compare_partners
 from tools.context import ToolContext
 from tools.errors import PartnerNotFound, ToolError
 from tools.metrics import METRIC_NAMES
 
-NAMES = {key: name for key, name, *_ in PARTNERS}
 CTX = ToolContext(today=date(2026, 8, 15))
 
 
 def test_each_partner_matches_its_own_rows_in_the_order_asked(session: Session) -> None:
-    partners = _load(session)
+    partners = load_program(session)
     keys = ["gamma", "alpha", "theta"]
     result = compare_partners(session, [partners[k] for k in keys], period=JULY)
     assert [p.name for p in result.partners] == [NAMES[k] for k in keys]
-    program = _sums(ROWS, JULY.start, JULY.end, ALL)["revenue"]
+    program = sums(ROWS, JULY.start, JULY.end, ALL)["revenue"]
     for key, compared in zip(keys, result.partners, strict=True):
-        expected = _expected_metrics(_sums(ROWS, JULY.start, JULY.end, {key}))
+        expected = expected_metrics(sums(ROWS, JULY.start, JULY.end, {key}))
         for metric in METRIC_NAMES:
             assert compared.value(metric) == expected[metric], (key, metric)
         assert compared.revenue_share == expected["revenue"] / program * 100
@@ -37,9 +36,9 @@ def test_each_partner_matches_its_own_rows_in_the_order_asked(session: Session) 
 
 
 def test_leaders_are_called_out_and_ties_are_not(session: Session) -> None:
-    partners = _load(session)
+    partners = load_program(session)
     result = compare_partners(session, [partners["alpha"], partners["beta"]], period=JULY)
-    revenue = {k: _sums(ROWS, JULY.start, JULY.end, {k})["revenue"] for k in ("alpha", "beta")}
+    revenue = {k: sums(ROWS, JULY.start, JULY.end, {k})["revenue"] for k in ("alpha", "beta")}
     top = max(revenue, key=lambda k: revenue[k])
     bullets = result.report().sections[1].bullets
     assert f"Highest revenue: {NAMES[top]}" in bullets
@@ -50,7 +49,7 @@ def test_leaders_are_called_out_and_ties_are_not(session: Session) -> None:
 
 
 def test_compare_tool_resolves_names_and_refuses_fewer_than_two(session: Session) -> None:
-    _load(session)
+    load_program(session)
     result = registry.call(
         session,
         CTX,

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.assistant.answer import Answer, answer
-from bot.assistant.router import TurnState
+from bot.assistant.plan import TurnState
 from bot.render.text import render_text
 from storage.models import Application, AuditEntry, DailyPerformance, Partner
 from tests.conftest import DEMO_TODAY

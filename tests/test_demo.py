@@ -24,8 +24,9 @@ from storage.models import (
     PartnerStatus,
     PartnerType,
 )
-from storage.queries import PartnerFilter, totals
+from storage.queries import totals
 from tests.conftest import DEMO_TODAY
+from tools.segment import Segment
 
 YESTERDAY = DEMO_TODAY - timedelta(days=1)
 SMALL = 150
@@ -229,8 +230,7 @@ def test_performance_runs_from_joining_until_yesterday_or_the_stop(demo_session:
 
 
 def _window(session: Session, key: str, start: date, end: date) -> Any:
-    pid = _partner(session, key).id
-    return totals(session, start, end, PartnerFilter(partner_ids=[pid]))
+    return totals(session, start, end, Segment.of(_partner(session, key)))
 
 
 def test_lumen_coupons_has_no_conversions_in_the_last_30_days(demo_session: Session) -> None:
@@ -304,7 +304,7 @@ def test_gold_partners_earn_the_most_on_average(demo_session: Session) -> None:
     start = DEMO_TODAY - timedelta(days=90)
     average: dict[str, Decimal] = {}
     for tier in ("Gold", "Silver", "Bronze"):
-        total = totals(demo_session, start, YESTERDAY, PartnerFilter(tier=tier)).revenue
+        total = totals(demo_session, start, YESTERDAY, Segment(tiers=(tier,))).revenue
         members = demo_session.scalar(
             select(func.count()).where(Partner.tier == tier, Partner.status == "active")
         )
@@ -367,16 +367,16 @@ def test_current_quarter_goals_are_a_mix_of_ahead_on_track_at_risk_and_behind(
 ) -> None:
     goals = {g.goal_key: g for g in demo_session.scalars(select(Goal))}
 
-    def pace(key: str, who: PartnerFilter) -> float:
+    def pace(key: str, who: Segment) -> float:
         goal = goals[key]
         done = totals(demo_session, goal.start, YESTERDAY, who)
         actual = getattr(done, goal.metric)
         return float(actual) / (float(goal.target) * _due_fraction(goal, YESTERDAY))
 
-    northwind = PartnerFilter(partner_ids=[_partner(demo_session, "p-northwind").id])
-    assert pace("q4-2026-gold-conversions", PartnerFilter(tier="Gold")) > 1.08
-    assert 0.97 < pace("q4-2026-revenue", PartnerFilter()) < 1.07
-    assert 0.84 < pace("q4-2026-leads", PartnerFilter()) < 0.96
+    northwind = Segment.of(_partner(demo_session, "p-northwind"))
+    assert pace("q4-2026-gold-conversions", Segment(tiers=("Gold",))) > 1.08
+    assert 0.97 < pace("q4-2026-revenue", Segment()) < 1.07
+    assert 0.84 < pace("q4-2026-leads", Segment()) < 0.96
     assert pace("q4-2026-northwind-revenue", northwind) < 0.8
 
 

@@ -2,33 +2,42 @@
 
 from __future__ import annotations
 
+import random
 import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
-from storage.models import DailyPerformance, Partner
+from tests import factories
 from tools.errors import ToolError
 from tools.insights import (
     ANOMALY_BASELINE_DAYS,
+    ANOMALY_BASELINE_MULTIPLE,
+    ANOMALY_MIN_CONVERSIONS,
+    ANOMALY_PROGRAM_MULTIPLE,
     QUIET_PRIOR_DAYS,
     REVERSAL_WATCH,
+    MoverBy,
     quiet_partners,
     recruitment_priorities,
     reversal_anomalies,
     top_movers,
 )
 from tools.metrics import Metric
-from tools.periods import DateRange
+from tools.periods import DateRange, previous_period, resolve_period
+from tools.segment import Segment
 
 TODAY = date(2026, 11, 23)
 
 
 @dataclass(frozen=True)
 class Row:
+    """A daily row as a test writes it: unnamed sums are 0."""
+
     key: str
     day: date
     conversions: int = 0
@@ -39,42 +48,43 @@ class Row:
 
 
 class Program:
-    """Partners and daily rows written to the database and kept here for independent sums."""
+    """Partners and daily rows written through tests.factories and kept here for
+    independent sums."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.ids: dict[str, int] = {}
+        self.attrs: dict[str, dict[str, Any]] = {}
         self.rows: list[Row] = []
 
-    def partner(self, key: str, status: str = "active", **fields: object) -> None:
-        values: dict[str, object] = {"name": key.title(), "type": "affiliate", "status": status}
+    def partner(self, key: str, status: str = "active", **fields: Any) -> None:
+        values: dict[str, Any] = {"name": key.title(), "type": "affiliate", "status": status}
         values.update(fields)
-        partner = Partner(partner_key=key, **values)
+        partner = factories.partner(key, **values)
         self.session.add(partner)
         self.session.flush()
         self.ids[key] = partner.id
+        self.attrs[key] = values
 
     def add(self, *rows: Row) -> None:
-        for row in rows:
-            self.rows.append(row)
-            self.session.add(
-                DailyPerformance(
-                    partner_id=self.ids[row.key],
-                    day=row.day,
-                    clicks=row.clicks,
-                    leads=0,
-                    conversions=row.conversions,
-                    revenue=row.revenue,
-                    payout=row.payout,
-                    reversals=row.reversals,
+        self.rows.extend(rows)
+        factories.add_daily(
+            self.session,
+            [
+                (
+                    self.ids[r.key],
+                    factories.Row(
+                        r.key, r.day, r.clicks, 0, r.conversions, r.reversals, r.revenue, r.payout
+                    ),
                 )
-            )
-        self.session.flush()
+                for r in rows
+            ],
+        )
 
-    def daily(self, key: str, start: date, end: date, **values: object) -> None:
+    def daily(self, key: str, start: date, end: date, **values: Any) -> None:
         day, rows = start, []
         while day <= end:
-            rows.append(Row(key, day, **values))  # type: ignore[arg-type]
+            rows.append(Row(key, day, **values))
             day += timedelta(days=1)
         self.add(*rows)
 
@@ -87,6 +97,14 @@ class Program:
             ),
             Decimal(0),
         )
+
+    def keys(self, **where: Any) -> set[str]:
+        """Partner keys whose attributes equal every value given (status='active', …)."""
+        return {
+            key
+            for key, attrs in self.attrs.items()
+            if all(attrs.get(name) == value for name, value in where.items())
+        }
 
 
 @pytest.fixture
@@ -313,10 +331,10 @@ def test_top_movers_match_independent_sums(program: Program) -> None:
     }
     gains = sorted(((a - b, k) for k, (a, b) in deltas.items() if a > b), reverse=True)[:2]
     drops = sorted((a - b, k) for k, (a, b) in deltas.items() if a < b)[:2]
-    assert [(m.change, m.partner_key) for m in result.gains] == gains
-    assert [(m.change, m.partner_key) for m in result.drops] == drops
-    assert [m.partner_key for m in result.gains] == ["alpha", "delta"]
-    assert [m.partner_key for m in result.drops] == ["bravo", "echo"]
+    assert [(m.change, m.key) for m in result.gains] == gains
+    assert [(m.change, m.key) for m in result.drops] == drops
+    assert [m.key for m in result.gains] == ["alpha", "delta"]
+    assert [m.key for m in result.drops] == ["bravo", "echo"]
     alpha, delta = result.gains
     assert (alpha.current, alpha.previous, alpha.change_pct) == (
         Decimal(400),
@@ -325,13 +343,13 @@ def test_top_movers_match_independent_sums(program: Program) -> None:
     )
     assert delta.change_pct is None
     assert result.drops[0].change_pct == Decimal(-80)
-    assert result.program_current == p.sum(None, "revenue", MOVER_PERIOD.start, MOVER_PERIOD.end)
-    assert result.program_previous == p.sum(None, "revenue", MOVER_COMPARE.start, MOVER_COMPARE.end)
+    assert result.total_current == p.sum(None, "revenue", MOVER_PERIOD.start, MOVER_PERIOD.end)
+    assert result.total_previous == p.sum(None, "revenue", MOVER_COMPARE.start, MOVER_COMPARE.end)
     report = result.report()
     assert report.period == f"{MOVER_PERIOD.describe()} vs {MOVER_COMPARE.describe()}"
 
     clicks = top_movers(p.session, metric="clicks", period=MOVER_PERIOD, compare=MOVER_COMPARE, n=9)
-    click_gain = {m.partner_key: m.change for m in clicks.gains + clicks.drops}
+    click_gain = {m.key: m.change for m in clicks.gains + clicks.drops}
     assert click_gain == {
         key: p.sum(key, "clicks", MOVER_PERIOD.start, MOVER_PERIOD.end)
         - p.sum(key, "clicks", MOVER_COMPARE.start, MOVER_COMPARE.end)
@@ -430,7 +448,9 @@ def test_recruitment_priorities_score_and_components_match_hand_computation(
 def test_recruitment_priorities_normalise_within_the_type_asked_for(program: Program) -> None:
     _recruitment_program(program)
 
-    result = recruitment_priorities(program.session, today=TODAY, n=2, partner_type="affiliate")
+    result = recruitment_priorities(
+        program.session, today=TODAY, n=2, segment=Segment(types=("affiliate",))
+    )
 
     share = Decimal(8010) / 12010
     # Best affiliate peer median is now 2000 (p1's US peers), best overlap still p2's 60.
@@ -443,8 +463,34 @@ def test_recruitment_priorities_normalise_within_the_type_asked_for(program: Pro
         result.candidates[1].score, 100 * (Decimal(40) / 120 + share / 4 + Decimal("0.25"))
     )
     assert result.report().scope == (
-        "affiliate prospects, applicants and approved partners without conversions"
+        "prospects, applicants and approved partners without conversions among affiliate partners"
     )
+
+
+def test_recruitment_candidates_follow_the_segment_and_say_what_was_not_applied(
+    program: Program,
+) -> None:
+    _recruitment_program(program)
+    session = program.session
+
+    us = recruitment_priorities(session, today=TODAY, segment=Segment(countries=("US",)))
+    assert [c.partner_key for c in us.candidates] == ["p1", "p4"]  # p5 converted: not a candidate
+    assert all(c.country == "US" for c in us.candidates)
+    # Type fit and peers still compare with the whole program.
+    assert _close(us.candidates[0].type_revenue_share, Decimal(8010) / 12010)
+    assert us.report().scope.endswith("among partners in US")  # type: ignore[union-attr]
+
+    prospects = recruitment_priorities(
+        session, today=TODAY, segment=Segment(statuses=("prospect", "active"))
+    )
+    assert {c.status for c in prospects.candidates} == {"prospect"}
+    assert {c.partner_key for c in prospects.candidates} == {"p1", "p2", "p4"}
+    assert prospects.statuses == ["prospect"]
+    assert any("I didn't apply “active”" in note for note in prospects.notes)
+    assert prospects.report().scope == "prospects"
+
+    nobody = recruitment_priorities(session, today=TODAY, segment=Segment(statuses=("active",)))
+    assert nobody.candidates == [] and nobody.report().title == "No recruitment candidates"
 
 
 def test_registered_insight_tools_resolve_the_planners_words(program: Program) -> None:
@@ -453,26 +499,276 @@ def test_registered_insight_tools_resolve_the_planners_words(program: Program) -
     from tools.insights import QuietPartners, RecruitmentPriorities, ReversalAnomalies, TopMovers
 
     _recruitment_program(program)
+    program.session.commit()
     ctx = ToolContext(today=TODAY, currency="EUR")
     session = program.session
 
-    quiet = registry.call(session, ctx, "quiet_partners", {"days": 30})
+    quiet = registry.call(session, ctx, "quiet_partners", {"days": 30, "countries": ["US"]})
     assert isinstance(quiet, QuietPartners)
     assert quiet.window.days == 30
-    reversals = registry.call(session, ctx, "reversal_anomalies", {})
+    assert quiet.segment == Segment(statuses=("active",), countries=("US",))
+    assert quiet.report().scope == "active partners in US"
+    with pytest.raises(ToolError, match="days: must be at least 1"):
+        registry.call(session, ctx, "quiet_partners", {"days": 0})
+    reversals = registry.call(session, ctx, "reversal_anomalies", {"types": "affiliates"})
     assert isinstance(reversals, ReversalAnomalies)
     assert reversals.period.label == "last 30 days"
+    assert reversals.segment.types == ("affiliate",)
     movers = registry.call(session, ctx, "top_movers", {"metric": "conversions", "n": 3})
     assert isinstance(movers, TopMovers)
     assert movers.compare.end == movers.period.start - timedelta(days=1)
-    assert movers.currency == "EUR"
+    assert movers.currency == "EUR" and movers.by == "partner" and movers.order is None
+    books = registry.call(session, ctx, "top_movers", {"by": "owner", "order": "bottom"})
+    assert isinstance(books, TopMovers) and books.gains == []
     with pytest.raises(ToolError, match="ratio"):
         registry.call(session, ctx, "top_movers", {"metric": "roas"})
-    ranked = registry.call(
-        session, ctx, "recruitment_priorities", {"n": 5, "partner_type": "Affiliates"}
-    )
+    with pytest.raises(ToolError, match="n: must be at most 50"):
+        registry.call(session, ctx, "top_movers", {"n": 51})
+    ranked = registry.call(session, ctx, "recruitment_priorities", {"n": 5, "types": "Affiliates"})
     assert isinstance(ranked, RecruitmentPriorities)
-    assert ranked.partner_type == "affiliate"
+    assert ranked.segment.types == ("affiliate",)
     assert [c.partner_key for c in ranked.candidates] == ["p2", "p1", "p6"]
     with pytest.raises(ToolError, match="not a partner type"):
-        registry.call(session, ctx, "recruitment_priorities", {"partner_type": "astronauts"})
+        registry.call(session, ctx, "recruitment_priorities", {"types": ["astronauts"]})
+
+
+# --- a generated program: segments and groups against independent sums ---------------------
+
+OWNERS = ("maya@partnerops.example", "leo@partnerops.example", "ana@partnerops.example", None)
+TIERS = ("Gold", "Silver", None)
+TYPES = ("affiliate", "influencer", "content")
+COUNTRIES = ("US", "FR", "DE")
+PERIOD_30 = resolve_period("last 30 days", TODAY)
+COMPARE_30 = previous_period(PERIOD_30)
+
+
+def _generated(p: Program, seed: int = 11, partners: int = 36) -> None:
+    """Partners with random attributes and rows over up to 200 days: some stop converting
+    (quiet), some start late or grow in the last 30 days, some reverse far more in the last
+    30 days than before (spikes)."""
+    rng = random.Random(seed)
+    first = TODAY - timedelta(days=200)
+    rows: list[Row] = []
+    for i in range(partners):
+        key = f"gen-{i:02d}"
+        p.partner(
+            key,
+            status=rng.choice(("active", "active", "active", "active", "paused", "churned")),
+            owner=rng.choice(OWNERS),
+            tier=rng.choice(TIERS),
+            type=rng.choice(TYPES),
+            country=rng.choice(COUNTRIES),
+        )
+        stop = TODAY - timedelta(days=rng.choice((0, 0, 0, 0, 6, 20, 45, 120)))
+        spike = rng.random() < 0.25
+        scale = rng.choice((1, 2, 5))
+        growth = rng.choice((1, 1, 3, 4))
+        day = first + timedelta(days=rng.choice((0, 0, 0, 150, 175)))
+        while day < stop:
+            if rng.random() < 0.85:
+                conversions = rng.randint(0, 6)
+                if spike and day >= PERIOD_30.start:
+                    reversals = conversions // 2
+                else:
+                    reversals = 1 if conversions >= 5 and rng.random() < 0.3 else 0
+                rows.append(
+                    Row(
+                        key,
+                        day,
+                        conversions=conversions,
+                        reversals=reversals,
+                        clicks=rng.randint(0, 300),
+                        revenue=Decimal(rng.randint(0, 40_000) * scale)
+                        / 100
+                        * (growth if day >= PERIOD_30.start else 1),
+                    )
+                )
+            day += timedelta(days=1)
+    p.add(*rows)
+    p.session.commit()
+
+
+def _changes(p: Program, keys: set[str]) -> dict[str, tuple[Decimal, Decimal]]:
+    return {
+        key: (
+            p.sum(key, "revenue", PERIOD_30.start, PERIOD_30.end),
+            p.sum(key, "revenue", COMPARE_30.start, COMPARE_30.end),
+        )
+        for key in keys
+    }
+
+
+ATTRIBUTE: dict[MoverBy, str] = {
+    "owner": "owner",
+    "tier": "tier",
+    "type": "type",
+    "country": "country",
+}
+NO_VALUE = {"owner": "no manager", "tier": "no tier", "type": "no type", "country": "no country"}
+
+
+@pytest.mark.parametrize("by", ["owner", "tier", "type", "country"])
+def test_movers_by_group_are_the_sums_of_their_partners(program: Program, by: MoverBy) -> None:
+    _generated(program)
+    attribute = ATTRIBUTE[by]
+
+    result = top_movers(
+        program.session, metric="revenue", period=PERIOD_30, compare=COMPARE_30, n=50, by=by
+    )
+
+    per_partner = _changes(program, set(program.ids))
+    expected: dict[str | None, tuple[Decimal, Decimal]] = {}
+    for key, (now, then) in per_partner.items():
+        group = program.attrs[key].get(attribute)
+        before = expected.get(group, (Decimal(0), Decimal(0)))
+        expected[group] = (before[0] + now, before[1] + then)
+    got = {m.key: (m.current, m.previous) for m in result.gains + result.drops}
+    assert got == {g: v for g, v in expected.items() if v[0] != v[1]}
+    for m in result.gains + result.drops:
+        assert m.change == m.current - m.previous
+        assert m.name == (NO_VALUE[by] if m.key is None else m.name)
+    assert [m.change for m in result.gains] == sorted(
+        (m.change for m in result.gains), reverse=True
+    )
+    assert all(m.change > 0 for m in result.gains) and all(m.change < 0 for m in result.drops)
+    assert result.total_current == program.sum(None, "revenue", PERIOD_30.start, PERIOD_30.end)
+    assert result.total_previous == program.sum(None, "revenue", COMPARE_30.start, COMPARE_30.end)
+    assert result.rose + result.fell == len(got)
+    tables = [s.table for s in result.report().sections if s.table is not None]
+    assert tables and all(t.columns[-4:-2] == [PERIOD_30.label, COMPARE_30.label] for t in tables)
+
+
+def test_whose_book_shrank_most_lists_owners_biggest_drop_first(program: Program) -> None:
+    _generated(program)
+    gold = Segment(tiers=("Gold",))
+
+    result = top_movers(
+        program.session,
+        metric="revenue",
+        period=PERIOD_30,
+        compare=COMPARE_30,
+        n=2,
+        by="owner",
+        order="bottom",
+        segment=gold,
+    )
+
+    books: dict[str | None, Decimal] = {}
+    for key, (now, then) in _changes(program, program.keys(tier="Gold")).items():
+        owner = program.attrs[key]["owner"]
+        books[owner] = books.get(owner, Decimal(0)) + now - then
+    shrinking = sorted((change, owner or "") for owner, change in books.items() if change < 0)
+    assert [(m.change, m.key or "") for m in result.drops] == shrinking[:2]
+    assert result.gains == []
+    assert result.fell == len(shrinking)
+    report = result.report()
+    assert report.title == "Biggest drops in revenue by partner manager"
+    assert report.scope == "Gold partners"
+    assert [s.title for s in report.sections[1:]] == ["Biggest drops"]
+    assert any("book is the sum" in note for note in report.notes)
+
+
+def test_movers_by_partner_cover_only_the_segment(program: Program) -> None:
+    _generated(program)
+    segment = Segment(countries=("FR",), types=("affiliate", "content"))
+    keys = {k for k in program.ids if program.attrs[k]["country"] == "FR"} & (
+        program.keys(type="affiliate") | program.keys(type="content")
+    )
+
+    result = top_movers(
+        program.session,
+        metric="revenue",
+        period=PERIOD_30,
+        compare=COMPARE_30,
+        n=50,
+        segment=segment,
+    )
+
+    expected = {k: v for k, v in _changes(program, keys).items() if v[0] != v[1]}
+    assert {m.key: (m.current, m.previous) for m in result.gains + result.drops} == expected
+    assert result.total_current == sum(
+        (program.sum(k, "revenue", PERIOD_30.start, PERIOD_30.end) for k in keys), Decimal(0)
+    )
+    assert {m.owner for m in result.drops} <= {program.attrs[k]["owner"] for k in keys}
+
+
+def _expected_quiet(p: Program, keys: set[str], days: int) -> list[str]:
+    start = TODAY - timedelta(days=days)
+    quiet = []
+    for key in keys:
+        converting = [r.day for r in p.rows if r.key == key and r.conversions > 0]
+        if converting and max(converting) < start:
+            last = max(converting)
+            prior = p.sum(key, "revenue", last - timedelta(days=QUIET_PRIOR_DAYS - 1), last)
+            quiet.append((-prior, p.attrs[key]["name"], key))
+    return [key for *_, key in sorted(quiet)]
+
+
+def test_quiet_partners_within_a_segment(program: Program) -> None:
+    _generated(program)
+    maya = "maya@partnerops.example"
+
+    mine = quiet_partners(program.session, today=TODAY, segment=Segment(owners=(maya,)))
+    paused = quiet_partners(
+        program.session, today=TODAY, days=30, segment=Segment(statuses=("paused",))
+    )
+    everyone = quiet_partners(program.session, today=TODAY)
+
+    active_mine = program.keys(owner=maya, status="active")
+    assert [q.partner_key for q in mine.partners] == _expected_quiet(program, active_mine, 14)
+    assert mine.checked == len(active_mine)
+    assert mine.report().scope == "active partners managed by maya@partnerops.example"
+    assert [q.partner_key for q in paused.partners] == _expected_quiet(
+        program, program.keys(status="paused"), 30
+    )
+    assert all(q.status == "paused" for q in paused.partners)
+    every = _expected_quiet(program, program.keys(status="active"), 14)
+    assert [q.partner_key for q in everyone.partners] == every
+    assert len(every) >= 2 and set(every) > {q.partner_key for q in mine.partners}
+
+
+def _expected_flags(p: Program, keys: set[str]) -> set[str]:
+    period, base_start = PERIOD_30, PERIOD_30.start - timedelta(days=ANOMALY_BASELINE_DAYS)
+    base_end = PERIOD_30.start - timedelta(days=1)
+    program_rate = p.sum(None, "reversals", period.start, period.end) / p.sum(
+        None, "conversions", period.start, period.end
+    )
+    flagged = set()
+    for key in keys:
+        conv = p.sum(key, "conversions", period.start, period.end)
+        rev = p.sum(key, "reversals", period.start, period.end)
+        base_conv = p.sum(key, "conversions", base_start, base_end)
+        base_rev = p.sum(key, "reversals", base_start, base_end)
+        if conv < ANOMALY_MIN_CONVERSIONS or rev == 0 or base_conv == 0:
+            continue
+        rate = rev / conv
+        if rate >= ANOMALY_BASELINE_MULTIPLE * base_rev / base_conv and (
+            rate >= ANOMALY_PROGRAM_MULTIPLE * program_rate
+        ):
+            flagged.add(key)
+    return flagged
+
+
+def test_reversal_spikes_within_a_segment_are_the_programs_flags_in_it(program: Program) -> None:
+    _generated(program)
+    session = program.session
+    segment = Segment(tiers=("Gold", "Silver"))
+
+    everyone = reversal_anomalies(session, period=PERIOD_30)
+    ranked = reversal_anomalies(session, period=PERIOD_30, segment=segment)
+
+    active = program.keys(status="active")
+    ranked_keys = active & (program.keys(tier="Gold") | program.keys(tier="Silver"))
+    assert {c.partner_key for c in everyone.flagged} == _expected_flags(program, active)
+    assert {c.partner_key for c in ranked.flagged} == _expected_flags(program, ranked_keys)
+    assert {c.partner_key for c in ranked.flagged} == (
+        {c.partner_key for c in everyone.flagged} & ranked_keys
+    )
+    assert everyone.flagged, "the generated program has spikes"
+    assert ranked.program_rate == everyone.program_rate
+    assert ranked.partners_checked == sum(
+        1 for k in ranked_keys if program.sum(k, "conversions", PERIOD_30.start, PERIOD_30.end)
+    )
+    report = ranked.report()
+    assert report.scope == "active Gold and Silver partners"
+    assert any("whole program's" in note for note in report.notes)

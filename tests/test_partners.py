@@ -14,23 +14,23 @@ from storage.models import Partner, PartnerTag
 from tools import registry
 from tools.context import ToolContext
 from tools.errors import AmbiguousPartner, NotFound, PartnerNotFound
-from tools.partners import (
+from tools.partners import known_tiers, normalize_name, partner_names, resolve_partner
+from tools.partners.listing import (
     NEWEST_LIMIT,
-    FindPartnerArgs,
     ListPartnersArgs,
     PartnerList,
-    PartnerProfile,
-    describe_commission,
-    known_tiers,
+    describe,
     list_partners,
-    normalize_name,
-    partner_names,
-    partner_profile,
-    partner_query,
-    resolve_partner,
     run_list_partners,
 )
+from tools.partners.profile import (
+    FindPartnerArgs,
+    PartnerProfile,
+    describe_commission,
+    partner_profile,
+)
 from tools.report import Percent
+from tools.segment import Segment, SegmentArgs, resolve_segment
 
 # name, key, type, status, tier, country, owner, tags
 PARTNERS = [
@@ -196,7 +196,7 @@ def test_profile_states_commission_and_a_period_free_scope(partners: Session) ->
     assert report.title == "Żabka Polska"
     assert report.period is None
     assert report.scope is not None and "Żabka Polska" in report.scope
-    assert facts["Commission"] == "revshare 12.5 % of revenue"
+    assert facts["Commission"] == "12.5% revenue share"
     assert facts["Type"] == "B2B brand"
     assert facts["Tier"] == "Gold"
     assert facts["Executive sponsor"] == "Anna Nowak"
@@ -208,71 +208,87 @@ def test_profile_states_commission_and_a_period_free_scope(partners: Session) ->
     ctx = ToolContext(today=date(2026, 11, 23), currency="USD")
     spec = registry._REGISTRY["find_partner"]
     assert spec.args is FindPartnerArgs
-    profile = spec.run(partners, ctx, FindPartnerArgs(name="northwind"))
+    profile = spec.run(partners, ctx, FindPartnerArgs(partner="northwind"))
     assert isinstance(profile, PartnerProfile)
-    assert profile.commission == "CPA $35.00 per conversion"
+    assert profile.commission == "CPA of $35.00 per conversion"
 
 
 @pytest.mark.parametrize(
     ("model", "rate", "currency", "text"),
     [
-        ("revshare", Decimal("10.0000"), "USD", "revshare 10 % of revenue"),
-        ("cpa", Decimal("1250"), "EUR", "CPA €1,250.00 per conversion"),
-        ("cpi", Decimal("2.5"), "PLN", "CPI 2.50 PLN per install"),
-        ("flat", Decimal("500"), "GBP", "flat £500.00 per action"),
-        ("hybrid", Decimal("4.0"), "USD", "hybrid: 4 % of revenue plus a per-conversion bounty"),
+        ("revshare", Decimal("12.5000"), "USD", "12.5% revenue share"),
+        ("revshare", Decimal("10.0000"), "USD", "10% revenue share"),
+        ("cpa", Decimal("1250"), "EUR", "CPA of €1,250.00 per conversion"),
+        ("cpi", Decimal("2.5"), "PLN", "CPI of 2.50 PLN per install"),
+        ("flat", Decimal("500"), "GBP", "flat fee of £500.00 per action"),
+        ("hybrid", Decimal("4.0"), "USD", "hybrid: 4% of revenue plus a per-conversion bounty"),
+        ("revshare", None, "USD", "revenue share, rate not set"),
+        ("cpa", None, "USD", "CPA, rate not set"),
         (None, None, "USD", "not set"),
     ],
 )
 def test_commission_is_described_in_words(
     model: str | None, rate: Decimal | None, currency: str, text: str
 ) -> None:
-    assert describe_commission(model, rate, currency) == text
+    words = describe_commission(model, rate, currency)
+    assert words == text
+    assert " %" not in words and "revshare" not in words  # how a person writes it
 
 
 def _expected(want: dict[str, str]) -> list[str]:
     """Names matching `want` computed straight from the fixture table."""
-    columns = {"type": 2, "status": 3, "tier": 4, "country": 5, "owner": 6}
+    columns = {"types": 2, "statuses": 3, "tiers": 4, "countries": 5, "owners": 6}
     names = []
     for row in PARTNERS:
         ok = all(
             str(row[columns[k]] or "").casefold() == v.casefold()
-            or (k == "status" and v == "pipeline" and row[3] in ("prospect", "applied", "approved"))
+            or (
+                k == "statuses"
+                and v == "pipeline"
+                and row[3] in ("prospect", "applied", "approved")
+            )
             for k, v in want.items()
             if k in columns
         )
-        if "tag" in want:
-            ok = ok and want["tag"].casefold() in {t.casefold() for t in row[7]}
+        if "tags" in want:
+            ok = ok and want["tags"].casefold() in {t.casefold() for t in row[7]}
         if ok:
             names.append(str(row[0]))
     return sorted(names, key=normalize_name)
 
 
+def _segment(session: Session, **words: str) -> Segment:
+    """The segment a planner's words name, one value per dimension."""
+    return resolve_segment(session, SegmentArgs(**{k: [v] for k, v in words.items()})).segment
+
+
 FILTERS: list[tuple[dict[str, str], dict[str, str]]] = [
-    ({"type": "affiliates"}, {"type": "affiliate"}),
-    ({"type": "Influencers"}, {"type": "influencer"}),
-    ({"type": "brands"}, {"type": "b2b_brand"}),
-    ({"type": "b2b"}, {"type": "b2b_brand"}),
-    ({"type": "agencies"}, {"type": "agency"}),
-    ({"type": "referrals"}, {"type": "referral"}),
-    ({"status": "live"}, {"status": "active"}),
-    ({"status": "pipeline"}, {"status": "pipeline"}),
-    ({"status": "active", "type": "affiliate"}, {"status": "active", "type": "affiliate"}),
-    ({"tier": "gold"}, {"tier": "Gold"}),
-    ({"country": "us"}, {"country": "US"}),
-    ({"tag": "COUPON"}, {"tag": "coupon"}),
-    ({"tag": "retail"}, {"tag": "retail"}),
-    ({"owner": "Leo@PartnerOps.example"}, {"owner": "leo@partnerops.example"}),
-    ({"owner": "maya"}, {"owner": "maya@partnerops.example"}),
-    ({"owner": "U024BE7LH"}, {"owner": "U024BE7LH"}),
-    ({"tier": "Silver", "country": "US", "status": "active"},
-     {"tier": "Silver", "country": "US", "status": "active"}),
+    ({"types": "affiliates"}, {"types": "affiliate"}),
+    ({"types": "Influencers"}, {"types": "influencer"}),
+    ({"types": "brands"}, {"types": "b2b_brand"}),
+    ({"types": "b2b"}, {"types": "b2b_brand"}),
+    ({"types": "agencies"}, {"types": "agency"}),
+    ({"types": "referrals"}, {"types": "referral"}),
+    ({"statuses": "live"}, {"statuses": "active"}),
+    ({"statuses": "pipeline"}, {"statuses": "pipeline"}),
+    ({"statuses": "active", "types": "affiliate"}, {"statuses": "active", "types": "affiliate"}),
+    ({"tiers": "gold"}, {"tiers": "Gold"}),
+    ({"countries": "us"}, {"countries": "US"}),
+    ({"countries": "Poland"}, {"countries": "PL"}),
+    ({"countries": "the UK"}, {"countries": "GB"}),
+    ({"tags": "COUPON"}, {"tags": "coupon"}),
+    ({"tags": "retail"}, {"tags": "retail"}),
+    ({"owners": "Leo@PartnerOps.example"}, {"owners": "leo@partnerops.example"}),
+    ({"owners": "maya"}, {"owners": "maya@partnerops.example"}),
+    ({"owners": "U024BE7LH"}, {"owners": "U024BE7LH"}),
+    ({"tiers": "Silver", "countries": "US", "statuses": "active"},
+     {"tiers": "Silver", "countries": "US", "statuses": "active"}),
 ]  # fmt: skip
 
 
 def test_list_filters_match_independent_filtering(partners: Session) -> None:
     for words, canonical in FILTERS:
-        result = list_partners(partners, partner_query(**words), limit=100)
+        result = list_partners(partners, _segment(partners, **words), limit=100)
         expected = _expected(canonical)
         assert [r.name for r in result.rows] == expected, words
         assert result.total == len(expected), words
@@ -307,27 +323,46 @@ def test_list_tool_states_its_filter_as_the_scope(partners: Session) -> None:
     spec = registry._REGISTRY["list_partners"]
     assert spec.args is ListPartnersArgs
     result = spec.run(
-        partners, ctx, ListPartnersArgs(type="affiliates", status="live", tier="gold")
+        partners, ctx, ListPartnersArgs(types="affiliates", statuses="live", tiers="gold")
     )
     assert isinstance(result, PartnerList)
-    assert result.report().scope == "active affiliate partners in the Gold tier"
-    assert result.report().title == "1 active affiliate partner in the Gold tier"
+    assert result.report().scope == "active Gold affiliate partners"
+    assert result.report().title == "1 active Gold affiliate partner"
     assert [r.name for r in result.rows] == ["Northwind Traders"]
 
-    unknown_tier = list_partners(partners, partner_query(tier="Platinum"))
+    # A tier nobody has, built directly: an empty list that names the known tiers.
+    unknown_tier = list_partners(partners, Segment(tiers=("Platinum",)))
     assert unknown_tier.total == 0
     assert unknown_tier.report().notes == ["Known tiers: Bronze, Gold, Silver."]
     assert unknown_tier.relaxed == []  # one condition: nothing to relax
+    # From a planner's words the unknown tier is refused with the valid ones.
+    with pytest.raises(NotFound) as raised:
+        spec.run(partners, ctx, ListPartnersArgs(tiers=["Platinum"]))
+    assert raised.value.options == ["Bronze", "Gold", "Silver"]
+
+
+def test_list_tool_says_when_a_named_partner_is_outside_the_other_filters(
+    partners: Session,
+) -> None:
+    ctx = ToolContext(today=date(2026, 11, 23))
+    result = run_list_partners(
+        partners, ctx, ListPartnersArgs(partners=["northwind"], countries=["DE"])
+    )
+    assert isinstance(result, PartnerList)
+    assert [r.name for r in result.rows] == ["Northwind Traders"]
+    assert result.notes[0].startswith("Northwind Traders is not among partners in DE")
+    assert result.report().notes[0] == result.notes[0]
 
 
 def test_empty_list_says_which_condition_emptied_it(partners: Session) -> None:
-    words = {"type": "influencer", "status": "active", "country": "US"}
-    result = list_partners(partners, partner_query(**words))
+    words = {"types": "influencer", "statuses": "active", "countries": "US"}
+    segment = _segment(partners, **words)
+    result = list_partners(partners, segment)
     assert result.total == 0 and len(_expected(words)) == 0
     expected = []
     for dropped in words:
         looser = {k: v for k, v in words.items() if k != dropped}
-        expected.append((partner_query(**looser).describe(), len(_expected(looser))))
+        expected.append((describe(_segment(partners, **looser)), len(_expected(looser))))
     assert result.relaxed == expected
     assert any(n > 0 for _, n in expected)  # the fixture makes the hint informative
     report = result.report()
@@ -335,17 +370,23 @@ def test_empty_list_says_which_condition_emptied_it(partners: Session) -> None:
     assert report.sections[0].bullets == [f"{d}: {n}" for d, n in expected]
 
 
-@pytest.mark.parametrize(("field", "value"), [("type", "wizards"), ("status", "sleeping")])
-def test_unknown_type_or_status_lists_valid_values(field: str, value: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "valid"),
+    [("types", "wizards", "b2b_brand"), ("statuses", "sleeping", "churned"),
+     ("commission_models", "barter", "revshare")],
+)  # fmt: skip
+def test_unknown_type_status_or_commission_model_lists_valid_values(
+    partners: Session, field: str, value: str, valid: str
+) -> None:
     with pytest.raises(NotFound) as raised:
-        partner_query(**{field: value})
-    assert value in raised.value.message
-    assert ("b2b_brand" if field == "type" else "churned") in raised.value.options
+        _segment(partners, **{field: value})
+    assert value in raised.value.message and valid in raised.value.message
+    assert valid in raised.value.options
 
 
-def test_bad_country_code_is_refused() -> None:
-    with pytest.raises(NotFound, match="two letters"):
-        partner_query(country="Poland")
+def test_unknown_country_is_refused(partners: Session) -> None:
+    with pytest.raises(NotFound, match="two-letter code"):
+        _segment(partners, countries="Narnia")
 
 
 def test_newest_first_and_joined_in_a_period(partners: Session) -> None:
@@ -379,14 +420,14 @@ def test_newest_first_and_joined_in_a_period(partners: Session) -> None:
     assert [r.name for r in this_year.rows] == expected
     assert this_year.total == len(expected)
     assert this_year.report().title == f"{len(expected)} partners who joined in 2026 YTD"
-    three = listed(ListPartnersArgs(sort="newest", limit=3))
+    three = listed(ListPartnersArgs(sort="newest", n=3))
     assert len(three.rows) == 3
 
 
 def test_partners_counted_per_manager_tier_or_country(partners: Session) -> None:
     ctx = ToolContext(today=date(2026, 11, 23))
     for group, column in (("owner", 6), ("tier", 4), ("country", 5)):
-        result = run_list_partners(partners, ctx, ListPartnersArgs(group_by=group))
+        result = run_list_partners(partners, ctx, ListPartnersArgs(by=group))
         assert isinstance(result, PartnerList)
         counts = Counter(str(row[column]) if row[column] else None for row in PARTNERS)
         missing = {"owner": "no manager", "tier": "no tier", "country": "no country"}[group]
@@ -398,8 +439,59 @@ def test_partners_counted_per_manager_tier_or_country(partners: Session) -> None
         assert result.rows == []  # a count, not a list
         table = result.report().sections[1].table
         assert table is not None and [row[1] for row in table.rows] == [n for _, n in expected]
-    active = run_list_partners(partners, ctx, ListPartnersArgs(status="active", group_by="owner"))
+    active = run_list_partners(partners, ctx, ListPartnersArgs(statuses="active", by="owner"))
     assert isinstance(active, PartnerList)
     assert sum(n for _, n in active.by_group) == active.total
     assert active.total == sum(1 for row in PARTNERS if row[3] == "active")
     assert active.report().title == "Active partners by partner manager"
+    gold = run_list_partners(
+        partners, ctx, ListPartnersArgs(statuses="active", types="brands", by="tier")
+    )
+    assert isinstance(gold, PartnerList)
+    assert gold.report().title == "Active B2B brand partners by tier"  # capitals kept
+
+
+OVERLAP = {
+    "zabka-pl": Decimal("18.40"), "green-leaf": Decimal("42.00"), "quartz": Decimal("57.50"),
+    "lumen": Decimal("42.00"), "atlas": Decimal("5.25"),
+}  # fmt: skip
+
+
+def test_partners_ranked_by_audience_overlap_highest_first(partners: Session) -> None:
+    for partner in partners.scalars(select(Partner)):
+        partner.audience_overlap_pct = OVERLAP.get(partner.partner_key)
+    partners.commit()
+    names = {str(row[1]): str(row[0]) for row in PARTNERS}
+    ctx = ToolContext(today=date(2026, 11, 23))
+    result = run_list_partners(partners, ctx, ListPartnersArgs(sort="overlap", n=100))
+    assert isinstance(result, PartnerList)
+    ranked = sorted(OVERLAP, key=lambda k: (-OVERLAP[k], normalize_name(names[k])))
+    unranked = sorted((n for k, n in names.items() if k not in OVERLAP), key=normalize_name)
+    assert [r.name for r in result.rows] == [names[k] for k in ranked] + unranked
+    assert [names[k] for k in ranked[1:3]] == ["Green Leaf Media", "Lumen Coupons"]  # tie: name
+    report = result.report()
+    assert report.title == "Partners by audience overlap"
+    table = next(s.table for s in report.sections if s.table is not None)
+    assert table.columns[-1] == "Audience overlap"
+    assert [row[-1] for row in table.rows[: len(OVERLAP)]] == [
+        Percent(value=OVERLAP[k]) for k in ranked
+    ]
+    assert all(row[-1] is None for row in table.rows[len(OVERLAP) :])
+    missing = len(PARTNERS) - len(OVERLAP)
+    assert f"{missing} of {len(PARTNERS)} have no audience overlap recorded" in " ".join(
+        report.notes
+    )
+    # Within a segment, and a handful unless a number is asked for.
+    prospects = run_list_partners(
+        partners, ctx, ListPartnersArgs(statuses="pipeline", sort="overlap")
+    )
+    assert isinstance(prospects, PartnerList)
+    assert [r.name for r in prospects.rows] == ["Quartz Social", "Green Leaf Media"]
+    assert not any("no audience overlap" in n for n in prospects.report().notes)
+    top = run_list_partners(partners, ctx, ListPartnersArgs(sort="overlap"))
+    assert isinstance(top, PartnerList) and len(top.rows) == NEWEST_LIMIT
+    assert any("by audience overlap, highest first" in n for n in top.report().notes)
+    # A join period keeps the overlap order when it was asked for.
+    joined = run_list_partners(partners, ctx, ListPartnersArgs(joined="this year", sort="overlap"))
+    assert isinstance(joined, PartnerList) and joined.sort == "overlap"
+    assert "overlap" in (ListPartnersArgs.model_fields["sort"].description or "")

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from storage.models import DailyPerformance, Partner
 from storage.queries import Totals
+from tests.factories import (
+    ALL,
+    DAYS,
+    JULY,
+    JUNE,
+    NAMES,
+    ROWS,
+    START,
+    expected_metrics,
+    keys_where,
+    load_program,
+    sums,
+)
+from tools import registry
 from tools.context import ToolContext
-from tools.errors import NotFound, ToolError
+from tools.errors import NotFound, PartnerNotFound, ToolError
 from tools.metrics import METRIC_NAMES, METRICS, Metric, change, metric_cell, metric_value
 from tools.partners import parse_partner_type
 from tools.performance import (
@@ -29,140 +41,16 @@ from tools.performance import (
     leaderboard,
     performance,
     performance_series,
-    resolve_tier,
     run_leaderboard,
     run_performance,
     run_performance_series,
 )
 from tools.periods import DateRange
 from tools.report import Money, Percent, Ratio
-from tools.scope import Scope
+from tools.segment import Segment, SegmentArgs, resolve_segment
 
-START = date(2026, 6, 1)
-DAYS = 120  # 1 Jun – 28 Sep 2026
-JULY = DateRange(start=date(2026, 7, 1), end=date(2026, 7, 31), label="July 2026")
-JUNE = DateRange(start=date(2026, 6, 1), end=date(2026, 6, 30), label="June 2026")
-
-# key, name, type, tier, traffic profile
-PARTNERS = [
-    ("alpha", "Alpha Affiliates", "affiliate", "Gold", "big"),
-    ("beta", "Beta Brands", "b2b_brand", "Gold", "big"),
-    ("gamma", "Gamma Creators", "influencer", "Silver", "big"),
-    ("delta", "Delta Deals", "affiliate", "Silver", "big"),
-    ("epsilon", "Épsilon Edu & Co", "content", "Bronze", "big"),
-    ("theta", "Theta Micro", "affiliate", "Silver", "small"),  # ≥100 clicks, <10 conversions
-    ("zeta", "Zeta Tiny", "affiliate", "Bronze", "tiny"),  # <100 clicks, no conversions
-    ("eta", "Eta Empty", "referral", "Bronze", "none"),  # never any row
-]
-
-
-@dataclass(frozen=True)
-class Row:
-    key: str
-    day: date
-    clicks: int
-    leads: int
-    conversions: int
-    reversals: int
-    revenue: Decimal
-    payout: Decimal
-
-
-def _rows() -> list[Row]:
-    rng = random.Random(1)
-    rows = []
-    for key, _name, _type, _tier, profile in PARTNERS:
-        for offset in range(DAYS):
-            day = START + timedelta(days=offset)
-            if profile == "none" or rng.random() < 0.15:
-                continue
-            if profile == "big":
-                clicks = rng.randint(50, 400)
-                leads = rng.randint(0, clicks // 5)
-                conversions = rng.randint(0, leads)
-            elif profile == "small":
-                clicks = rng.randint(5, 10)
-                leads = rng.randint(0, 2)
-                conversions = 1 if rng.random() < 0.1 else 0
-            else:
-                clicks, leads, conversions = rng.randint(0, 1), 0, 0
-            revenue = Decimal(rng.randint(1000, 30000) * conversions) / 100
-            payout = (revenue * Decimal(rng.choice([5, 8, 10, 12])) / 100).quantize(Decimal("0.01"))
-            reversals = rng.randint(0, conversions // 4)
-            rows.append(Row(key, day, clicks, leads, conversions, reversals, revenue, payout))
-    return rows
-
-
-ROWS = _rows()
-
-
-def _load(session: Session) -> dict[str, Partner]:
-    partners = {
-        key: Partner(partner_key=key, name=name, type=ptype, tier=tier, status="active")
-        for key, name, ptype, tier, _profile in PARTNERS
-    }
-    session.add_all(partners.values())
-    session.flush()
-    session.add_all(
-        DailyPerformance(
-            partner_id=partners[r.key].id,
-            day=r.day,
-            clicks=r.clicks,
-            leads=r.leads,
-            conversions=r.conversions,
-            reversals=r.reversals,
-            revenue=r.revenue,
-            payout=r.payout,
-        )
-        for r in ROWS
-    )
-    session.commit()
-    return partners
-
-
-def _keys(*, tier: str | None = None, ptype: str | None = None) -> set[str]:
-    return {
-        key
-        for key, _n, t, ti, _p in PARTNERS
-        if (tier is None or ti == tier) and (ptype is None or t == ptype)
-    }
-
-
-def _sums(rows: Iterable[Row], start: date, end: date, keys: set[str]) -> dict[str, Any]:
-    picked = [r for r in rows if start <= r.day <= end and r.key in keys]
-    return {
-        "clicks": sum(r.clicks for r in picked),
-        "leads": sum(r.leads for r in picked),
-        "conversions": sum(r.conversions for r in picked),
-        "reversals": sum(r.reversals for r in picked),
-        "revenue": sum((r.revenue for r in picked), Decimal(0)),
-        "payout": sum((r.payout for r in picked), Decimal(0)),
-        "rows": len(picked),
-    }
-
-
-def _div(a: object, b: object) -> Decimal | None:
-    assert isinstance(a, int | Decimal) and isinstance(b, int | Decimal)
-    return None if b == 0 else Decimal(a) / Decimal(b)
-
-
-def _expected_metrics(s: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "clicks": s["clicks"],
-        "leads": s["leads"],
-        "conversions": s["conversions"],
-        "reversals": s["reversals"],
-        "revenue": s["revenue"],
-        "payout": s["payout"],
-        "conversion_rate": _div(s["conversions"], s["clicks"]),
-        "epc": _div(s["payout"], s["clicks"]),
-        "aov": _div(s["revenue"], s["conversions"]),
-        "roas": _div(s["revenue"], s["payout"]),
-        "reversal_rate": _div(s["reversals"], s["conversions"]),
-    }
-
-
-ALL = {key for key, *_ in PARTNERS}
+PROGRAM = Segment()
+GOLD = Segment(tiers=("Gold",))
 
 
 # --- metrics ------------------------------------------------------------------------------
@@ -202,6 +90,7 @@ def test_change_gives_absolute_and_percent_and_none_without_a_base() -> None:
     assert up is not None
     assert up.absolute == Money(amount=Decimal(50)) and up.percent == Decimal(50)
     assert up.against == "June 2026"
+    assert up.previous == Money(amount=Decimal(100))  # both sides, not only the change
     rate = change(Decimal("0.05"), Decimal("0.04"), metric="conversion_rate", against="x")
     assert rate is not None and rate.absolute == Percent(value=Decimal("1.00"))
     assert rate.percent == Decimal(25)
@@ -215,10 +104,10 @@ def test_change_gives_absolute_and_percent_and_none_without_a_base() -> None:
 
 
 def test_performance_matches_independent_sums_and_changes(session: Session) -> None:
-    _load(session)
-    summary = performance(session, scope=Scope.program(), period=JULY, compare=JUNE)
-    now = _expected_metrics(_sums(ROWS, JULY.start, JULY.end, ALL))
-    before = _expected_metrics(_sums(ROWS, JUNE.start, JUNE.end, ALL))
+    load_program(session)
+    summary = performance(session, segment=PROGRAM, period=JULY, compare=JUNE)
+    now = expected_metrics(sums(ROWS, JULY.start, JULY.end, ALL))
+    before = expected_metrics(sums(ROWS, JUNE.start, JUNE.end, ALL))
     assert summary.has_data and summary.comparison_has_data
     assert summary.partners_with_data == len(ALL) - 1  # eta has no rows
     for metric in METRIC_NAMES:
@@ -242,58 +131,68 @@ def test_performance_matches_independent_sums_and_changes(session: Session) -> N
 
 
 def test_performance_for_tier_type_and_partner_match_their_rows(session: Session) -> None:
-    _load(session)
+    partners = load_program(session)
     cases = [
-        (Scope.tier("gold"), _keys(tier="Gold")),
-        (Scope.partner_type("affiliate"), _keys(ptype="affiliate")),
-        (Scope.partner("delta", "Delta Deals"), {"delta"}),
+        (GOLD, keys_where(tier="Gold")),
+        (Segment(types=("affiliate",)), keys_where(ptype="affiliate")),
+        (
+            Segment(tiers=("Silver",), types=("affiliate",)),
+            keys_where(tier="Silver", ptype="affiliate"),
+        ),
+        (Segment(tiers=("Gold", "Bronze")), keys_where(tier="Gold") | keys_where(tier="Bronze")),
+        (Segment.of(partners["delta"]), {"delta"}),
+        (Segment.of(partners["delta"], partners["gamma"]), {"delta", "gamma"}),
     ]
-    for scope, keys in cases:
-        summary = performance(session, scope=scope, period=JULY, compare=None)
-        expected = _expected_metrics(_sums(ROWS, JULY.start, JULY.end, keys))
-        assert {m: summary.figure(m).value for m in METRIC_NAMES} == expected, scope.label
+    for segment, keys in cases:
+        summary = performance(session, segment=segment, period=JULY, compare=None)
+        expected = expected_metrics(sums(ROWS, JULY.start, JULY.end, keys))
+        label = segment.describe()
+        assert {m: summary.figure(m).value for m in METRIC_NAMES} == expected, label
         assert summary.comparison is None
         assert all(f.change is None for f in summary.figures)
 
 
 def test_performance_says_clearly_when_the_scope_has_no_data(session: Session) -> None:
-    _load(session)
-    summary = performance(
-        session, scope=Scope.partner("eta", "Eta Empty"), period=JULY, compare=JUNE
-    )
+    partners = load_program(session)
+    summary = performance(session, segment=Segment.of(partners["eta"]), period=JULY, compare=JUNE)
     assert not summary.has_data and not summary.comparison_has_data
     report = summary.report()
-    assert report.sections[0].text is not None
-    assert "no performance data" in report.sections[0].text
+    assert (
+        report.sections[0].text == "Eta Empty had no performance data in " + JULY.describe() + "."
+    )
     assert not any(s.facts for s in report.sections)
 
 
 def test_performance_report_states_period_scope_and_comparison(session: Session) -> None:
-    _load(session)
-    report = performance(
-        session, scope=Scope.tier("Gold"), period=JULY, compare=JUNE, currency="EUR"
-    ).report()
+    load_program(session)
+    report = performance(session, segment=GOLD, period=JULY, compare=JUNE, currency="EUR").report()
     assert report.period == "July 2026 (1 Jul – 31 Jul 2026)"
-    assert report.scope == "Gold tier"
+    assert report.scope == "Gold partners"
+    assert report.title == "Performance — Gold partners"
     facts = {f.label: f for s in report.sections for f in s.facts}
     assert len(facts) == 11
     revenue = facts["Revenue"]
     assert isinstance(revenue.value, Money) and revenue.value.currency == "EUR"
     assert revenue.change is not None and revenue.change.against == "June 2026"
+    june = sums(ROWS, JUNE.start, JUNE.end, keys_where(tier="Gold"))["revenue"]
+    assert revenue.change.previous == Money(amount=june, currency="EUR")
     assert any("June 2026 (1 Jun – 30 Jun 2026)" in note for note in report.notes)
 
 
 def test_performance_summary_serialises_to_json(session: Session) -> None:
-    _load(session)
-    dumped = performance(session, scope=Scope.program(), period=JULY, compare=JUNE).model_dump(
+    load_program(session)
+    dumped = performance(session, segment=PROGRAM, period=JULY, compare=JUNE).model_dump(
         mode="json"
     )
-    assert dumped["totals"]["clicks"] == _sums(ROWS, JULY.start, JULY.end, ALL)["clicks"]
+    assert dumped["totals"]["clicks"] == sums(ROWS, JULY.start, JULY.end, ALL)["clicks"]
 
 
-def test_unknown_partner_key_in_scope_is_not_found(session: Session) -> None:
-    with pytest.raises(NotFound):
-        performance(session, scope=Scope.partner("nope", "Nope"), period=JULY)
+def test_an_unknown_partner_is_not_found_before_any_figure(session: Session) -> None:
+    load_program(session)
+    with pytest.raises(PartnerNotFound):
+        resolve_segment(session, SegmentArgs(partners=["Zzyzx Holdings"]))
+    with pytest.raises(PartnerNotFound):
+        run_performance(session, CTX, PerformanceArgs(partners=["Zzyzx Holdings"]))
 
 
 # --- leaderboard ----------------------------------------------------------------------------
@@ -302,20 +201,20 @@ def test_unknown_partner_key_in_scope_is_not_found(session: Session) -> None:
 def _ranking(
     metric: str, keys: set[str], order: str, span: tuple[date, date] = (JULY.start, JULY.end)
 ) -> list[tuple[str, Any]]:
-    names = {key: name for key, name, *_ in PARTNERS}
+    names = NAMES
     values = []
     for key in keys:
-        s = _sums(ROWS, span[0], span[1], {key})
+        s = sums(ROWS, span[0], span[1], {key})
         if s["rows"] == 0:
             continue
-        values.append((names[key], _expected_metrics(s)[metric]))
+        values.append((names[key], expected_metrics(s)[metric]))
     sign = -1 if order == "top" else 1
     return sorted(values, key=lambda nv: (sign * Decimal(nv[1]), nv[0].casefold()))
 
 
 def test_leaderboard_orders_partners_by_revenue_with_shares(session: Session) -> None:
-    _load(session)
-    total = _sums(ROWS, JULY.start, JULY.end, ALL)["revenue"]
+    load_program(session)
+    total = sums(ROWS, JULY.start, JULY.end, ALL)["revenue"]
     assert isinstance(total, Decimal)
     orders: tuple[Literal["top", "bottom"], ...] = ("top", "bottom")
     for order in orders:
@@ -333,7 +232,7 @@ def test_leaderboard_orders_partners_by_revenue_with_shares(session: Session) ->
 
 
 def test_leaderboard_keeps_names_exactly_as_stored(session: Session) -> None:
-    _load(session)
+    load_program(session)
     board = leaderboard(session, metric="clicks", period=JULY, n=10)
     assert "Épsilon Edu & Co" in [e.name for e in board.entries]
 
@@ -341,9 +240,9 @@ def test_leaderboard_keeps_names_exactly_as_stored(session: Session) -> None:
 def test_ratio_leaderboards_rank_only_partners_with_a_meaningful_denominator(
     session: Session,
 ) -> None:
-    _load(session)
-    theta = _sums(ROWS, JULY.start, JULY.end, {"theta"})
-    zeta = _sums(ROWS, JULY.start, JULY.end, {"zeta"})
+    load_program(session)
+    theta = sums(ROWS, JULY.start, JULY.end, {"theta"})
+    zeta = sums(ROWS, JULY.start, JULY.end, {"zeta"})
     assert theta["clicks"] >= 100 > theta["conversions"]
     assert zeta["clicks"] < 100 and zeta["payout"] == 0
     cases: list[tuple[Metric, set[str]]] = [
@@ -385,18 +284,20 @@ def test_leaderboard_breaks_ties_by_name(session: Session) -> None:
 
 
 def test_leaderboard_filters_by_tier_and_type(session: Session) -> None:
-    _load(session)
-    board = leaderboard(
-        session, metric="conversions", period=JULY, n=10, tier="silver", partner_type="affiliate"
-    )
-    keys = _keys(tier="Silver", ptype="affiliate")
+    partners = load_program(session)
+    segment = resolve_segment(session, SegmentArgs(tiers=["silver"], types=["affiliates"])).segment
+    board = leaderboard(session, metric="conversions", period=JULY, n=10, segment=segment)
+    keys = keys_where(tier="Silver", ptype="affiliate")
     assert [(e.name, e.value) for e in board.entries] == _ranking("conversions", keys, "top")
-    assert board.total == _sums(ROWS, JULY.start, JULY.end, keys)["conversions"]
-    assert board.scope_label == "silver tier, affiliate partners"
+    assert board.total == sums(ROWS, JULY.start, JULY.end, keys)["conversions"]
+    assert board.report().scope == "Silver affiliate partners"
+    pair = Segment.of(partners["alpha"], partners["zeta"])
+    two = leaderboard(session, metric="clicks", period=JULY, n=10, segment=pair)
+    assert [(e.name, e.value) for e in two.entries] == _ranking("clicks", {"alpha", "zeta"}, "top")
 
 
 def test_leaderboard_over_an_empty_period_says_nobody_to_rank(session: Session) -> None:
-    _load(session)
+    load_program(session)
     empty = DateRange(start=date(2027, 1, 1), end=date(2027, 1, 31), label="January 2027")
     board = leaderboard(session, metric="revenue", period=empty)
     assert board.entries == [] and board.total == Decimal(0)
@@ -407,13 +308,13 @@ def test_leaderboard_over_an_empty_period_says_nobody_to_rank(session: Session) 
 
 
 def test_weekly_series_sums_equal_the_period_totals(session: Session) -> None:
-    _load(session)
+    load_program(session)
     period = DateRange(start=date(2026, 6, 3), end=date(2026, 9, 20), label="summer")
     for metric in ("revenue", "conversions", "clicks"):
         series = performance_series(
-            session, scope=Scope.program(), metric=metric, period=period, grain="week"
+            session, segment=PROGRAM, metric=metric, period=period, grain="week"
         )
-        expected = _sums(ROWS, period.start, period.end, ALL)[metric]
+        expected = sums(ROWS, period.start, period.end, ALL)[metric]
         assert sum((Decimal(v or 0) for _d, v in series.points), Decimal(0)) == expected
         assert series.total == expected
     # weeks are Monday-keyed, the first one clipped to the period's start
@@ -423,24 +324,21 @@ def test_weekly_series_sums_equal_the_period_totals(session: Session) -> None:
 
 
 def test_daily_series_matches_each_days_rows_including_ratios(session: Session) -> None:
-    _load(session)
+    load_program(session)
     period = DateRange(start=date(2026, 7, 1), end=date(2026, 7, 10), label="early July")
-    keys = _keys(tier="Gold")
-    series = performance_series(
-        session, scope=Scope.tier("Gold"), metric="aov", period=period, grain="day"
-    )
+    keys = keys_where(tier="Gold")
+    series = performance_series(session, segment=GOLD, metric="aov", period=period, grain="day")
     assert len(series.points) == 10
     for day, value in series.points:
-        assert value == _expected_metrics(_sums(ROWS, day, day, keys))["aov"]
+        assert value == expected_metrics(sums(ROWS, day, day, keys))["aov"]
     table = series.report().sections[0].table
     assert table is not None and table.columns == ["Day", "AOV"] and len(table.rows) == 10
 
 
 def test_weekly_series_includes_empty_weeks_for_a_quiet_partner(session: Session) -> None:
-    _load(session)
-    series = performance_series(
-        session, scope=Scope.partner("eta", "Eta Empty"), metric="revenue", period=JULY
-    )
+    partners = load_program(session)
+    eta = Segment.of(partners["eta"])
+    series = performance_series(session, segment=eta, metric="revenue", period=JULY)
     assert len(series.points) == 5
     assert all(v == Decimal(0) for _d, v in series.points)
 
@@ -449,11 +347,16 @@ def test_weekly_series_includes_empty_weeks_for_a_quiet_partner(session: Session
 
 
 def test_tier_words_match_known_tiers_case_insensitively(session: Session) -> None:
-    _load(session)
-    assert resolve_tier(session, "gold") == "Gold"
-    assert resolve_tier(session, "SILVER tier") == "Silver"
+    load_program(session)
+
+    def tiers(*words: str) -> tuple[str, ...]:
+        return resolve_segment(session, SegmentArgs(tiers=list(words))).segment.tiers
+
+    assert tiers("gold") == ("Gold",)
+    assert tiers("SILVER tier") == ("Silver",)
+    assert tiers("gold", "Bronze", "Gold") == ("Gold", "Bronze")
     with pytest.raises(NotFound) as error:
-        resolve_tier(session, "Platinum")
+        tiers("Platinum")
     assert all(tier in error.value.message for tier in ("Gold", "Silver", "Bronze"))
 
 
@@ -472,72 +375,122 @@ def test_partner_type_words_map_to_the_enum_values() -> None:
 CTX = ToolContext(today=date(2026, 8, 1), currency="EUR")
 
 
-def test_performance_adapter_prefers_partner_then_tier_then_type(session: Session) -> None:
-    _load(session)
-    args = PerformanceArgs(partner="delta deals", tier="Gold", period="July 2026")
+def test_performance_adapter_lets_partners_beat_other_dimensions_and_says_so(
+    session: Session,
+) -> None:
+    partners = load_program(session)
+    args = PerformanceArgs(partners=["delta deals"], tiers=["Gold"], period="July 2026")
     summary = run_performance(session, CTX, args)
     assert isinstance(summary, PerformanceSummary)
-    assert summary.scope == Scope.partner("delta", "Delta Deals")
+    assert summary.segment == Segment.of(partners["delta"])
     assert summary.period.start == JULY.start and summary.period.end == JULY.end
     assert summary.comparison is not None and summary.comparison.start == JUNE.start
-    assert (
-        summary.figure("revenue").value == _sums(ROWS, JULY.start, JULY.end, {"delta"})["revenue"]
-    )
+    assert summary.figure("revenue").value == sums(ROWS, JULY.start, JULY.end, {"delta"})["revenue"]
     assert summary.currency == "EUR"
-    by_tier = run_performance(
-        session, CTX, PerformanceArgs(tier="gold", partner_type="affiliate", period="July 2026")
+    note = (
+        "Delta Deals is not among Gold partners, so that filter was not applied: "
+        "this covers Delta Deals."
     )
-    assert isinstance(by_tier, PerformanceSummary)
-    assert by_tier.scope == Scope.tier("Gold")
-    by_type = run_performance(
-        session, CTX, PerformanceArgs(partner_type="Affiliates", compare_to="none")
+    assert summary.notes == [note]
+    assert summary.report().notes[0] == note
+    # A named partner inside the other dimensions needs no note.
+    inside = run_performance(
+        session, CTX, PerformanceArgs(partners=["alpha"], tiers=["gold"], period="July 2026")
     )
+    assert isinstance(inside, PerformanceSummary)
+    assert inside.segment == Segment.of(partners["alpha"]) and inside.notes == []
+
+
+def test_performance_adapter_combines_dimensions(session: Session) -> None:
+    load_program(session)
+    by_both = run_performance(
+        session, CTX, PerformanceArgs(tiers=["gold"], types=["affiliate"], period="July 2026")
+    )
+    assert isinstance(by_both, PerformanceSummary)
+    assert by_both.segment == Segment(tiers=("Gold",), types=("affiliate",))
+    assert by_both.report().scope == "Gold affiliate partners"
+    keys = keys_where(tier="Gold", ptype="affiliate")
+    assert by_both.totals.revenue == sums(ROWS, JULY.start, JULY.end, keys)["revenue"]
+    assert by_both.partners_with_data == len(keys)
+    by_type = run_performance(session, CTX, PerformanceArgs(types="Affiliates", compare_to="none"))
     assert isinstance(by_type, PerformanceSummary)
-    assert by_type.scope.kind == "type" and by_type.comparison is None
+    assert by_type.segment == Segment(types=("affiliate",)) and by_type.comparison is None
     assert by_type.period.label == "last 30 days"
+    assert by_type.report().scope == "affiliate partners"
+    program = run_performance(session, CTX, PerformanceArgs(period="July 2026"))
+    assert isinstance(program, PerformanceSummary)
+    assert program.segment.is_program and program.report().scope == "whole program"
 
 
 def test_performance_adapter_names_known_tiers_for_an_unknown_one(session: Session) -> None:
-    _load(session)
+    load_program(session)
     with pytest.raises(NotFound) as error:
-        run_performance(session, CTX, PerformanceArgs(tier="Platinum"))
+        run_performance(session, CTX, PerformanceArgs(tiers=["Platinum"]))
     assert error.value.options == ["Bronze", "Gold", "Silver"]
 
 
 def test_leaderboard_and_series_adapters_resolve_words(session: Session) -> None:
-    _load(session)
+    partners = load_program(session)
     board = run_leaderboard(
-        session, CTX, LeaderboardArgs(metric="clicks", period="July 2026", n=500, tier="silver")
+        session,
+        CTX,
+        LeaderboardArgs(metric="clicks", period="July 2026", n=MAX_LEADERBOARD, tiers="silver"),
     )
     assert isinstance(board, Leaderboard)
-    assert board.scope_label == "Silver tier" and board.n == MAX_LEADERBOARD
+    assert board.report().scope == "Silver partners" and board.n == MAX_LEADERBOARD
     assert [(e.name, e.value) for e in board.entries] == _ranking(
-        "clicks", _keys(tier="Silver"), "top"
+        "clicks", keys_where(tier="Silver"), "top"
     )
-    series = run_performance_series(session, CTX, PerformanceSeriesArgs(partner="gamma"))
+    series = run_performance_series(session, CTX, PerformanceSeriesArgs(partners=["gamma"]))
     assert isinstance(series, Series)
     assert series.period.label == "last 90 days" and series.grain == "week"
-    assert series.scope.label == "Gamma Creators"
-    assert series.total == _sums(ROWS, series.period.start, series.period.end, {"gamma"})["revenue"]
+    assert series.segment == Segment.of(partners["gamma"])
+    assert series.report().scope == "Gamma Creators"
+    assert series.total == sums(ROWS, series.period.start, series.period.end, {"gamma"})["revenue"]
+
+
+def test_adapters_carry_the_segment_notes_into_their_reports(session: Session) -> None:
+    load_program(session)
+    note = "Gamma Creators is not among affiliate partners"
+    board = run_leaderboard(
+        session, CTX, LeaderboardArgs(partners=["gamma"], types=["affiliate"], period="July 2026")
+    )
+    assert isinstance(board, Leaderboard)
+    assert board.notes[0].startswith(note) and board.report().notes[0].startswith(note)
+    assert [e.name for e in board.entries] == [NAMES["gamma"]]
+    series = run_performance_series(
+        session, CTX, PerformanceSeriesArgs(partners=["gamma"], types=["affiliate"])
+    )
+    assert isinstance(series, Series)
+    assert series.report().notes[0].startswith(note)
+
+
+def test_leaderboard_size_is_bounded_by_the_argument_model_not_clamped(session: Session) -> None:
+    with pytest.raises(ValidationError):
+        LeaderboardArgs(n=MAX_LEADERBOARD + 1)
+    with pytest.raises(ValidationError):
+        LeaderboardArgs(n=0)
+    with pytest.raises(ToolError, match="n: must be at most 50"):
+        registry.call(session, CTX, "leaderboard", {"n": 500})
 
 
 def test_series_leaves_out_buckets_after_the_last_day_of_data(session: Session) -> None:
-    _load(session)
+    load_program(session)
     last_day = START + timedelta(days=DAYS - 1)  # Monday 28 Sep 2026
     period = DateRange(start=date(2026, 9, 1), end=date(2026, 10, 15), label="autumn")
-    series = performance_series(session, scope=Scope.program(), metric="clicks", period=period)
+    series = performance_series(session, segment=PROGRAM, metric="clicks", period=period)
     assert series.data_through == last_day
     assert [d for d, _v in series.points] == [
         date(2026, 9, 1), date(2026, 9, 7), date(2026, 9, 14), date(2026, 9, 21), last_day,
     ]  # fmt: skip
-    assert series.total == _sums(ROWS, period.start, period.end, ALL)["clicks"]
+    assert series.total == sums(ROWS, period.start, period.end, ALL)["clicks"]
     assert any("Data runs through 28 Sep 2026" in note for note in series.report().notes)
 
 
 def test_a_unit_with_no_data_yet_answers_with_the_latest_one_and_says_so(
     session: Session,
 ) -> None:
-    _load(session)
+    load_program(session)
     last_day = START + timedelta(days=DAYS - 1)  # Monday 28 Sep 2026
     october_first = ToolContext(today=date(2026, 10, 1))
     summary = run_performance(session, october_first, PerformanceArgs(period="this month"))
@@ -545,7 +498,7 @@ def test_a_unit_with_no_data_yet_answers_with_the_latest_one_and_says_so(
     assert (summary.period.start, summary.period.end) == (date(2026, 9, 1), date(2026, 9, 30))
     assert summary.period.label == "September 2026"
     assert summary.comparison is not None and summary.comparison.label == "August 2026"
-    assert summary.totals.revenue == _sums(ROWS, date(2026, 9, 1), last_day, ALL)["revenue"]
+    assert summary.totals.revenue == sums(ROWS, date(2026, 9, 1), last_day, ALL)["revenue"]
     notes = summary.report().notes
     assert notes[0].startswith("No data yet for October 2026")
     assert "data runs through 28 Sep 2026, so this shows September 2026" in notes[0]
@@ -561,4 +514,4 @@ def test_a_unit_with_no_data_yet_answers_with_the_latest_one_and_says_so(
     # A period that reaches the data is answered as asked, without a note.
     asked = run_performance(session, october_first, PerformanceArgs(period="last 30 days"))
     assert isinstance(asked, PerformanceSummary)
-    assert asked.period.label == "last 30 days" and asked.period_note is None
+    assert asked.period.label == "last 30 days" and asked.notes == []

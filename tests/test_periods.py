@@ -295,3 +295,122 @@ def test_latest_with_data_steps_back_only_for_units_past_the_data() -> None:
     assert month is not None and month.label == "November 2026"
     assert latest_with_data(resolve_period("this month", monday), sunday) is None  # has data
     assert latest_with_data(resolve_period("last 7 days", monday), date(2026, 11, 1)) is None
+
+
+TYPOS = [
+    # words, label, start, end — as of NOV23
+    ("septmber", "September 2026", D(2026, 9, 1), D(2026, 9, 30)),  # a letter dropped
+    ("setpember", "September 2026", D(2026, 9, 1), D(2026, 9, 30)),  # letters swapped
+    ("octobr", "October 2026", D(2026, 10, 1), D(2026, 10, 31)),
+    ("novmber", "November 2026", D(2026, 11, 1), NOV23),
+    ("fbruary 2026", "February 2026", D(2026, 2, 1), D(2026, 2, 28)),
+    ("Feburary 2025", "February 2025", D(2025, 2, 1), D(2025, 2, 28)),
+    ("1 to 15 septmber", "1–15 Sep 2026", D(2026, 9, 1), D(2026, 9, 15)),
+    ("last mnth", "October 2026", D(2026, 10, 1), D(2026, 10, 31)),  # unit words
+    ("last quater", "Q3 2026", D(2026, 7, 1), D(2026, 9, 30)),
+    ("this yaer", "2026 YTD", D(2026, 1, 1), NOV23),
+    ("past 2 weeeks", "last 2 weeks", D(2026, 11, 10), NOV23),  # a letter doubled
+    ("last 3 mnths", "last 3 months", D(2026, 8, 24), NOV23),
+    ("quarter before last quatrer", "Q2 2026", D(2026, 4, 1), D(2026, 6, 30)),
+]
+
+
+@pytest.mark.parametrize(("words", "label", "start", "end"), TYPOS)
+def test_misspelt_months_and_units_read_as_the_word_meant(
+    words: str, label: str, start: date, end: date
+) -> None:
+    got = resolve_period(words, NOV23)
+    assert (got.label, got.start, got.end) == (label, start, end)
+
+
+@pytest.mark.parametrize(
+    "words", ["summer", "monthly", "weekly", "quarterly", "marches", "mon", "sun", "jule"]
+)
+def test_real_words_and_ambiguous_typos_are_not_corrected(words: str) -> None:
+    # "summer" is not September, "monthly" not month; "jule" could be June or July.
+    with pytest.raises(PeriodError, match="couldn't read"):
+        resolve_period(words, NOV23)
+
+
+@pytest.mark.parametrize(
+    ("words", "label"),
+    [("may", "May 2026"), ("march on", "March 2026"), ("sept", "September 2026")],
+)
+def test_month_words_that_are_also_ordinary_words_keep_their_meaning(
+    words: str, label: str
+) -> None:
+    assert resolve_period(words, NOV23).label == label
+
+
+UNIT_RANGES = [
+    # today, words, start, end, label, to_date
+    (NOV23, "from q1 to q2", D(2026, 1, 1), D(2026, 6, 30), "H1 2026", False),
+    (NOV23, "q1 to q2 2026", D(2026, 1, 1), D(2026, 6, 30), "H1 2026", False),
+    (NOV23, "Q1 to Q2 2025", D(2025, 1, 1), D(2025, 6, 30), "H1 2025", False),
+    (NOV23, "jan to mar", D(2026, 1, 1), D(2026, 3, 31), "Q1 2026", False),
+    (NOV23, "jan-mar 2025", D(2025, 1, 1), D(2025, 3, 31), "Q1 2025", False),
+    (NOV23, "jan 2025 to mar", D(2025, 1, 1), D(2025, 3, 31), "Q1 2025", False),
+    (NOV23, "from september to november", D(2026, 9, 1), NOV23, "September–November 2026", True),
+    (NOV23, "between march and may", D(2026, 3, 1), D(2026, 5, 31), "March–May 2026", False),
+    (NOV23, "march to may 2025", D(2025, 3, 1), D(2025, 5, 31), "March–May 2025", False),
+    (NOV23, "between q2 and q3", D(2026, 4, 1), D(2026, 9, 30), "Q2–Q3 2026", False),
+    (NOV23, "from septmber to novmber", D(2026, 9, 1), NOV23, "September–November 2026", True),
+    (NOV23, "dec to feb", D(2025, 12, 1), D(2026, 2, 28), "December 2025 – February 2026", False),
+    (NOV23, "q4 2025 to q1", D(2025, 10, 1), D(2026, 3, 31), "Q4 2025 – Q1 2026", False),
+    (D(2026, 2, 10), "jan to mar", D(2026, 1, 1), D(2026, 2, 10), "Q1 2026", True),
+]
+
+
+@pytest.mark.parametrize(("today", "words", "start", "end", "label", "to_date"), UNIT_RANGES)
+def test_a_range_of_two_units_runs_from_the_first_start_to_the_second_end(
+    today: date, words: str, start: date, end: date, label: str, to_date: bool
+) -> None:
+    got = resolve_period(words, today)
+    assert (got.start, got.end, got.label, got.to_date) == (start, end, label, to_date)
+
+
+def test_a_range_of_units_that_runs_backwards_is_refused() -> None:
+    with pytest.raises(PeriodError, match="after it ends"):
+        resolve_period("q3 2026 to q1 2026", NOV23)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "same month last year",
+        "same quarter last year",
+        "same week last year",
+        "same time last year",
+        "the same period a year ago",
+        "same period of the prior year",
+        "prior year",
+        "vs last year",
+        "vs. the same month last year",
+        "year over year",
+        "year-over-year",
+        "same mnth last yaer",
+        "same quater last year",
+    ],
+)
+def test_year_ago_comparison_phrases_mean_the_same_period_last_year(words: str) -> None:
+    for base_words in ("this quarter", "last month", "last week", "this month"):
+        base = resolve_period(base_words, NOV23)
+        assert resolve_comparison(words, base, NOV23) == same_period_last_year(base), base_words
+
+
+@pytest.mark.parametrize(
+    ("base_words", "words", "start", "end", "label"),
+    [
+        ("last month", "previous month", D(2026, 9, 1), D(2026, 9, 30), "September 2026"),
+        ("this month", "previous month", D(2026, 10, 1), D(2026, 10, 23), "October 2026"),
+        ("last quarter", "previous quarter", D(2026, 4, 1), D(2026, 6, 30), "Q2 2026"),
+        ("this quarter", "previous quater", D(2026, 7, 1), D(2026, 8, 23), "Q3 2026"),
+        ("last week", "previous week", D(2026, 11, 9), D(2026, 11, 15), "week of 9 Nov 2026"),
+        ("this week", "last week", D(2026, 11, 16), D(2026, 11, 16), "week of 16 Nov 2026"),
+    ],
+)
+def test_previous_unit_of_the_same_kind_is_the_like_for_like_previous_period(
+    base_words: str, words: str, start: date, end: date, label: str
+) -> None:
+    got = resolve_comparison(words, resolve_period(base_words, NOV23), NOV23)
+    assert got is not None and (got.start, got.end, got.label) == (start, end, label)

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from storage.models import DailyPerformance, MonthlyPerformance, Partner, WeeklyPerformance
 from storage.queries import (
     SUM_NAMES,
-    PartnerFilter,
     SumName,
     Totals,
     active_partner_count,
@@ -22,10 +21,12 @@ from storage.queries import (
     series,
     split_by_month,
     split_range,
+    sums_by_group,
     sums_by_partner,
     totals,
     totals_by_partner,
 )
+from tools.segment import PartnerRef, Segment
 
 START = date(2025, 11, 20)
 DAYS = 130
@@ -98,7 +99,11 @@ def test_totals_match_daily_rows_for_any_range(session: Session) -> None:
         assert totals(session, start, end) == _brute(rows, start, end), (start, end)
     gold = set(session.scalars(select(Partner.id).where(Partner.tier == "Gold")))
     span = (date(2025, 12, 10), date(2026, 3, 5))
-    assert totals(session, *span, PartnerFilter(tier="gold")) == _brute(rows, *span, gold)
+    # Tiers match case-insensitively, as stored values are compared folded.
+    assert totals(session, *span, Segment(tiers=("gold",))) == _brute(rows, *span, gold)
+    one = min(gold)
+    only = Segment(partners=(PartnerRef(id=one, key="p", name="P"),))
+    assert totals(session, *span, only) == _brute(rows, *span, {one})
     by_partner = totals_by_partner(session, *span)
     for partner_id, got in by_partner.items():
         assert got == _brute(rows, *span, {partner_id})
@@ -116,7 +121,7 @@ def test_sums_by_partner_compares_ranges_in_one_statement(session: Session) -> N
             assert got[partner_id] == expected, partner_id
     # Only the named sums are read; the rest stay zero.
     wanted: tuple[SumName, ...] = ("conversions", "revenue")
-    narrow = sums_by_partner(session, ranges[:2], PartnerFilter(tier="Gold"), names=wanted)
+    narrow = sums_by_partner(session, ranges[:2], Segment(tiers=("Gold",)), names=wanted)
     gold = set(session.scalars(select(Partner.id).where(Partner.tier == "Gold")))
     assert set(narrow) == gold
     for partner_id, pair in narrow.items():
@@ -235,3 +240,17 @@ def test_series_matches_daily_rows_by_day_and_by_iso_week(session: Session) -> N
                 day += timedelta(days=1)
             got = series(session, start, end, grain)
             assert got == sorted(expected.items()), (start, end, grain)
+
+
+def test_sums_by_group_adds_each_groups_partners_and_counts_the_active_ones(
+    session: Session,
+) -> None:
+    rows = _program(session)
+    tier_of = {pid: tier for pid, tier in session.execute(select(Partner.id, Partner.tier))}
+    ranges = [(date(2026, 1, 1), date(2026, 1, 31)), (date(2025, 12, 1), date(2025, 12, 31))]
+    groups = {g.group: g for g in sums_by_group(session, ranges, "tier")}
+    assert set(groups) == {"Gold", "Silver"}
+    for tier, group in groups.items():
+        ids = {pid for pid, t in tier_of.items() if t == tier}
+        assert group.sums == tuple(_brute(rows, a, b, ids) for a, b in ranges), tier
+        assert group.active == sum(1 for pid in ids if _brute(rows, *ranges[0], {pid}) != Totals())

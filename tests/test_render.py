@@ -6,10 +6,13 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from bot.render.blocks import render_blocks
-from bot.render.text import render_text
-from bot.render.values import cell, change
-from tools.report import Change, Fact, Money, Percent, Ratio, Report, Section, Table
+import pytest
+from pydantic import ValidationError
+
+from bot.render.blocks import escape, render_blocks
+from bot.render.text import display_width, render_text
+from bot.render.values import cell, change, line
+from tools.report import Change, Fact, Line, Money, Percent, Ratio, Report, Section, Table
 
 
 def _report() -> Report:
@@ -143,3 +146,263 @@ def test_terminal_facts_with_changes_line_up_their_figures() -> None:
     money = [m for line in text.splitlines() if (m := re.search(r"\$[\d,.]+", line))]
     assert [m.group() for m in money] == ["$12,345", "$5.00"]
     assert money[0].end() == money[1].end()
+
+
+# ---- typed bullets (Line) ----
+
+
+def _line_report(currency: str = "USD") -> Report:
+    drop = Line(
+        template="Revenue down {pct} vs {prev} ({before} → {now}) for {who}.",
+        values={
+            "pct": Percent(value=Decimal("4.25")),
+            "prev": "Q2 2026",
+            "before": Money(amount=Decimal("18200"), currency=currency),
+            "now": Money(amount=Decimal("17426.5"), currency=currency),
+            "who": "Smith & Sons <b>",
+        },
+    )
+    return Report(
+        title="t",
+        sections=[Section(title="Risks", bullets=["Plain words stay as they are.", drop])],
+    )
+
+
+def test_a_line_is_formatted_by_the_same_formatter_in_every_renderer() -> None:
+    from rich.console import Console
+
+    from bot.render.terminal import render_rich
+
+    expected = "Revenue down 4.3% vs Q2 2026 ($18,200 → $17,427) for Smith & Sons <b>."
+    assert f"  • {expected}" in render_text(_line_report())
+    assert "  • Plain words stay as they are." in render_text(_line_report())
+    console = Console(width=200, record=True)
+    console.print(render_rich(_line_report()))
+    assert f"• {expected}" in console.export_text()
+    mrkdwn = [b["text"]["text"] for b in render_blocks(_line_report()) if "text" in b]
+    assert "• Plain words stay as they are.\n• " + escape(expected) in mrkdwn
+    assert "&lt;b&gt;" in mrkdwn[-1] and "<b>" not in mrkdwn[-1]  # values are escaped too
+
+
+def test_a_line_value_can_be_a_change_and_a_fact_value_can_be_a_line() -> None:
+    up = Change(
+        absolute=Money(amount=Decimal(1500)),
+        percent=Decimal("13.84"),
+        against="Q2 2026",
+        previous=Money(amount=Decimal("10845.675")),
+    )
+    said = Line(template="Revenue moved {change}.", values={"change": up})
+    assert line(said) == "Revenue moved +13.8% (+$1,500) vs Q2 2026 ($10,846)."
+    terms = Line(
+        template="CPA of {rate} per conversion",
+        values={"rate": Money(amount=Decimal(35), currency="PLN")},
+    )
+    report = Report(title="p", sections=[Section(facts=[Fact(label="Commission", value=terms)])])
+    assert "  Commission  CPA of zł 35.00 per conversion" in render_text(report)
+    assert cell(terms) == "CPA of zł 35.00 per conversion"
+
+
+@pytest.mark.parametrize(
+    ("template", "values", "problem"),
+    [
+        ("Revenue {now}", {}, "missing ['now']"),
+        ("Revenue", {"now": 1}, "unused ['now']"),
+        ("Revenue {now:,.2f}", {"now": Decimal(1)}, "the renderer formats"),
+        ("Revenue {now!r}", {"now": Decimal(1)}, "the renderer formats"),
+        ("Revenue {0}", {"0": 1}, "not a plain name"),
+        ("Revenue {now", {"now": 1}, "expected '}'"),
+    ],
+)
+def test_a_line_refuses_a_template_that_does_not_match_its_values(
+    template: str, values: dict[str, int | Decimal], problem: str
+) -> None:
+    with pytest.raises(ValidationError, match=re.escape(problem)):
+        Line(template=template, values=dict(values))
+
+
+# ---- changes show the comparison period's own value ----
+
+
+def _previous_report() -> Report:
+    up = Change(
+        absolute=Money(amount=Decimal(1500)),
+        percent=Decimal("13.84"),
+        against="Q2 2026",
+        previous=Money(amount=Decimal("10845.675")),
+    )
+    return Report(title="t", sections=[Section(facts=[
+        Fact(label="Revenue", value=Money(amount=Decimal("12345.675")), change=up),
+    ])])  # fmt: skip
+
+
+def test_a_change_shows_both_values_in_text_terminal_and_block_kit() -> None:
+    from rich.console import Console
+
+    from bot.render.terminal import render_rich
+
+    said = "+13.8% (+$1,500) vs Q2 2026 ($10,846)"
+    assert f"  Revenue  $12,346  {said}" in render_text(_previous_report())
+    console = Console(width=120, record=True)
+    console.print(render_rich(_previous_report()))
+    assert said in console.export_text()
+    fields = next(b["fields"] for b in render_blocks(_previous_report()) if "fields" in b)
+    assert fields[0]["text"] == f"*Revenue*\n$12,346  _{said}_"
+
+
+def test_a_change_without_a_previous_value_reads_as_before() -> None:
+    bare = Change(absolute=Money(amount=Decimal(1500)), percent=Decimal("13.84"), against="Q2")
+    assert change(bare) == "+13.8% (+$1,500) vs Q2"
+    zero = Change(
+        absolute=Money(amount=Decimal(100)), percent=None, against="Q2", previous=Money(amount=0)
+    )
+    assert change(zero) == "+$100.00 vs Q2 ($0.00)"
+
+
+# ---- one currency form everywhere ----
+
+
+@pytest.mark.parametrize(
+    ("currency", "big", "small"),
+    [
+        ("PLN", "zł 12,346", "zł 35.50"),
+        ("KRW", "₩12,346", "₩36"),
+        ("EUR", "€12,346", "€35.50"),
+        ("INR", "₹12,346", "₹35.50"),
+        ("CHF", "12,346 CHF", "35.50 CHF"),
+    ],
+)
+def test_money_reads_the_same_in_facts_tables_bullets_and_changes(
+    currency: str, big: str, small: str
+) -> None:
+    amount, rate = Decimal("12345.675"), Decimal("35.5")
+    up = Change(
+        absolute=Money(amount=rate, currency=currency),
+        percent=Decimal(1),
+        against="Q2",
+        previous=Money(amount=amount - rate, currency=currency),
+    )
+    report = Report(title="t", sections=[
+        Section(facts=[Fact(label="Revenue", value=Money(amount=amount, currency=currency),
+                            change=up)]),
+        Section(table=Table(columns=["Partner", "Revenue"], rows=[
+            ["A", Money(amount=amount, currency=currency)],
+            ["B", Money(amount=rate, currency=currency)],
+        ])),
+        Section(bullets=[Line(template="{big} and {small}", values={
+            "big": Money(amount=amount, currency=currency),
+            "small": Money(amount=rate, currency=currency),
+        })]),
+    ])  # fmt: skip
+    text = render_text(report)
+    assert f"  Revenue  {big}  +1.0% (+{small}) vs Q2 (" in text
+    rows = [row for row in text.splitlines() if row.startswith(("  A ", "  B "))]
+    assert rows[0].endswith(big) and rows[1].endswith(small)  # figures right-aligned
+    assert len(rows[0]) == len(rows[1])
+    assert f"  • {big} and {small}" in text
+    blocks = "\n".join(str(b) for b in render_blocks(report))
+    assert big in blocks and small in blocks
+
+
+def test_currencies_without_minor_units_read_in_whole_units() -> None:
+    assert cell(Money(amount=Decimal("12500.40"), currency="KRW")) == "₩12,500"
+    assert cell(Money(amount=Decimal("499.5"), currency="JPY")) == "¥500"
+    assert cell(Money(amount=Decimal("-0.4"), currency="KRW")) == "₩0"
+    assert cell(Money(amount=Decimal("-12.5"), currency="PLN")) == "-zł 12.50"
+    krw = Change(
+        absolute=Money(amount=Decimal("0.002"), currency="KRW"), percent=None, against="Q2"
+    )
+    assert change(krw) == "₩0 vs Q2"
+
+
+_PROFILE_OWN_FORMAT = pytest.mark.xfail(
+    strict=True, reason="tools/partners/profile.py still formats commission money itself"
+)
+
+
+@pytest.mark.parametrize(
+    "currency",
+    [
+        pytest.param("PLN", marks=_PROFILE_OWN_FORMAT),
+        pytest.param("KRW", marks=_PROFILE_OWN_FORMAT),
+        "EUR",
+    ],
+)
+def test_a_partner_profile_reads_commission_money_like_every_table(currency: str) -> None:
+    from storage.models import Partner
+    from tools.partners.profile import partner_profile
+
+    partner = Partner(
+        partner_key="p", name="P", type="affiliate", status="active",
+        commission_model="cpa", commission_rate=Decimal("35.5"),
+    )  # fmt: skip
+    text = render_text(partner_profile(partner, currency=currency).report())
+    assert cell(Money(amount=Decimal("35.5"), currency=currency)) in text
+
+
+# ---- wide characters keep plain-text columns aligned ----
+
+
+def test_display_width_counts_wide_characters_twice_and_marks_not_at_all() -> None:
+    assert display_width("Żabka") == 5
+    assert display_width("한국파트너") == 10
+    assert display_width("🚀 Rocket") == 9
+    assert display_width("e\u0301") == 1  # e + combining acute
+    assert display_width("❤️") == 2  # heart + emoji-style variation selector
+    assert display_width("👩‍💻") == 2  # woman + zero-width joiner + laptop: one glyph
+
+
+def _columns(row: str, figure: str) -> int:
+    """The display column at which `figure` ends in `row`."""
+    return display_width(row[: row.index(figure) + len(figure)])
+
+
+def test_text_tables_stay_aligned_with_korean_names_and_emoji() -> None:
+    report = Report(title="t", sections=[Section(table=Table(
+        columns=["Partner", "Revenue", "Status"],
+        rows=[
+            ["한국파트너 코리아", Money(amount=Decimal(1234567), currency="KRW"), "active"],
+            ["🚀 Rocket Media", Money(amount=Decimal(5), currency="KRW"), "paused"],
+            ["Plain", Money(amount=Decimal(42), currency="KRW"), "active"],
+        ],
+    ))])  # fmt: skip
+    rows = render_text(report).splitlines()[2:]
+    header, rule, korean, rocket, plain = rows
+    ends = [_columns(r, f) for r, f in ((korean, "₩1,234,567"), (rocket, "₩5"), (plain, "₩42"))]
+    assert len(set(ends)) == 1  # figures end in one column
+    assert display_width(rule) == display_width(korean) == display_width(plain)
+    assert _columns(header, "Revenue") == ends[0]  # the header is right-aligned with them
+    starts = [
+        display_width(r[: r.index(w)])
+        for r, w in ((header, "Status"), (korean, "active"), (rocket, "paused"), (plain, "active"))
+    ]
+    assert len(set(starts)) == 1  # the column after the wide names starts in one place
+
+
+def test_text_fact_labels_pad_by_display_width() -> None:
+    up = Change(absolute=1, percent=Decimal(1), against="Q2")
+    report = Report(title="t", sections=[Section(facts=[
+        Fact(label="한국 매출", value=Money(amount=Decimal(1000), currency="KRW"), change=up),
+        Fact(label="Revenue 🚀", value=Money(amount=Decimal(5), currency="KRW"), change=up),
+    ])])  # fmt: skip
+    first, second = render_text(report).splitlines()[2:4]
+    assert _columns(first, "₩1,000") == _columns(second, "₩5")
+    assert _columns(first, "vs Q2") == _columns(second, "vs Q2")
+
+
+def test_terminal_tables_stay_aligned_with_korean_names() -> None:
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from bot.render.terminal import render_rich
+
+    report = Report(title="t", sections=[Section(table=Table(columns=["Partner", "Revenue"], rows=[
+        ["한국파트너", Money(amount=Decimal(5))], ["A", Money(amount=Decimal(12345))],
+    ]))])  # fmt: skip
+    console = Console(width=60, record=True)
+    console.print(render_rich(report))
+    ends = [
+        cell_len(row[: m.end()])
+        for row in console.export_text().splitlines()
+        if (m := re.search(r"\$[\d,.]+", row))
+    ]
+    assert len(ends) == 2 and ends[0] == ends[1]

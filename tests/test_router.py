@@ -18,7 +18,7 @@ from bot.assistant import (
     Vocabulary,
     route,
 )
-from bot.assistant.router import Decision
+from bot.assistant.plan import Decision
 from tests.conftest import SUMMARY
 from tools import registry
 
@@ -50,7 +50,8 @@ def _expected(case: dict[str, Any]) -> str:
         return "refuse"
     if case.get("clarify"):
         return "clarify"
-    return f"{case['tool']} {sorted(dict(case['arguments']).items())}"
+    unplaced = sorted(case.get("unplaced", []))
+    return f"{case['tool']} {sorted(dict(case['arguments']).items())} unplaced={unplaced}"
 
 
 def _got(decision: Decision) -> str:
@@ -60,7 +61,8 @@ def _got(decision: Decision) -> str:
         return "refuse"
     if isinstance(decision, Clarify):
         return "clarify"
-    return f"{decision.tool} {sorted(decision.arguments.items())}"
+    unplaced = sorted(u.text for u in decision.unplaced)
+    return f"{decision.tool} {sorted(decision.arguments.items())} unplaced={unplaced}"
 
 
 def _case_id(case: dict[str, Any]) -> str:
@@ -120,7 +122,7 @@ def test_write_requests_are_refused_not_planned(text: str) -> None:
         None,
         TurnState("application_detail", {"application": "Totally Legit Marketing"}),
         TurnState("pending_applications", {}),
-        TurnState("performance", {"partner": "Northwind Traders"}),
+        TurnState("performance", {"partners": ["Northwind Traders"]}),
     ],
 )
 def test_hostile_application_message_is_refused_whatever_came_before(
@@ -143,7 +145,7 @@ def test_help_lists_example_questions() -> None:
 def test_clarify_offers_concrete_options() -> None:
     decision = route("northwind", VOCAB)
     assert isinstance(decision, Clarify)
-    assert any("Northwind Traders" in option for option in decision.options)
+    assert any("Northwind Traders" in option for option in decision.labels)
     assert 2 <= len(decision.options) <= 4
 
 
@@ -159,19 +161,22 @@ def test_clarify_offers_concrete_options() -> None:
         "compare partners",
     ],
 )
-def test_clarifying_options_are_requests_the_router_can_answer(text: str) -> None:
+def test_clarifying_options_are_typed_calls_the_router_agrees_with(text: str) -> None:
+    """Each option carries the call it makes (a Slack button runs it without re-reading),
+    and it is the call the router makes for the option's words."""
     decision = route(text, VOCAB)
     assert isinstance(decision, Clarify)
     assert decision.options
     for option in decision.options:
-        assert isinstance(route(option, VOCAB), ToolCall), option
+        assert option.call is not None, option.label
+        assert route(option.label, VOCAB) == option.call, option.label
 
 
 def test_router_works_without_goal_or_application_names() -> None:
     bare = Vocabulary(partner_names=("Northwind Traders",))
     assert route("q3 revenue goal", bare) == ToolCall("goal_progress", {"goal": "q3 revenue"})
     assert route("how did northwind do in Q3?", bare) == ToolCall(
-        "performance", {"partner": "Northwind Traders", "period": "q3"}
+        "performance", {"partners": ["Northwind Traders"], "period": "q3"}
     )
 
 
@@ -242,7 +247,7 @@ def test_demo_program_names_are_recognised(demo_session: Session) -> None:
     names = known_names(demo_session)
     vocab = Vocabulary(names.partners, names.tiers, names.goals, names.applicants)
     assert route("how did zabka do last month?", vocab) == ToolCall(
-        "performance", {"partner": "Żabka Polska", "period": "last month"}
+        "performance", {"partners": ["Żabka Polska"], "period": "last month"}
     )
     assert route("is the q4 revenue goal on track", vocab) == ToolCall(
         "goal_progress", {"goal": "Q4 2026 partner revenue"}

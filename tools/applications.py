@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rapidfuzz import fuzz
-from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Application, ApplicationStatus, AuditEntry, Partner, PartnerStatus
+from storage.queries import applications as queries
 from tools.context import ToolContext
 from tools.errors import NotAllowed, NotFound, ToolError
+from tools.partners import TYPE_LABELS, parse_partner_type
+from tools.periods import DateRange, resolve_period
 from tools.registry import tool
 from tools.report import Fact, Report, Section, Table
 from tools.scope import Scope
@@ -39,6 +42,145 @@ class AmbiguousApplication(ToolError):
     kind = "clarify"
 
 
+Dimension = Literal["type", "country", "submitted"]
+
+
+class ApplicationFilter(BaseModel):
+    """Which pending applications a list covers: AND across dimensions, OR within one.
+
+    Empty tuples and None leave a dimension out; the empty filter is the whole queue.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    types: tuple[str, ...] = ()
+    """Partner types (PartnerType values), any of which matches."""
+    countries: tuple[str, ...] = ()
+    """Upper-case two-letter country codes, any of which matches."""
+    submitted: DateRange | None = None
+
+    @property
+    def used(self) -> list[Dimension]:
+        """The dimensions this filter constrains, in a fixed order."""
+        values: dict[Dimension, object] = {
+            "type": self.types,
+            "country": self.countries,
+            "submitted": self.submitted,
+        }
+        return [name for name, value in values.items() if value]
+
+    def without(self, dimension: Dimension) -> ApplicationFilter:
+        """This filter with one dimension dropped."""
+        field = {"type": "types", "country": "countries", "submitted": "submitted"}[dimension]
+        return self.model_copy(update={field: None if dimension == "submitted" else ()})
+
+    def condition(self, dimension: Dimension) -> str:
+        """One dimension's condition in words: 'type agency or influencer', 'country PL or
+        DE', 'submitted in the last 10 days (14 Nov – 23 Nov 2026, to date)'."""
+        if dimension == "type":
+            return "type " + self._types()
+        if dimension == "country":
+            return "country " + _either(self.countries)
+        return "submitted " + _period_words(self.submitted) if self.submitted else ""
+
+    def describe(self, count: int = 2) -> str:
+        """The filter as a noun phrase, e.g. 'agency applications from PL, submitted in the
+        last 10 days (14 Nov – 23 Nov 2026, to date)'; singular when `count` is 1."""
+        noun = "application" if count == 1 else "applications"
+        words = f"{self._types()} {noun}" if self.types else noun
+        if self.countries:
+            words += f" from {_either(self.countries)}"
+        if self.submitted is not None:
+            separator = "," if self.countries else ""
+            words += f"{separator} {self.condition('submitted')}"
+        return words
+
+    def _types(self) -> str:
+        return _either(TYPE_LABELS.get(t, t) for t in self.types)
+
+    def scope_label(self) -> str:
+        """Who the list covers (type and country); the submitted period is its own line."""
+        who = self.without("submitted")
+        return who.describe() if who.used else Scope.program().label
+
+    def query_arguments(self) -> dict[str, Any]:
+        """The filter as keyword arguments of the storage queries."""
+        return {
+            "types": self.types,
+            "countries": self.countries,
+            "submitted_from": self.submitted.start if self.submitted else None,
+            "submitted_to": self.submitted.end if self.submitted else None,
+        }
+
+
+def _either(values: Iterable[str]) -> str:
+    items = list(values)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _period_words(period: DateRange) -> str:
+    """'in the last 10 days (…)', 'in November 2026 (…)', 'since 1 Nov 2026 (…)'."""
+    label = period.label
+    if label.startswith(("last ", "past ", "week of ", "same days ")):
+        lead = "in the "
+    elif label.startswith(("since ", "before ", "after ", "between ", "from ")) or label in {
+        "today",
+        "yesterday",
+    }:
+        lead = ""
+    else:
+        lead = "in "
+    return lead + period.describe()
+
+
+_LIST_SEPARATORS = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b)\s*", re.IGNORECASE)
+_COUNTRY_SEPARATORS = re.compile(r"(?:\s|,|;|/|&|\+|\band\b|\bor\b)+", re.IGNORECASE)
+_SUBMITTED_LEAD = re.compile(r"^\s*(?:submitted|applied|received|sent)\b\s*", re.IGNORECASE)
+
+
+def application_filter(
+    *,
+    today: date,
+    types: Iterable[str] = (),
+    countries: Iterable[str] = (),
+    submitted: str | None = None,
+) -> ApplicationFilter:
+    """A planner's filter words validated: types via `parse_partner_type` ('agencies',
+    'creators'), countries as two-letter codes, `submitted` as a period as of `today`.
+
+    Several values may come in one string ('agency, influencer', 'PL and DE'). Invalid
+    words raise a ToolError that says what is accepted.
+    """
+    parsed_types: list[str] = []
+    for text in types:
+        for word in _LIST_SEPARATORS.split(text):
+            if word.strip():
+                parsed_types.append(parse_partner_type(word.strip()))
+    codes: list[str] = []
+    for text in countries:
+        for word in _COUNTRY_SEPARATORS.split(text.strip()):
+            if not word:
+                continue
+            if not re.fullmatch(r"[A-Za-z]{2}", word):
+                raise ToolError(
+                    f"“{text.strip()}” is not a country code; use two-letter codes like "
+                    "PL, DE or GB."
+                )
+            codes.append(word.upper())
+    period = None
+    if submitted is not None:
+        words = _SUBMITTED_LEAD.sub("", submitted).strip()
+        if words:
+            period = resolve_period(words, today)
+    return ApplicationFilter(
+        types=tuple(dict.fromkeys(parsed_types)),
+        countries=tuple(dict.fromkeys(codes)),
+        submitted=period,
+    )
+
+
 class PendingApplication(BaseModel):
     application_key: str
     name: str
@@ -50,56 +192,99 @@ class PendingApplication(BaseModel):
     days_waiting: int
 
 
+class RelaxedCount(BaseModel):
+    """How many pending applications match once one condition of an empty filter is dropped."""
+
+    dropped: Dimension
+    condition: str
+    """The dropped condition in words, e.g. 'type agency' or 'country PL or DE'."""
+    description: str
+    """What is left, e.g. 'applications from PL'."""
+    total: int
+
+
 class ApplicationList(BaseModel):
-    """Pending applications, oldest first, and how many are pending in total."""
+    """Pending applications matching a filter, oldest first, and how many match in total.
+
+    When the filter matches nothing, `relaxed` says how many would match with each
+    condition dropped, and `queue_total` how many are pending at all.
+    """
 
     today: date
+    where: ApplicationFilter = ApplicationFilter()
     total: int
     applications: list[PendingApplication]
+    relaxed: list[RelaxedCount] = Field(default_factory=list)
+    queue_total: int | None = None
 
     def report(self) -> Report:
         shown = len(self.applications)
-        title = f"{self.total} pending application{'s' if self.total != 1 else ''}"
+        what = self.where.describe(self.total)
+        title = f"{self.total if self.total else 'No'} pending {what}"
+        notes = []
         if self.total == 0:
-            section = Section(text="No applications are waiting for a decision.")
+            sections = self._empty_sections()
         else:
-            section = Section(
-                table=Table(
-                    columns=[
-                        "Key",
-                        "Applicant",
-                        "Company",
-                        "Type",
-                        "Audience",
-                        "Country",
-                        "Submitted",
-                        "Days waiting",
-                    ],
-                    rows=[
-                        [
-                            a.application_key,
-                            a.name,
-                            a.company,
-                            a.type,
-                            a.audience_size,
-                            a.country,
-                            a.submitted_at,
-                            a.days_waiting,
-                        ]
-                        for a in self.applications
-                    ],
+            notes.append("Oldest first.")
+            if shown < self.total:
+                notes.append(f"Showing the {shown} oldest of {self.total}.")
+            sections = [
+                Section(
+                    table=Table(
+                        columns=[
+                            "Key",
+                            "Applicant",
+                            "Company",
+                            "Type",
+                            "Audience",
+                            "Country",
+                            "Submitted",
+                            "Days waiting",
+                        ],
+                        rows=[
+                            [
+                                a.application_key,
+                                a.name,
+                                a.company,
+                                a.type,
+                                a.audience_size,
+                                a.country,
+                                a.submitted_at,
+                                a.days_waiting,
+                            ]
+                            for a in self.applications
+                        ],
+                    )
                 )
-            )
-        notes = ["Oldest first."]
-        if shown < self.total:
-            notes.append(f"Showing the {shown} oldest of {self.total}.")
+            ]
         return Report(
             title=title,
             period=f"as of {_day(self.today)}",
-            scope=Scope.program().label,
-            sections=[section],
+            scope=self.where.scope_label(),
+            sections=sections,
             notes=notes,
         )
+
+    def _empty_sections(self) -> list[Section]:
+        if not self.where.used or not self.queue_total:
+            return [Section(text="No applications are waiting for a decision.")]
+        pending = f"{self.queue_total} pending application{'s' if self.queue_total != 1 else ''}"
+        text = f"None of the {pending} matches every condition."
+        emptied = [f"“{r.condition}”" for r in self.relaxed if r.total]
+        if emptied:
+            text += f" Dropping {_either(emptied)} would leave some."
+        else:
+            text += " Dropping any one condition still leaves none."
+        return [
+            Section(text=text),
+            Section(
+                title="With one condition dropped",
+                bullets=[
+                    f"Without “{r.condition}”: {r.total} pending {r.description}"
+                    for r in self.relaxed
+                ],
+            ),
+        ]
 
 
 class ApplicationDetail(BaseModel):
@@ -214,18 +399,30 @@ class DecisionResult(BaseModel):
 # --- reads -------------------------------------------------------------------------------
 
 
-def pending_applications(session: Session, *, today: date, limit: int = 20) -> ApplicationList:
-    """Pending applications oldest first, so the longest-waiting applicant is seen first."""
-    pending = Application.status == ApplicationStatus.PENDING
-    total = int(session.execute(select(func.count()).where(pending)).scalar_one())
-    rows = session.scalars(
-        select(Application)
-        .where(pending)
-        .order_by(Application.submitted_at, Application.id)
-        .limit(max(limit, 0))
-    )
+def pending_applications(
+    session: Session,
+    *,
+    today: date,
+    limit: int = 20,
+    where: ApplicationFilter | None = None,
+) -> ApplicationList:
+    """Pending applications matching `where`, oldest first, so the longest wait is seen first.
+
+    An empty result of a filtered list says how many match with each condition dropped.
+    """
+    where = where or ApplicationFilter()
+    criteria = where.query_arguments()
+    total = queries.count_pending(session, **criteria)
+    rows = queries.pending_applications(session, **criteria, limit=limit) if total else []
+    relaxed: list[RelaxedCount] = []
+    queue_total = None
+    if total == 0 and where.used:
+        queue_total = queries.count_pending(session)
+        if queue_total:
+            relaxed = [_relaxed(session, where, dimension) for dimension in where.used]
     return ApplicationList(
         today=today,
+        where=where,
         total=total,
         applications=[
             PendingApplication(
@@ -240,6 +437,19 @@ def pending_applications(session: Session, *, today: date, limit: int = 20) -> A
             )
             for a in rows
         ],
+        relaxed=relaxed,
+        queue_total=queue_total,
+    )
+
+
+def _relaxed(session: Session, where: ApplicationFilter, dimension: Dimension) -> RelaxedCount:
+    looser = where.without(dimension)
+    total = queries.count_pending(session, **looser.query_arguments())
+    return RelaxedCount(
+        dropped=dimension,
+        condition=where.condition(dimension),
+        description=looser.describe(total),
+        total=total,
     )
 
 
@@ -248,9 +458,7 @@ def application_detail(session: Session, *, key_or_name: str, today: date) -> Ap
     application = find_application(session, key_or_name)
     partner_key = None
     if application.partner_id is not None:
-        partner_key = session.scalar(
-            select(Partner.partner_key).where(Partner.id == application.partner_id)
-        )
+        partner_key = queries.partner_key_of(session, application.partner_id)
     pending = application.status == ApplicationStatus.PENDING
     return ApplicationDetail(
         today=today,
@@ -278,10 +486,10 @@ def find_application(session: Session, key_or_name: str) -> Application:
     text = key_or_name.strip()
     if not text:
         raise NotFound("Which application? Give its key (e.g. app-003) or the applicant's name.")
-    by_key = _by_key(session, text)
+    by_key = queries.application_by_key(session, text)
     if by_key is not None:
         return by_key
-    applications = list(session.scalars(select(Application).order_by(Application.id)))
+    applications = queries.all_applications(session)
     scored = _ranked(text, applications)
     matches = [(score, a) for score, a in scored if score >= MATCH_CUTOFF]
     if len(matches) == 1 or (
@@ -300,18 +508,6 @@ def find_application(session: Session, key_or_name: str) -> Application:
         message += " Closest: " + "; ".join(suggestions) + "."
         raise NotFound(message, suggestions)
     raise NotFound(message + " Here is where to look instead:", ["Show pending applications"])
-
-
-def _by_key(session: Session, text: str) -> Application | None:
-    exact = session.scalar(select(Application).where(Application.application_key == text))
-    if exact is not None:
-        return exact
-    folded = list(
-        session.scalars(
-            select(Application).where(func.lower(Application.application_key) == text.lower())
-        )
-    )
-    return folded[0] if len(folded) == 1 else None
 
 
 def _ranked(text: str, applications: list[Application]) -> list[tuple[float, Application]]:
@@ -443,10 +639,10 @@ def _pending_for_decision(session: Session, key: str) -> Application:
 def _for_write(session: Session, key: str) -> Application:
     """Writes take a key, or an exact applicant name/company; never a fuzzy guess."""
     text = key.strip()
-    found = _by_key(session, text) if text else None
+    found = queries.application_by_key(session, text) if text else None
     if found is not None:
         return found
-    applications = list(session.scalars(select(Application).order_by(Application.id)))
+    applications = queries.all_applications(session)
     folded = text.casefold()
     exact = [
         a
@@ -493,22 +689,10 @@ def _claim(
     reason: str | None,
 ) -> None:
     """Set the decision only if still pending, so two concurrent deciders cannot both win."""
-    result = cast(
-        "CursorResult[Any]",
-        session.execute(
-            update(Application)
-            .where(
-                Application.id == application.id,
-                Application.status == ApplicationStatus.PENDING,
-            )
-            .values(status=status.value, decided_by=actor, decided_at=now, decision_reason=reason)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if result.rowcount != 1:
-        session.refresh(application)
-        raise ToolError(_already_decided(application))
+    claimed = queries.claim_decision(session, application.id, status, actor, now, reason)
     session.refresh(application)
+    if not claimed:
+        raise ToolError(_already_decided(application))
 
 
 def _create_or_activate_partner(
@@ -545,33 +729,7 @@ def _create_or_activate_partner(
 
 
 def _matching_partner(session: Session, application: Application) -> Partner | None:
-    email = application.email.strip().lower()
-    if email:
-        by_email = session.scalar(
-            select(Partner)
-            .where(func.lower(Partner.contact_email) == email)
-            .order_by(Partner.id)
-            .limit(1)
-        )
-        if by_email is not None:
-            return by_email
-    site = _site(application.website)
-    if site:
-        for partner in session.scalars(
-            select(Partner).where(Partner.website.is_not(None)).order_by(Partner.id)
-        ):
-            if _site(partner.website) == site:
-                return partner
-    return None
-
-
-def _site(url: str | None) -> str:
-    """A website reduced to host and path, so `https://www.x.com/` equals `x.com`."""
-    if not url:
-        return ""
-    site = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().lower())
-    site = site.removeprefix("www.")
-    return site.rstrip("/")
+    return queries.matching_partner(session, email=application.email, website=application.website)
 
 
 def _slug(text: str) -> str:
@@ -585,9 +743,7 @@ def _unique_partner_key(session: Session, application: Application) -> str:
     if not base:
         key_slug = _slug(application.application_key) or str(application.id)
         base = key_slug if key_slug.startswith("app-") else f"app-{key_slug}"
-    taken = set(
-        session.scalars(select(Partner.partner_key).where(Partner.partner_key.like(f"{base}%")))
-    )
+    taken = queries.partner_keys_starting_with(session, base)
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -597,9 +753,7 @@ def _unique_partner_key(session: Session, application: Application) -> str:
 def _application_state(session: Session, application: Application) -> dict[str, Any]:
     partner_key = None
     if application.partner_id is not None:
-        partner_key = session.scalar(
-            select(Partner.partner_key).where(Partner.id == application.partner_id)
-        )
+        partner_key = queries.partner_key_of(session, application.partner_id)
     decided_at = _aware(application.decided_at)
     return {
         "status": application.status,
@@ -659,22 +813,47 @@ def _day(value: date) -> str:
 
 
 class PendingApplicationsArgs(BaseModel):
-    limit: int = 20
+    n: int = Field(20, ge=1, le=100, description="How many applications to list, oldest first.")
+    types: list[str] = Field(
+        default_factory=list,
+        description="Only applications of these partner types (any of them): affiliate, "
+        "influencer, b2b_brand, channel, agency, referral or content.",
+    )
+    countries: list[str] = Field(
+        default_factory=list,
+        description="Only applicants from these countries (any of them), as two-letter "
+        "codes, e.g. ['PL', 'DE'].",
+    )
+    submitted: str | None = Field(
+        None, description="Only applications submitted in this period, e.g. 'last 10 days'."
+    )
+
+    @field_validator("types", "countries", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        """A single word is a list of one: 'agency' means ['agency']."""
+        return [value] if isinstance(value, str) else value
 
 
 class ApplicationDetailArgs(BaseModel):
-    application: str
+    application: str = Field(
+        description="The application's key (e.g. app-003), or the applicant's name or company."
+    )
 
 
 @tool(
     "pending_applications",
-    "Partner applications waiting for a decision, oldest first, with days waiting.",
+    "Partner applications waiting for a decision, oldest first, with days waiting; "
+    "optionally only some types, countries or a submitted period.",
     PendingApplicationsArgs,
 )
 def _run_pending(
     session: Session, ctx: ToolContext, args: PendingApplicationsArgs
 ) -> ApplicationList:
-    return pending_applications(session, today=ctx.today, limit=min(max(args.limit, 1), 100))
+    where = application_filter(
+        today=ctx.today, types=args.types, countries=args.countries, submitted=args.submitted
+    )
+    return pending_applications(session, today=ctx.today, limit=args.n, where=where)
 
 
 @tool(

@@ -1,5 +1,6 @@
-"""A metric split by partner type, tier, country, manager or status: where the program's
-numbers come from ("revenue by partner type last quarter"), with change per group."""
+"""A metric split by partner type, tier, country, manager, status or commission model: where
+a segment's numbers come from ("revenue by partner type last quarter"), with both periods'
+values and the change per group. The database does the grouping."""
 
 from __future__ import annotations
 
@@ -7,11 +8,9 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import queries
-from storage.models import Partner
 from storage.queries import Totals
 from tools.context import ToolContext
 from tools.metrics import (
@@ -24,13 +23,14 @@ from tools.metrics import (
     metric_cell,
     metric_value,
 )
-from tools.partners import TYPE_LABELS
-from tools.performance import period_with_data
+from tools.partners import COMMISSION_LABELS, TYPE_LABELS
+from tools.performance import COMPARE_HELP, PERIOD_HELP, period_with_data
 from tools.periods import DateRange, resolve_comparison, resolve_period
 from tools.registry import tool
 from tools.report import Cell, Change, Percent, Report, Section, Table
+from tools.segment import Segment, SegmentArgs, resolve_segment
 
-Dimension = Literal["type", "tier", "country", "owner", "status"]
+Dimension = Literal["type", "tier", "country", "owner", "status", "commission_model"]
 
 _DIMENSIONS: dict[Dimension, tuple[str, str]] = {
     "type": ("partner type", "no type"),
@@ -38,6 +38,7 @@ _DIMENSIONS: dict[Dimension, tuple[str, str]] = {
     "country": ("country", "no country"),
     "owner": ("partner manager", "no manager"),
     "status": ("status", "no status"),
+    "commission_model": ("commission model", "no commission model"),
 }
 """Each dimension: how it reads in a title, and the group for partners without a value."""
 
@@ -61,6 +62,7 @@ class Breakdown(BaseModel):
 
     metric: Metric
     by: Dimension
+    segment: Segment = Field(default_factory=Segment)
     period: DateRange
     comparison: DateRange | None
     currency: str
@@ -75,7 +77,7 @@ class Breakdown(BaseModel):
         report = Report(
             title=f"{label} by {dimension}",
             period=self.period.describe(),
-            scope="whole program",
+            scope=self.segment.describe(),
             notes=list(self.notes),
         )
         if not self.groups:
@@ -86,7 +88,8 @@ class Breakdown(BaseModel):
         if additive:
             columns.append("Share")
         if self.comparison is not None:
-            columns.append(f"Change % vs {self.comparison.label}")
+            columns.append(self.comparison.label)
+            columns.append("Change")
         rows: list[list[Cell]] = []
         for group in self.groups:
             row: list[Cell] = [
@@ -97,16 +100,18 @@ class Breakdown(BaseModel):
             if additive:
                 row.append(None if group.share is None else Percent(value=group.share))
             if self.comparison is not None:
+                row.append(metric_cell(group.previous, self.metric, self.currency))
                 row.append(_change_pct(group.change))
             rows.append(row)
         total_row: list[Cell] = [
-            "Whole program",
+            "Whole program" if self.segment.is_program else "Total",
             sum(g.partners for g in self.groups),
             metric_cell(self.total, self.metric, self.currency),
         ]
         if additive:
             total_row.append(Percent(value=Decimal(100)))
         if self.comparison is not None:
+            total_row.append(metric_cell(self.previous_total, self.metric, self.currency))
             total_row.append(
                 _change_pct(
                     change(
@@ -135,6 +140,14 @@ def _change_pct(value: Change | None) -> Percent | None:
     return None if value is None or value.percent is None else Percent(value=value.percent)
 
 
+def _label(by: Dimension, name: str) -> str:
+    if by == "type":
+        return TYPE_LABELS.get(name, name)
+    if by == "commission_model":
+        return COMMISSION_LABELS.get(name, name)
+    return name
+
+
 def performance_breakdown(
     session: Session,
     *,
@@ -142,28 +155,28 @@ def performance_breakdown(
     by: Dimension = "type",
     period: DateRange,
     compare: DateRange | None = None,
+    segment: Segment | None = None,
     currency: str = "USD",
 ) -> Breakdown:
-    """`metric` per group of partners over `period`, with change against `compare`."""
+    """`metric` per group of the segment's partners over `period`, with change against
+    `compare`; one row per group comes back from the database."""
+    segment = segment or Segment()
     ranges = [(period.start, period.end)]
     if compare is not None:
         ranges.append((compare.start, compare.end))
     # Clicks and conversions too, to count the partners active in each group.
     names = tuple(dict.fromkeys((*SUMS_READ[metric], "clicks", "conversions")))
-    sums = queries.sums_by_partner(session, ranges, names=names)
-    column = getattr(Partner, by)
-    group_of = {row[0]: row[1] for row in session.execute(select(Partner.id, column))}
+    rows = queries.sums_by_group(session, ranges, by, segment, names)
     missing = _DIMENSIONS[by][1]
     now: dict[str, Totals] = {}
     before: dict[str, Totals] = {}
     members: dict[str, int] = {}
-    for partner_id, per_range in sums.items():
-        name = group_of.get(partner_id) or missing
-        now[name] = now.get(name, Totals()) + per_range[0]
+    for row in rows:
+        name = row.group or missing
+        now[name] = now.get(name, Totals()) + row.sums[0]
         if compare is not None:
-            before[name] = before.get(name, Totals()) + per_range[1]
-        active = per_range[0] != Totals()
-        members[name] = members.get(name, 0) + int(active)
+            before[name] = before.get(name, Totals()) + row.sums[1]
+        members[name] = members.get(name, 0) + row.active
     total_now = sum(now.values(), Totals())
     total = metric_value(total_now, metric)
     previous_total = metric_value(sum(before.values(), Totals()), metric) if compare else None
@@ -175,7 +188,7 @@ def performance_breakdown(
         groups.append(
             BreakdownGroup(
                 name=name,
-                label=TYPE_LABELS.get(name, name) if by == "type" else name,
+                label=_label(by, name),
                 partners=members[name],
                 value=value,
                 share=Decimal(value) / Decimal(total) * 100
@@ -193,6 +206,7 @@ def performance_breakdown(
     return Breakdown(
         metric=metric,
         by=by,
+        segment=segment,
         period=period,
         comparison=compare,
         currency=currency,
@@ -202,33 +216,35 @@ def performance_breakdown(
     )
 
 
-class BreakdownArgs(BaseModel):
+class BreakdownArgs(SegmentArgs):
     metric: Metric = Field("revenue", description="What to split, e.g. revenue or conversions.")
     by: Dimension = Field(
-        "type", description="Group partners by type, tier, country, owner (manager) or status."
+        "type",
+        description="Group partners by type, tier, country, owner (partner manager), status "
+        "or commission model.",
     )
-    period: str | None = Field(None, description="Period words; default 'last 30 days'.")
-    compare_to: str | None = Field(
-        None, description="'previous period' (default), 'last year', 'none' or period words."
-    )
+    period: str | None = Field(None, description=PERIOD_HELP)
+    compare_to: str | None = Field(None, description=COMPARE_HELP)
 
 
 @tool(
     "performance_breakdown",
-    "A metric split by partner type, tier, country, manager or status for a period, with each "
-    "group's share of the program and change against a comparison period.",
+    "A metric split by partner type, tier, country, partner manager (owner), status or "
+    "commission model for a period, within any segment: each group's value, share, the "
+    "comparison period's value and the change (e.g. whose book shrank most this quarter).",
     BreakdownArgs,
 )
 def run_breakdown(session: Session, ctx: ToolContext, args: BreakdownArgs) -> Breakdown:
+    resolved = resolve_segment(session, args)
     period, note = period_with_data(session, resolve_period(args.period, ctx.today))
     result = performance_breakdown(
         session,
+        segment=resolved.segment,
         metric=args.metric,
         by=args.by,
         period=period,
         compare=resolve_comparison(args.compare_to, period, ctx.today),
         currency=ctx.currency,
     )
-    if note:
-        result.notes.insert(0, note)
+    result.notes = [*resolved.notes, *([note] if note else []), *result.notes]
     return result

@@ -9,15 +9,16 @@ from sqlalchemy.orm import Session
 
 from storage import queries
 from storage.models import Partner
-from storage.queries import PartnerFilter, Totals
+from storage.queries import Totals
 from tools.context import ToolContext
 from tools.errors import ToolError
 from tools.metrics import METRICS, Metric, Value, metric_cell, metric_value
 from tools.partners import resolve_partner
-from tools.performance import METRIC_GROUPS, period_with_data
+from tools.performance import METRIC_GROUPS, PERIOD_HELP, period_with_data
 from tools.periods import DateRange, resolve_period
 from tools.registry import tool
 from tools.report import Cell, Percent, Report, Section, Table
+from tools.segment import Segment
 
 MAX_COMPARED = 6
 """More columns than this stop reading as a comparison in Slack."""
@@ -55,6 +56,8 @@ class PartnerComparison(BaseModel):
     currency: str
     partners: list[ComparedPartner]
     notes: list[str] = Field(default_factory=list)
+    asked: Metric | None = None
+    """The metric the question named: its row leads the table."""
 
     def leader(self, metric: Metric, *, lowest: bool = False) -> str | None:
         """Who alone leads on `metric` (highest, or lowest); None on a tie for the lead."""
@@ -67,10 +70,13 @@ class PartnerComparison(BaseModel):
 
     def report(self) -> Report:
         names = [p.name for p in self.partners]
+        order = [m for _group, metrics in METRIC_GROUPS for m in metrics]
+        if self.asked is not None:
+            order.remove(self.asked)
+            order.insert(0, self.asked)
         rows: list[list[Cell]] = [
             [METRICS[m].label, *(metric_cell(p.value(m), m, self.currency) for p in self.partners)]
-            for _group, metrics in METRIC_GROUPS
-            for m in metrics
+            for m in order
         ]
         rows.append(
             [
@@ -102,9 +108,7 @@ def compare_partners(
     session: Session, partners: list[Partner], *, period: DateRange, currency: str = "USD"
 ) -> PartnerComparison:
     """Each partner's sums over `period` (one statement), and its share of program revenue."""
-    sums = queries.sums_by_partner(
-        session, [(period.start, period.end)], PartnerFilter(partner_ids=[p.id for p in partners])
-    )
+    sums = queries.sums_by_partner(session, [(period.start, period.end)], Segment.of(*partners))
     program = queries.totals(session, period.start, period.end).revenue
     compared = []
     for partner in partners:
@@ -127,7 +131,10 @@ class ComparePartnersArgs(BaseModel):
     partners: list[str] = Field(
         description=f"Two to {MAX_COMPARED} partner names, as the user wrote them."
     )
-    period: str | None = Field(None, description="Period words; default 'last 30 days'.")
+    period: str | None = Field(None, description=PERIOD_HELP)
+    metric: Metric | None = Field(
+        None, description="The metric the user asked about; its row comes first."
+    )
 
 
 @tool(
@@ -156,4 +163,5 @@ def run_compare_partners(
     )
     if note:
         result.notes.insert(0, note)
+    result.asked = args.metric
     return result

@@ -18,6 +18,11 @@ Nothing due yet counts as on track. A goal whose end day is counted is "achieved
 (actual ≥ target) or "missed"; one with no counted day yet is "not started".
 Forecast is the pace to date carried to the end: actual ÷ elapsed days × total days
 (not for active_partners, a distinct count that does not grow linearly).
+
+Which goals. A goal is set for the program, a tier or one partner, and counts those
+partners (its `scope` is that Segment). A segment selects goals by its partners (their
+goals), else its tiers (theirs), else every goal; its other dimensions (type, country,
+owner …) cannot narrow a set of goals, so they are not applied and a note says so.
 """
 
 from __future__ import annotations
@@ -29,21 +34,26 @@ from itertools import pairwise
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import queries
-from storage.models import Goal, GoalMetric, GoalScope, Partner
-from storage.queries import PartnerFilter
+from storage.models import Goal, GoalMetric, GoalScope
+from storage.queries import goals as goal_queries
 from tools.context import ToolContext
 from tools.errors import NotFound
-from tools.partners import resolve_partner
-from tools.performance import resolve_tier
+from tools.partners import (
+    COMMISSION_LABELS,
+    PIPELINE,
+    PIPELINE_STATUSES,
+    TYPE_LABELS,
+    known_tiers,
+)
 from tools.periods import DateRange, quarter_of, resolve_period
 from tools.registry import tool
 from tools.report import Cell, Money, Percent, Report, Section, Table
-from tools.scope import Scope
+from tools.segment import DIMENSION_WORDS, Dimension, Segment, SegmentArgs, resolve_segment
 
+GoalMetricName = Literal["revenue", "conversions", "leads", "clicks", "payout", "active_partners"]
 GoalStatus = Literal["ahead", "on track", "at risk", "behind", "achieved", "missed", "not started"]
 
 AHEAD_AT = Decimal("1.05")
@@ -54,6 +64,8 @@ AT_RISK_AT = Decimal("0.80")
 """Pace at or above which a running goal is at risk; below it, behind."""
 FINISHED_LOOKBACK_DAYS = 92
 """Without a goal filter, finished goals are listed for this long after they end (a quarter)."""
+PROGRAM = Segment()
+"""The whole program: every goal, and what a program goal counts."""
 
 
 def pace_status(actual: Decimal, expected: Decimal) -> GoalStatus:
@@ -114,7 +126,9 @@ class GoalProgress(BaseModel):
 
     goal_key: str
     name: str
-    scope: Scope
+    scope: Segment
+    """The partners the goal counts: its partner, its tier, or the whole program (describe()
+    is the scope label)."""
     metric: str
     """A GoalMetric value: revenue, conversions, leads, clicks, payout, active_partners."""
     target: Decimal
@@ -145,6 +159,8 @@ class GoalProgressList(BaseModel):
     today: date
     currency: str
     filter_label: str
+    segment: Segment = PROGRAM
+    """What the goals were selected by: partners, tiers, or nothing (every goal)."""
     goals: list[GoalProgress]
     notes: list[str] = Field(default_factory=list)
 
@@ -196,7 +212,9 @@ class GoalProgressList(BaseModel):
     def _bullet(self, g: GoalProgress) -> str:
         if g.finished:
             done = f"{_pct(g.attainment)} of target" if g.attainment is not None else "done"
-            return f"{g.name} ({g.scope.label}) ended {_day(g.period.end)}: {g.status}, {done}."
+            return (
+                f"{g.name} ({g.scope.describe()}) ended {_day(g.period.end)}: {g.status}, {done}."
+            )
         nxt = g.next_checkpoint
         if nxt is None:  # pragma: no cover - running goals always have one
             return f"{g.name}: {g.status}."
@@ -206,14 +224,14 @@ class GoalProgressList(BaseModel):
             f"({_pct(nxt.fraction * 100)} of target) is due by {what}, {_day(nxt.due_on)}"
         )
         if nxt.still_needed <= 0:
-            return f"{g.name} ({g.scope.label}): {due}; already reached."
+            return f"{g.name} ({g.scope.describe()}): {due}; already reached."
         needs = f"needs {_amount(nxt.still_needed, g.metric, self.currency)} more"
         if nxt.per_day is not None:
             needs += (
                 f", about {_amount(nxt.per_day, g.metric, self.currency)} a day"
                 f" over {nxt.days_left} days"
             )
-        return f"{g.name} ({g.scope.label}): {due}; {needs}."
+        return f"{g.name} ({g.scope.describe()}): {due}; {needs}."
 
 
 def _day(d: date) -> str:
@@ -247,19 +265,39 @@ def _goal_period(start: date, end: date) -> DateRange:
     return DateRange(start=start, end=end, label=label)
 
 
-def _scope(goal: Goal) -> tuple[Scope, PartnerFilter]:
-    if goal.scope == GoalScope.TIER and goal.tier:
-        return Scope.tier(goal.tier), PartnerFilter(tier=goal.tier)
+def _span(start: date, end: date) -> str:
+    """'1 Jul – 30 Sep 2026', as periods are stated back."""
+    if start == end:
+        return _day(start)
+    if start.year == end.year:
+        return f"{start.day} {start:%b} – {_day(end)}"
+    return f"{_day(start)} – {_day(end)}"
+
+
+def _tier_as_stored(session: Session, tier: str) -> str:
+    """A goal's tier spelled as the partners' tier is ('bronze' in a goal row reads 'Bronze')."""
+    for known in known_tiers(session):
+        if known.casefold() == tier.casefold():
+            return known
+    return tier
+
+
+def goal_segment(session: Session, goal: Goal) -> Segment:
+    """The partners a goal counts: its partner, its tier's partners, or the whole program."""
+    if goal.scope == GoalScope.PROGRAM:
+        return PROGRAM
+    if goal.scope == GoalScope.TIER:
+        if not goal.tier:
+            raise ValueError(f"tier goal {goal.goal_key} has no tier")
+        return Segment(tiers=(_tier_as_stored(session, goal.tier),))
     if goal.scope == GoalScope.PARTNER:
-        partner = goal.partner
-        ids = [goal.partner_id] if goal.partner_id is not None else []
-        if partner is None:
-            return Scope(kind="partner", label="unknown partner"), PartnerFilter(partner_ids=ids)
-        return Scope.partner(partner.partner_key, partner.name), PartnerFilter(partner_ids=ids)
-    return Scope.program(), PartnerFilter()
+        if goal.partner is None:
+            raise ValueError(f"partner goal {goal.goal_key} has no partner")
+        return Segment.of(goal.partner)
+    raise ValueError(f"goal {goal.goal_key} has unknown scope {goal.scope!r}")
 
 
-def _actual(session: Session, goal: Goal, who: PartnerFilter, through: date) -> Decimal:
+def _actual(session: Session, goal: Goal, who: Segment, through: date) -> Decimal:
     if through < goal.start:
         return Decimal(0)
     if goal.metric == GoalMetric.ACTIVE_PARTNERS:
@@ -274,7 +312,7 @@ def progress_of(
     session: Session, goal: Goal, *, today: date, currency: str = "USD"
 ) -> GoalProgress:
     """One goal's progress counting full days up to yesterday (see the module docstring)."""
-    scope, who = _scope(goal)
+    scope = goal_segment(session, goal)
     through = min(today - timedelta(days=1), goal.end)
     counted = max(through, goal.start - timedelta(days=1))
     days_total = (goal.end - goal.start).days + 1
@@ -282,7 +320,7 @@ def progress_of(
     finished = through >= goal.end
     target = Decimal(goal.target)
     checkpoints = [(c.due_on, Decimal(c.fraction)) for c in goal.checkpoints]
-    actual = _actual(session, goal, who, through)
+    actual = _actual(session, goal, scope, through)
     fraction = expected_fraction(goal.start, goal.end, checkpoints, counted)
     expected = target * fraction
     distinct = goal.metric == GoalMetric.ACTIVE_PARTNERS
@@ -335,6 +373,57 @@ def progress_of(
     )
 
 
+# --- which goals a segment selects ------------------------------------------------------------
+
+
+def _quoted(values: Sequence[str]) -> str:
+    quoted = [f"“{v}”" for v in values]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" or {quoted[-1]}"
+
+
+def _words(segment: Segment, dimension: Dimension) -> list[str]:
+    """A dimension's values as a sentence names them ('content', 'revenue share', 'pipeline')."""
+    values = list(getattr(segment, dimension))
+    if dimension == "types":
+        return [TYPE_LABELS.get(v, v) for v in values]
+    if dimension == "commission_models":
+        return [COMMISSION_LABELS.get(v, v) for v in values]
+    if dimension == "statuses" and set(PIPELINE_STATUSES) <= set(values):
+        return [PIPELINE, *(v for v in values if v not in PIPELINE_STATUSES)]
+    return values
+
+
+def _goal_selection(segment: Segment) -> tuple[Segment, list[str]]:
+    """The part of `segment` goals can be selected by, and a note for each part they can't.
+
+    Goals are set for the program, a tier or a partner: explicit partners select their
+    goals (and win over tiers), tiers select theirs, nothing selects every goal. Any other
+    dimension cannot narrow a set of goals.
+    """
+    notes: list[str] = []
+    if segment.partners:
+        chosen = Segment(partners=segment.partners)
+        if segment.tiers:
+            notes.append(
+                f"I didn't apply {_quoted(segment.tiers)}: these are the goals set for "
+                f"{chosen.describe()}."
+            )
+    else:
+        chosen = Segment(tiers=segment.tiers)
+    for dimension in segment.filters():
+        if dimension != "tiers":
+            notes.append(
+                f"I didn't apply {_quoted(_words(segment, dimension))}: goals aren't split by "
+                f"{DIMENSION_WORDS[dimension]}."
+            )
+    return chosen, notes
+
+
+def goal_segment_notes(segment: Segment) -> list[str]:
+    """What a list of goals cannot honour of `segment`, as notes for the answer to carry."""
+    return _goal_selection(segment)[1]
+
+
 def _matches(goal: Goal, text: str) -> bool:
     """Every word of `text` appears in the goal's key or name ('q4 revenue', 'NORTHWIND')."""
     words = text.casefold().replace("-", " ").split()
@@ -342,94 +431,184 @@ def _matches(goal: Goal, text: str) -> bool:
     return bool(words) and all(word in haystack for word in words)
 
 
+def _overlaps(goal: Goal, period: DateRange) -> bool:
+    return goal.start <= period.end and goal.end >= period.start
+
+
+def _current(goal: Goal, today: date) -> bool:
+    """Started, and running or ended within FINISHED_LOOKBACK_DAYS."""
+    return goal.start <= today and goal.end >= today - timedelta(days=FINISHED_LOOKBACK_DAYS)
+
+
+def _period_note(words: str, goals: Sequence[Goal], goal_words: str) -> str:
+    if len(goals) == 1:
+        only = goals[0]
+        return (
+            f"“{words}” was not applied: the goal “{only.name}” has its own period, "
+            f"{_span(only.start, only.end)}."
+        )
+    spans = {(g.start, g.end) for g in goals}
+    if len(spans) == 1:
+        start, end = spans.pop()
+        return (
+            f"“{words}” was not applied: the goals matching “{goal_words}” have their own "
+            f"period, {_span(start, end)}."
+        )
+    return (
+        f"“{words}” was not applied: the goals matching “{goal_words}” have their own "
+        "periods, shown with each."
+    )
+
+
+_SCOPE_RANK = {"program": 0, "tier": 1, "partner": 2}
+
+
+def _scope_rank(scope: Segment) -> int:
+    if scope.partners:
+        return _SCOPE_RANK["partner"]
+    return _SCOPE_RANK["tier"] if scope.tiers else _SCOPE_RANK["program"]
+
+
+def _listing_order(p: GoalProgress) -> tuple[int, int, int, str]:
+    """Running goals first (soonest end), then finished (latest end), then not started."""
+    group = 1 if p.finished else (2 if p.status == "not started" else 0)
+    end = -p.period.end.toordinal() if p.finished else p.period.end.toordinal()
+    return (group, end, _scope_rank(p.scope), p.name.casefold())
+
+
 def goal_progress(
     session: Session,
     *,
     today: date,
     goal: str | None = None,
-    partner: Partner | None = None,
-    tier: str | None = None,
+    segment: Segment = PROGRAM,
     period: DateRange | None = None,
+    period_words: str | None = None,
     currency: str = "USD",
 ) -> GoalProgressList:
     """Progress of goals, running ones first; finished ones show their final attainment.
 
-    Lists goals that have started and are running or ended within FINISHED_LOOKBACK_DAYS,
-    or, given a `period`, the started goals whose own period overlaps it ("Q4 goals").
-    `goal` (words of a key or name, any case) keeps matching goals, and when none of them is
-    in that window, lists every match, past or future. `partner` keeps that partner's goals;
-    `tier` keeps that tier's goals.
+    `segment` selects goals: its partners' goals, else its tiers' goals, else every goal;
+    its other dimensions are not applied and the result says so in a note. Without `goal`,
+    lists the goals that have started and are running or ended within
+    FINISHED_LOOKBACK_DAYS, or, given a `period`, every goal whose own period overlaps it
+    ("Q4 goals"). `goal` (words of a key or name, any case) keeps the matching goals: those
+    overlapping `period` when some do; otherwise the current matches (or every match, past
+    or future) with their own periods, and a note that `period` (stated back as
+    `period_words`, default its label) was not applied.
     """
-    goals = list(session.scalars(select(Goal).order_by(Goal.start, Goal.name)))
-    labels: list[str] = []
-    oldest_end = today - timedelta(days=FINISHED_LOOKBACK_DAYS)
-    if period is not None:
-        current = [g for g in goals if g.start <= period.end and g.end >= period.start]
-        labels.append(f"goals in {period.label}")
-    else:
-        current = [g for g in goals if g.start <= today and g.end >= oldest_end]
+    chosen, notes = _goal_selection(segment)
+    selected = goal_queries.list_goals(session, partner_ids=chosen.partner_ids, tiers=chosen.tiers)
+    in_period = period is not None
     if goal:
-        matched = [g for g in goals if _matches(g, goal)]
-        if not matched:
-            names = [g.name for g in goals]
+        everything = goal_queries.list_goals(session)
+        if not any(_matches(g, goal) for g in everything):
+            names = [g.name for g in everything]
             raise NotFound(f"I couldn't find a goal matching “{goal}”.", names)
-        goals = [g for g in matched if g in current] or matched
-        labels.append(f"goals matching “{goal}”")
+        matched = [g for g in selected if _matches(g, goal)]
+        overlapping = [g for g in matched if period is not None and _overlaps(g, period)]
+        if overlapping:
+            goals = overlapping
+        else:
+            goals = [g for g in matched if _current(g, today)] or matched
+            if period is not None and goals:
+                notes.append(_period_note(period_words or period.label, goals, goal))
+            in_period = False
+    elif period is not None:
+        goals = [g for g in selected if _overlaps(g, period)]
     else:
-        goals = current
-    if partner is not None:
-        goals = [g for g in goals if g.scope == GoalScope.PARTNER and g.partner_id == partner.id]
-        labels.append(partner.name)
-    if tier:
-        goals = [
-            g
-            for g in goals
-            if g.scope == GoalScope.TIER and (g.tier or "").casefold() == tier.casefold()
-        ]
-        labels.append(f"{tier} tier")
-    items = [progress_of(session, g, today=today, currency=currency) for g in goals]
-    scope_rank = {"program": 0, "tier": 1, "type": 1, "partner": 2}
-
-    def order(p: GoalProgress) -> tuple[int, int, int, str]:
-        group = 1 if p.finished else (2 if p.status == "not started" else 0)
-        end = -p.period.end.toordinal() if p.finished else p.period.end.toordinal()
-        return (group, end, scope_rank[p.scope.kind], p.name.casefold())
-
-    items.sort(key=order)
+        goals = [g for g in selected if _current(g, today)]
+    labels: list[str] = []
+    if in_period and period is not None:
+        labels.append(f"goals in {period.label}")
+    if goal:
+        labels.append(f"goals matching “{goal}”")
+    if not chosen.is_program:
+        labels.append(chosen.describe())
+    items = sorted(
+        (progress_of(session, g, today=today, currency=currency) for g in goals),
+        key=_listing_order,
+    )
     return GoalProgressList(
         today=today,
         currency=currency,
         filter_label=", ".join(labels) if labels else "all current goals",
+        segment=chosen,
         goals=items,
+        notes=notes,
     )
 
 
-class GoalProgressArgs(BaseModel):
-    goal: str | None = Field(None, description="Goal name or key fragment, e.g. 'revenue'.")
-    partner: str | None = Field(None, description="Only this partner's goals.")
-    tier: str | None = Field(None, description="Only this tier's goals, e.g. Gold.")
+NEEDS_ATTENTION: tuple[GoalStatus, ...] = ("at risk", "behind")
+"""Statuses of a running goal that a needs-attention summary lists."""
+
+
+def goals_needing_attention(
+    session: Session, *, today: date, segment: Segment, currency: str
+) -> list[GoalProgress]:
+    """Running goals of `segment` that are at risk or behind, worst pace first.
+
+    Goals are selected as in `goal_progress` (partners, else tiers, else every goal); what
+    `segment` asks beyond that is not applied: `goal_segment_notes(segment)` says so.
+    """
+    chosen, _ = _goal_selection(segment)
+    selected = goal_queries.list_goals(session, partner_ids=chosen.partner_ids, tiers=chosen.tiers)
+    running = [g for g in selected if g.start < today <= g.end]
+    progress = [progress_of(session, g, today=today, currency=currency) for g in running]
+    lagging = [p for p in progress if p.status in NEEDS_ATTENTION and p.pace is not None]
+
+    def worst_first(p: GoalProgress) -> tuple[Decimal, date, int, str]:
+        assert p.pace is not None
+        return (p.pace, p.period.end, _scope_rank(p.scope), p.name.casefold())
+
+    return sorted(lagging, key=worst_first)
+
+
+# --- registry adapter -------------------------------------------------------------------------
+
+
+class GoalProgressArgs(SegmentArgs):
+    goal: str | None = Field(
+        None,
+        description="Words of a goal's name or key as the user wrote them ('revenue', "
+        "'Q4 Northwind'); every word must appear. Named goals keep their own periods.",
+    )
     period: str | None = Field(
-        None, description="Only goals whose period overlaps this one, e.g. 'Q4', 'this quarter'."
+        None,
+        description="Only goals whose own period overlaps this one, in the user's words "
+        "('Q4', 'this quarter', 'since September'); default the running goals and those "
+        "that ended in the last quarter.",
+    )
+    metric: GoalMetricName | None = Field(
+        None,
+        description="Only goals on this metric: revenue, conversions, leads, clicks, payout "
+        "or active_partners.",
     )
 
 
 @tool(
     "goal_progress",
     "Progress of program, tier and partner goals: actual vs target, expected by now from "
-    "checkpoints, status, forecast and what the next checkpoint needs.",
+    "checkpoints, status, forecast and what the next checkpoint needs. Goals are set per "
+    "partner or tier, so other partner filters are noted, not applied.",
     GoalProgressArgs,
 )
 def run_goal_progress(
     session: Session, ctx: ToolContext, args: GoalProgressArgs
 ) -> GoalProgressList:
-    partner = resolve_partner(session, args.partner) if args.partner else None
-    tier = resolve_tier(session, args.tier) if args.tier else None
-    return goal_progress(
+    resolved = resolve_segment(session, args)
+    progress = goal_progress(
         session,
         today=ctx.today,
         goal=args.goal,
-        partner=partner,
-        tier=tier,
+        segment=resolved.segment,
         period=resolve_period(args.period, ctx.today) if args.period else None,
+        period_words=args.period,
         currency=ctx.currency,
     )
+    progress.notes = [*resolved.notes, *progress.notes]
+    if args.metric is not None:
+        progress.goals = [g for g in progress.goals if g.metric == args.metric]
+        label = args.metric.replace("_", " ")
+        progress.filter_label = f"{progress.filter_label}, {label} goals"
+    return progress

@@ -152,4 +152,10 @@ def change(
     else:
         absolute = int(delta)
     percent = None if previous == 0 else delta / Decimal(previous) * 100
-    return Change(absolute=absolute, percent=percent, against=against)
+    before = metric_cell(previous, metric, currency)
+    return Change(
+        absolute=absolute,
+        percent=percent,
+        against=against,
+        previous=before if isinstance(before, Money | Percent | Ratio | int | Decimal) else None,
+    )

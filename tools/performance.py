@@ -11,14 +11,12 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import queries
-from storage.models import Partner
-from storage.queries import PartnerFilter, Totals
+from storage.queries import Totals
 from tools.context import ToolContext
-from tools.errors import NotFound, ToolError
+from tools.errors import ToolError
 from tools.metrics import (
     ADDITIVE_METRICS,
     METRICS,
@@ -29,57 +27,10 @@ from tools.metrics import (
     metric_cell,
     metric_value,
 )
-from tools.partners import known_tiers, parse_partner_type, resolve_partner
 from tools.periods import DateRange, latest_with_data, resolve_comparison, resolve_period
 from tools.registry import tool
 from tools.report import Cell, Change, Fact, Percent, Report, Section, Table
-from tools.scope import Scope
-
-# --- scopes -------------------------------------------------------------------------------
-
-
-def partner_filter(session: Session, scope: Scope) -> PartnerFilter:
-    """The partners a scope's sums cover."""
-    if scope.kind == "program" or scope.value is None:
-        return PartnerFilter()
-    if scope.kind == "tier":
-        return PartnerFilter(tier=scope.value)
-    if scope.kind == "type":
-        return PartnerFilter(partner_type=scope.value)
-    partner_id = session.scalar(select(Partner.id).where(Partner.partner_key == scope.value))
-    if partner_id is None:
-        raise NotFound(f"There is no partner with key “{scope.value}”.")
-    return PartnerFilter(partner_ids=[partner_id])
-
-
-def resolve_tier(session: Session, text: str) -> str:
-    """The stored tier name matching `text` case-insensitively; NotFound lists known tiers."""
-    tiers = known_tiers(session)
-    wanted = text.strip().casefold().removesuffix(" tier").strip()
-    for tier in tiers:
-        if tier.casefold() == wanted:
-            return tier
-    listed = ", ".join(tiers) if tiers else "none yet"
-    raise NotFound(f"There is no tier called “{text}”. Known tiers: {listed}.", tiers)
-
-
-def scope_from_words(
-    session: Session,
-    *,
-    partner: str | None = None,
-    tier: str | None = None,
-    partner_type: str | None = None,
-) -> Scope:
-    """A planner's words as one Scope: partner, else tier, else partner type, else program."""
-    if partner:
-        found = resolve_partner(session, partner)
-        return Scope.partner(found.partner_key, found.name)
-    if tier:
-        return Scope.tier(resolve_tier(session, tier))
-    if partner_type:
-        return Scope.partner_type(parse_partner_type(partner_type))
-    return Scope.program()
-
+from tools.segment import Segment, SegmentArgs, resolve_segment
 
 # --- performance summary --------------------------------------------------------------------
 
@@ -104,7 +55,7 @@ class MetricFigure(BaseModel):
 class PerformanceSummary(BaseModel):
     """A scope's totals and all eleven metrics for a period, with change against a comparison."""
 
-    scope: Scope
+    segment: Segment
     period: DateRange
     comparison: DateRange | None
     currency: str
@@ -117,20 +68,25 @@ class PerformanceSummary(BaseModel):
     data_through: date | None
     """The last day with data anywhere in the program, to flag periods that run past it."""
     figures: list[MetricFigure]
-    period_note: str | None = None
-    """Why `period` is not the one asked for (see `period_with_data`)."""
+    notes: list[str] = Field(default_factory=list)
+    """What the answer must say about how the request was read (a period moved, a filter
+    not applied), shown first."""
+    asked: Metric | None = None
+    """The metric the question named: shown first, on its own line."""
 
     def figure(self, metric: Metric) -> MetricFigure:
         return next(f for f in self.figures if f.metric == metric)
 
     def report(self) -> Report:
+        label = self.segment.describe()
         report = Report(
-            title=f"Performance — {self.scope.label}",
+            title=f"Performance — {label}",
             period=self.period.describe(),
-            scope=self.scope.label,
+            scope=label,
+            notes=list(self.notes),
         )
         if not self.has_data:
-            text = f"{self.scope.label} has no performance data in {self.period.describe()}."
+            text = f"{_capital(label)} had no performance data in {self.period.describe()}."
             if self.comparison is not None and self.comparison_has_data:
                 revenue = self.previous_totals.revenue if self.previous_totals else Decimal(0)
                 report.sections.append(
@@ -147,6 +103,19 @@ class PerformanceSummary(BaseModel):
             else:
                 report.sections.append(Section(text=text))
             return report
+        if self.asked is not None:
+            asked = self.figure(self.asked)
+            report.sections.append(
+                Section(
+                    facts=[
+                        Fact(
+                            label=asked.label,
+                            value=metric_cell(asked.value, self.asked, self.currency),
+                            change=asked.change,
+                        )
+                    ]
+                )
+            )
         for title, metrics in METRIC_GROUPS:
             facts = [
                 Fact(
@@ -164,14 +133,16 @@ class PerformanceSummary(BaseModel):
                 report.notes.append(
                     f"No data in {self.comparison.describe()}, so no change is shown."
                 )
-        if self.scope.kind != "partner":
+        if self.segment.single_partner is None:
             report.notes.append(f"{self.partners_with_data} partners had data in the period.")
         if self.data_through is not None and self.data_through < self.period.end:
             report.notes.append(f"Data runs through {_day(self.data_through)}.")
         report.notes.append("EPC is payout ÷ clicks; ROAS is revenue ÷ payout.")
-        if self.period_note:
-            report.notes.insert(0, self.period_note)
         return report
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _day(d: date) -> str:
@@ -202,13 +173,13 @@ def _sum(by_partner: dict[int, Totals]) -> Totals:
 def performance(
     session: Session,
     *,
-    scope: Scope,
+    segment: Segment,
     period: DateRange,
     compare: DateRange | None = None,
     currency: str = "USD",
 ) -> PerformanceSummary:
-    """All eleven metrics for `scope` over `period`, with change against `compare`."""
-    who = partner_filter(session, scope)
+    """All eleven metrics for `segment` over `period`, with change against `compare`."""
+    who = segment
     current = queries.count_partners(session, period.start, period.end, who)
     totals = queries.totals(session, period.start, period.end, who) if current else Totals()
     previous_totals: Totals | None = None
@@ -229,7 +200,7 @@ def performance(
             )
         figures.append(figure)
     return PerformanceSummary(
-        scope=scope,
+        segment=segment,
         period=period,
         comparison=compare,
         currency=currency,
@@ -272,7 +243,7 @@ class Leaderboard(BaseModel):
 
     metric: Metric
     period: DateRange
-    scope_label: str
+    segment: Segment
     order: Literal["top", "bottom"]
     n: int
     currency: str
@@ -291,7 +262,7 @@ class Leaderboard(BaseModel):
         report = Report(
             title=f"{which} {len(self.entries) or self.n} partners by {_lower(label)}",
             period=self.period.describe(),
-            scope=self.scope_label,
+            scope=self.segment.describe(),
             notes=list(self.notes),
         )
         if not self.entries:
@@ -326,16 +297,6 @@ def _lower(label: str) -> str:
     return label if label.isupper() else label.lower()
 
 
-def _scope_label(tier: str | None, partner_type: str | None) -> str:
-    if tier and partner_type:
-        return f"{tier} tier, {partner_type} partners"
-    if tier:
-        return f"{tier} tier"
-    if partner_type:
-        return f"{partner_type} partners"
-    return "whole program"
-
-
 def leaderboard(
     session: Session,
     *,
@@ -343,14 +304,14 @@ def leaderboard(
     period: DateRange,
     n: int = 5,
     order: Literal["top", "bottom"] = "top",
-    tier: str | None = None,
-    partner_type: str | None = None,
+    segment: Segment | None = None,
     currency: str = "USD",
 ) -> Leaderboard:
     """The `n` highest (or lowest) partners by `metric` among partners with data in the period."""
-    if n < 1:
+    if n < 1:  # a caller outside the registry; LeaderboardArgs bounds `n` for planners
         raise ToolError("How many partners? Give a number of at least 1, e.g. 10.")
-    who = PartnerFilter(tier=tier, partner_type=partner_type)
+    segment = segment or Segment()
+    who = segment
     rule = MIN_DENOMINATOR.get(metric)
     # Only the sums the metric (and its minimum-volume rule) reads, one row per partner.
     names_read = SUMS_READ[metric] + (SUMS_READ[rule[0]] if rule else ())
@@ -377,14 +338,7 @@ def leaderboard(
     # Names only for the n shown and anyone tied with the last of them (ties go by name).
     cut = candidates[n - 1][0] if len(candidates) > n else None
     shown = [c for c in candidates if cut is None or c[0] <= cut]
-    names = {
-        row.id: (row.partner_key, row.name)
-        for row in session.execute(
-            select(Partner.id, Partner.partner_key, Partner.name).where(
-                Partner.id.in_([c[1] for c in shown])
-            )
-        )
-    }
+    names = queries.partner_refs(session, [c[1] for c in shown])
     shown.sort(key=lambda c: (c[0], names[c[1]][1].casefold(), names[c[1]][0]))
     total = metric_value(_sum(by_partner), metric)
     additive = metric in ADDITIVE_METRICS
@@ -412,7 +366,7 @@ def leaderboard(
     return Leaderboard(
         metric=metric,
         period=period,
-        scope_label=_scope_label(tier, partner_type),
+        segment=segment,
         order=order,
         n=n,
         currency=currency,
@@ -431,7 +385,7 @@ class Series(BaseModel):
     """A metric per day or per week over a period, for charts and trend questions."""
 
     metric: Metric
-    scope: Scope
+    segment: Segment
     period: DateRange
     grain: Literal["day", "week"]
     currency: str
@@ -441,13 +395,16 @@ class Series(BaseModel):
     """The metric over the whole period."""
     data_through: date | None = None
     """Last day with data in the program; buckets starting after it are left out."""
+    notes: list[str] = Field(default_factory=list)
 
     def report(self) -> Report:
         label = METRICS[self.metric].label
+        scope = self.segment.describe()
         report = Report(
-            title=f"{label} by {self.grain} — {self.scope.label}",
+            title=f"{label} by {self.grain} — {scope}",
             period=self.period.describe(),
-            scope=self.scope.label,
+            scope=scope,
+            notes=list(self.notes),
         )
         heading = "Week of" if self.grain == "week" else "Day"
         rows: list[list[Cell]] = [
@@ -479,7 +436,7 @@ class Series(BaseModel):
 def performance_series(
     session: Session,
     *,
-    scope: Scope,
+    segment: Segment,
     metric: Metric = "revenue",
     period: DateRange,
     grain: Literal["day", "week"] = "week",
@@ -490,7 +447,7 @@ def performance_series(
     Empty buckets are included (a quiet week shows as 0), except buckets that start after the
     program's last day of data (today's, before it is imported), which would read as a collapse.
     """
-    who = partner_filter(session, scope)
+    who = segment
     buckets = queries.series(session, period.start, period.end, grain, who)
     bounds = queries.data_bounds(session)
     data_through = bounds[1] if bounds else None
@@ -504,7 +461,7 @@ def performance_series(
         points.append((first_day, metric_value(totals, metric)))
     return Series(
         metric=metric,
-        scope=scope,
+        segment=segment,
         period=period,
         grain=grain,
         currency=currency,
@@ -518,99 +475,102 @@ def performance_series(
 
 MAX_LEADERBOARD = 50
 
+PERIOD_HELP = (
+    "The period in the user's words ('last month', 'Q3 2026', 'since March', '1-15 Sep'); "
+    "default 'last 30 days'."
+)
+COMPARE_HELP = (
+    "What to compare with: default the previous period of the same length, 'last year' for "
+    "the same period a year earlier, 'none' for no comparison, or a period in words."
+)
 
-class PerformanceArgs(BaseModel):
-    partner: str | None = Field(None, description="Partner name, if about one partner.")
-    tier: str | None = Field(None, description="Tier name, e.g. Gold.")
-    partner_type: str | None = Field(None, description="Partner type, e.g. affiliate.")
-    period: str | None = Field(None, description="Period words; default 'last 30 days'.")
-    compare_to: str | None = Field(
+
+class PerformanceArgs(SegmentArgs):
+    period: str | None = Field(None, description=PERIOD_HELP)
+    compare_to: str | None = Field(None, description=COMPARE_HELP)
+    metric: Metric | None = Field(
         None,
-        description="Comparison period; default the previous period, 'none' for no comparison.",
+        description="The metric the user asked about; it leads the answer (all eleven "
+        "metrics are shown).",
     )
 
 
-class LeaderboardArgs(BaseModel):
-    metric: Metric = Field("revenue", description="Metric to rank partners by.")
-    period: str | None = Field(None, description="Period words; default 'last 30 days'.")
-    n: int = Field(5, description="How many partners to list.")
-    order: Literal["top", "bottom"] = Field("top", description="Highest or lowest first.")
-    tier: str | None = Field(None, description="Only partners in this tier.")
-    partner_type: str | None = Field(None, description="Only partners of this type.")
+class LeaderboardArgs(SegmentArgs):
+    metric: Metric = Field("revenue", description="The metric to rank partners by.")
+    period: str | None = Field(None, description=PERIOD_HELP)
+    n: int = Field(5, ge=1, le=MAX_LEADERBOARD, description="How many partners to list.")
+    order: Literal["top", "bottom"] = Field(
+        "top", description="'top' for the highest first, 'bottom' for the lowest first."
+    )
 
 
-class PerformanceSeriesArgs(BaseModel):
-    partner: str | None = Field(None, description="Partner name, if about one partner.")
-    tier: str | None = Field(None, description="Tier name, e.g. Gold.")
-    partner_type: str | None = Field(None, description="Partner type, e.g. affiliate.")
-    metric: Metric = Field("revenue", description="Metric to chart.")
-    period: str | None = Field(None, description="Period words; default 'last 90 days'.")
+class PerformanceSeriesArgs(SegmentArgs):
+    metric: Metric = Field("revenue", description="The metric to chart.")
+    period: str | None = Field(
+        None, description="The period in the user's words; default 'last 90 days'."
+    )
     grain: Literal["day", "week"] = Field("week", description="One point per day or per week.")
 
 
 @tool(
     "performance",
-    "A partner's, tier's, partner type's or the whole program's metrics for a period "
-    "(revenue, payout, clicks, leads, conversions, reversals, conversion rate, EPC, AOV, ROAS, "
-    "reversal rate) with change against a comparison period.",
+    "Metrics for any segment of partners (one partner, a tier, a type, a country, an owner's "
+    "book … or the whole program) over a period: revenue, payout, clicks, leads, conversions, "
+    "reversals, conversion rate, EPC, AOV, ROAS, reversal rate, each with both periods' values "
+    "and the change against a comparison period.",
     PerformanceArgs,
 )
 def run_performance(
     session: Session, ctx: ToolContext, args: PerformanceArgs
 ) -> PerformanceSummary:
-    scope = scope_from_words(
-        session, partner=args.partner, tier=args.tier, partner_type=args.partner_type
-    )
+    resolved = resolve_segment(session, args)
     period, note = period_with_data(session, resolve_period(args.period, ctx.today))
     compare = resolve_comparison(args.compare_to, period, ctx.today)
     summary = performance(
-        session, scope=scope, period=period, compare=compare, currency=ctx.currency
+        session, segment=resolved.segment, period=period, compare=compare, currency=ctx.currency
     )
-    summary.period_note = note
+    summary.notes = [*resolved.notes, *([note] if note else [])]
+    summary.asked = args.metric
     return summary
 
 
 @tool(
     "leaderboard",
-    "The top or bottom partners by a metric for a period, optionally within a tier or type.",
+    "The top or bottom partners by a metric for a period, within any segment.",
     LeaderboardArgs,
 )
 def run_leaderboard(session: Session, ctx: ToolContext, args: LeaderboardArgs) -> Leaderboard:
-    tier = resolve_tier(session, args.tier) if args.tier else None
-    partner_type = parse_partner_type(args.partner_type) if args.partner_type else None
+    resolved = resolve_segment(session, args)
     period, note = period_with_data(session, resolve_period(args.period, ctx.today))
     board = leaderboard(
         session,
         metric=args.metric,
         period=period,
-        n=max(1, min(args.n, MAX_LEADERBOARD)),
+        n=args.n,
         order=args.order,
-        tier=tier,
-        partner_type=partner_type,
+        segment=resolved.segment,
         currency=ctx.currency,
     )
-    if note:
-        board.notes.insert(0, note)
+    board.notes = [*resolved.notes, *([note] if note else []), *board.notes]
     return board
 
 
 @tool(
     "performance_series",
-    "A metric per day or week over a period for a partner, tier, type or the program "
-    "(for trends and charts).",
+    "A metric per day or week over a period for any segment (for trends and charts).",
     PerformanceSeriesArgs,
 )
 def run_performance_series(
     session: Session, ctx: ToolContext, args: PerformanceSeriesArgs
 ) -> Series:
-    scope = scope_from_words(
-        session, partner=args.partner, tier=args.tier, partner_type=args.partner_type
-    )
-    return performance_series(
+    resolved = resolve_segment(session, args)
+    series = performance_series(
         session,
-        scope=scope,
+        segment=resolved.segment,
         metric=args.metric,
         period=resolve_period(args.period, ctx.today, default="last 90 days"),
         grain=args.grain,
         currency=ctx.currency,
     )
+    series.notes = list(resolved.notes)
+    return series

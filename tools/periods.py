@@ -15,6 +15,12 @@ Conventions, so every answer means the same thing by the same words:
   "week of 16 Nov 2026") so `previous_period` and `same_period_last_year` can be calendar
   aware; other ranges are "last 30 days", "since 1 Mar 2026", "1–15 Sep 2026".
 - A running unit is compared like-for-like: Q4 to 23 Nov against 1 Jul – 23 Aug.
+- "Q1 to Q2", "jan to mar", "between March and May" run from the first unit's start to the
+  second unit's end; a year given on either side applies to both ("jan to mar 2025").
+- Misspelt month and unit words ("septmber", "last quater") are read as the word meant, but
+  only tokens that are no word we know, and never into a different real word ("monthly").
+- Figures stop where the data stops: `clip_to_data` ends a period on the last imported day
+  and `like_for_like` cuts its comparison to the same stretch, each with a note saying so.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from datetime import date, datetime, timedelta
 from typing import Literal, cast
 
 from pydantic import BaseModel, model_validator
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from tools.errors import PeriodError
 
@@ -253,17 +261,27 @@ def _dateparser_day(text: str, today: date) -> date | None:
     return None if parsed is None else parsed.date()
 
 
-def _range_label(start: date, end: date, today: date) -> str:
-    """Name an explicit range; a whole month, quarter or year gets that unit's name."""
-    for kind in ("month", "quarter", "year"):
+def _unit_name(start: date, end: date, today: date) -> str | None:
+    """The name of the one month, quarter, half or year `start`..`end` is exactly, if any."""
+    for kind in ("month", "quarter", "half", "year"):
         unit_start, unit_end, label = _unit_of(kind, start)
         if (start, end) == (unit_start, unit_end):
             return f"{start.year} YTD" if kind == "year" and start.year == today.year else label
+    return None
+
+
+def _short_span(start: date, end: date) -> str:
+    """'22 Nov 2026', '23–30 Nov 2026', '1 Nov – 15 Dec 2026'."""
     if start == end:
         return _day_label(start)
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}–{end.day} {end:%b %Y}"
     return _span(start, end)
+
+
+def _range_label(start: date, end: date, today: date) -> str:
+    """Name an explicit range; a whole month, quarter, half or year gets that unit's name."""
+    return _unit_name(start, end, today) or _short_span(start, end)
 
 
 def _explicit_range(start: date, end: date, today: date) -> DateRange:
@@ -484,12 +502,65 @@ def _two_sided(left_text: str, right_text: str, whole: str, today: date) -> Date
     left, right = _parts(left_text), _parts(right_text)
     if left is not None and right is not None:
         return _range_from_parts(left, right, today)
+    left_unit, right_unit = _unit_side(left_text, today), _unit_side(right_text, today)
+    if left_unit is not None and right_unit is not None:
+        return _unit_range(left_unit, right_unit, today)
     first, last = _side(left_text, today), _side(right_text, today)
     if first is None or last is None:
         raise PeriodError(f"I couldn't read the dates in “{whole}”. Try e.g. {EXAMPLES}.")
     start = first.start if isinstance(first, DateRange) else first
     end = _unit_end(last) if isinstance(last, DateRange) else last
     return _explicit_range(start, end, today)
+
+
+_UNIT_SIDE = re.compile(
+    rf"^(?:{_MONTH}|q([1-4])|h([12]))(?: {_YEAR_WORDS})?$|^(\d{{4}}) (?:q([1-4])|h([12]))$"
+)
+_UnitSide = tuple[int, int, str, int | None]
+"""One end of a range of units: (first month, length in months, name, year or None)."""
+
+
+def _unit_side(text: str, today: date) -> _UnitSide | None:
+    """A month, quarter or half as one end of 'X to Y', keeping whether a year was given."""
+    match = _UNIT_SIDE.match(text)
+    if match is None:
+        return None
+    month, quarter, half, year_words, year, quarter_of_year, half_of_year = match.groups()
+    given = int(year) if year else _year_of(year_words, today)
+    if month:
+        number = _month_number(month)
+        return number, 1, calendar.month_name[number], given
+    if quarter or quarter_of_year:
+        n = int(quarter or quarter_of_year)
+        return 3 * n - 2, 3, f"Q{n}", given
+    n = int(half or half_of_year)
+    return 6 * n - 5, 6, f"H{n}", given
+
+
+def _unit_range(left: _UnitSide, right: _UnitSide, today: date) -> DateRange:
+    """'Q1 to Q2', 'Nov to Jan 2026': one side's year carries to the other, so a range
+    without a year is the most recent that has started and the right side follows the left."""
+    (left_month, _, left_name, left_year), (right_month, length, right_name, right_year) = (
+        left,
+        right,
+    )
+    if left_year is None:
+        if right_year is None:
+            left_year = today.year if left_month <= today.month else today.year - 1
+        else:
+            left_year = right_year if left_month <= right_month else right_year - 1
+    if right_year is None:
+        right_year = left_year if right_month >= left_month else left_year + 1
+    start = date(left_year, left_month, 1)
+    end = _month_end(right_year, right_month + length - 1)
+    if start > end:
+        raise PeriodError(f"That period starts ({_day_label(start)}) after it ends.")
+    label = _unit_name(start, end, today)
+    if label is None and left_year == right_year:
+        label = f"{left_name}–{right_name} {right_year}"
+    elif label is None:
+        label = f"{left_name} {left_year} – {right_name} {right_year}"
+    return _finish(start, end, label, today)
 
 
 def _side(text: str, today: date) -> DateRange | date | None:
@@ -512,11 +583,67 @@ def _unit_end(r: DateRange) -> date:
 
 # --- the public resolvers -------------------------------------------------------------------
 
+# Typos are corrected only into these words, and only from the same first letter: a
+# misspelt month or unit changes the period, anything else is left for the grammar to refuse.
+# "may" and "day" are left out: a 4-letter word one letter off them is more often a real word.
+_TYPO_TARGETS = (
+    *(calendar.month_name[n].lower() for n in range(1, 13) if n != 5),
+    *("days", "week", "weeks", "month", "months", "quarter", "quarters", "half", "year"),
+    *("years", "period", "periods", "previous"),
+)  # fmt: skip
+_TARGETS_BY_LETTER: dict[str, tuple[str, ...]] = {
+    letter: tuple(t for t in _TYPO_TARGETS if t[0] == letter)
+    for letter in {t[0] for t in _TYPO_TARGETS}
+}
+_GRAMMAR_WORDS = {
+    "today", "yesterday", "tomorrow", "next", "this", "current", "start", "beginning", "last",
+    "prior", "past", "trailing", "rolling", "first", "second", "starting", "commencing",
+    "between", "from", "until", "till", "through", "thru", "since", "after", "before", "date",
+    "during", "over", "within", "throughout", "across", "versus", "against", "compared", "with",
+    "same", "time", "earlier", "none", "nothing", "comparison", "false", "preceding",
+    "corresponding", "equivalent", "stretch", "dates", "ytd", "mtd", "qtd", "wtd", "sept",
+}  # fmt: skip
+_ORDINARY_WORDS = {
+    "weekly", "monthly", "yearly", "quarterly", "daily", "summer", "winter", "spring", "autumn",
+    "fall", "match", "marsh", "marc", "mouth", "mouths", "moth", "moths", "weak", "weed",
+    "weeds", "weep", "weeps", "yeah", "yearn", "jury", "junk", "jane", "juno", "hall", "halt",
+    "hale", "halo", "dads", "dams", "dais", "quartet", "quartets", "precious", "preview",
+    "previews", "peril", "perils",
+}  # fmt: skip
+"""Real words a letter or two from a month or unit word, so they are never 'corrected'."""
+_KNOWN_WORDS = {*_TYPO_TARGETS, *MONTHS, *_WEEKDAYS, *_NUMBERS, *_GRAMMAR_WORDS, *_ORDINARY_WORDS}
+
+
+def _fix_typo(match: re.Match[str]) -> str:
+    """The month or unit word a misspelt token means ('septmber', 'quater', 'yaer'), or the
+    token itself: unknown words of 4+ letters only, one edit (two from 7 letters), one answer."""
+    word = match.group(0)
+    if len(word) < 4 or word in _KNOWN_WORDS or word.startswith(_TYPO_TARGETS):
+        return word  # 'monthly', 'marches', 'yearn' are words built on a target, not typos
+    edits = 1 if len(word) <= 6 else 2
+    candidates = _TARGETS_BY_LETTER.get(word[0], ())
+    found = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None)
+    if not found:
+        return word
+    best = min(score for _, score, _ in found)
+    tied = [choice for choice, score, _ in found if score == best]
+    if len({choice.removesuffix("s") for choice in tied}) > 1:
+        return word  # 'jule': June or July? Better to ask than to guess.
+    return min(tied, key=lambda choice: abs(len(choice) - len(word)))
+
+
 _Replacement = str | Callable[[re.Match[str]], str]
+_UNIT_WORD = rf"(?:{_MONTH}|q[1-4]|h[12])"
 _SUBSTITUTIONS: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
+    (re.compile(r"[a-z]+"), _fix_typo),
     (re.compile(r"[–—−]|\.\."), " - "),
+    (re.compile(rf"\b({_UNIT_WORD})-(?={_UNIT_WORD}\b)"), r"\1 - "),
     (re.compile(r"’|'s\b"), ""),
     (re.compile(r"[?!,;]|\.$|\.(?=\s)"), " "),
+    (
+        re.compile(r"\b(year|period)[- ](?:over|on)[- ]\1\b"),
+        lambda m: "yoy" if m.group(1) == "year" else "pop",
+    ),
     (re.compile(r"\b(week|month|quarter|year) to date\b"), lambda m: m.group(1)[0] + "td"),
     (re.compile(r"\b(so far|to date|until now|till now|up to now|up to today)$"), ""),
     (re.compile(r"\bmonth of\b"), ""),
@@ -528,7 +655,7 @@ _SUBSTITUTIONS: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
 
 
 def _clean(text: str) -> str:
-    """Lower-case, unify dashes and drop filler words ('in', 'during', 'over the')."""
+    """Lower-case, fix misspelt month and unit words, unify dashes, drop filler ('in', 'the')."""
     cleaned = text.casefold().strip()
     for pattern, replacement in _SUBSTITUTIONS:
         cleaned = pattern.sub(replacement, cleaned)
@@ -663,18 +790,25 @@ _YEAR_AGO_WORDS = {
     "last year", "yoy", "year over year", "year-over-year", "same period last year",
     "a year ago", "year ago", "a year earlier", "previous year", "prior year", "ly",
 }  # fmt: skip
+_SAME_LAST_YEAR = re.compile(
+    r"^(?:(?:same|corresponding|equivalent) "
+    r"(?:day|week|month|quarter|half|year|time|period|stretch|dates?)s? (?:of )?)?"
+    r"(?:last year|(?:a )?year ago|(?:a )?year earlier|year before|previous year|prior year)$"
+)
+"""'same month last year', 'the same period a year ago', 'same time last year', 'prior year'."""
 _NO_COMPARISON = {"none", "no", "nothing", "no comparison", "off", "false", "n/a"}
 
 
 def resolve_comparison(text: str | None, base: DateRange, today: date) -> DateRange | None:
-    """The comparison range for `base`: previous period by default, a year earlier, none, or a
-    period in words. 'last month' when `base` is a month means the like-for-like previous one."""
+    """The comparison range for `base`: previous period by default, a year earlier ('same month
+    last year', 'vs prior year'), none, or a period in words. 'last month' when `base` is a
+    month means the like-for-like previous one."""
     words = re.sub(r"^(?:vs|versus|against|compared (?:to|with)) ", "", _clean(text or ""))
     if words in _NO_COMPARISON:
         return None
     if words in _PREVIOUS_WORDS:
         return previous_period(base)
-    if words in _YEAR_AGO_WORDS:
+    if words in _YEAR_AGO_WORDS or _SAME_LAST_YEAR.match(words):
         return same_period_last_year(base)
     kind = calendar_kind(base)
     match = re.match(rf"^{_PREVIOUS} (week|month|quarter|half|year)$", words)
@@ -693,3 +827,83 @@ def parse_quarter(text: str | None, today: date) -> DateRange:
             f"“{text.strip()}” is not a quarter. Try “Q3 2026”, “last quarter” or “this quarter”."
         )
     return r
+
+
+# --- like for like against the data ---------------------------------------------------------
+
+
+def _missing_days(after: date, end: date) -> str:
+    """'23–30 Nov 2026 have no data yet' / '1 Dec 2026 has no data yet'."""
+    start = after + timedelta(days=1)
+    return f"{_short_span(start, end)} {'has' if start == end else 'have'} no data yet"
+
+
+def clip_to_data(period: DateRange, data_through: date | None) -> tuple[DateRange, str | None]:
+    """`period` ended on the last day with data, so a total never silently includes days not
+    imported yet, with a note saying which days are missing. Unchanged (and no note) when the
+    data covers it or there is no data at all; unchanged with a note when it starts after."""
+    if data_through is None or period.end <= data_through:
+        return period, None
+    if period.start > data_through:
+        return (
+            period,
+            f"No data yet for {period.label}: data runs through {_day_label(data_through)}.",
+        )
+    clipped = DateRange(
+        start=period.start, end=data_through, label=period.label, to_date=period.to_date
+    )
+    note = (
+        f"Data runs through {_day_label(data_through)}; {_missing_days(data_through, period.end)}."
+    )
+    return clipped, note
+
+
+def _same_point(covered: DateRange, comparison: DateRange) -> date:
+    """Where `comparison` reaches the point `covered` ends at: the same day of the month,
+    month and day of the quarter or year, weekday of the week; else as many days in."""
+    start, end = covered.start, covered.end
+    kind = calendar_kind(covered)
+    if kind in _UNIT_MONTHS and calendar_kind(comparison) == kind:
+        month = _add_months(
+            comparison.start, (end.year - start.year) * 12 + end.month - start.month
+        )
+        last_day = calendar.monthrange(month.year, month.month)[1]
+        return month.replace(day=min(end.day, last_day))  # 29 Feb -> 28 Feb
+    return comparison.start + (end - start)
+
+
+def _stretch(period: DateRange, comparison: DateRange) -> str:
+    """The days both sides cover: '1 Jan – 30 Nov' when they match but for the year."""
+    ends = (period.start, period.end, comparison.start, comparison.end)
+    if [(d.month, d.day) for d in ends[:2]] != [(d.month, d.day) for d in ends[2:]]:
+        return f"{_short_span(period.start, period.end)} with {_short_span(*ends[2:])}"
+    if period.start == period.end:
+        return f"{period.start.day} {period.start:%b}"
+    if period.start.month == period.end.month:
+        return f"{period.start.day}–{period.end.day} {period.end:%b}"
+    return f"{period.start.day} {period.start:%b} – {period.end.day} {period.end:%b}"
+
+
+def like_for_like(
+    period: DateRange, comparison: DateRange | None, data_through: date | None
+) -> tuple[DateRange, DateRange | None, str | None]:
+    """`period` clipped to the data and, when it is cut short (by the data or by today), the
+    comparison cut to the same stretch, so a partial month is never set against a whole one.
+    The note says which days both sides cover; a comparison never ends before it starts."""
+    clipped, note = clip_to_data(period, data_through)
+    cut = clipped.end < period.end
+    no_data = data_through is not None and period.start > data_through
+    if comparison is None or no_data or not (cut or period.to_date):
+        return clipped, comparison, note
+    point = _same_point(clipped, comparison)
+    end = max(comparison.start, min(comparison.end, point))
+    matched = DateRange(
+        start=comparison.start, end=end, label=comparison.label, to_date=comparison.to_date
+    )
+    if data_through is None:
+        reason = f"{period.label} is still running"
+    else:
+        reason = f"data runs through {_day_label(data_through)}"
+    if cut:
+        reason += f"; {_missing_days(clipped.end, period.end)}"
+    return clipped, matched, f"Both periods compare {_stretch(clipped, matched)}: {reason}."

@@ -1,4 +1,10 @@
-"""Quarterly business review: one quarter's numbers, trends, goals and next steps for a scope."""
+"""Quarterly business review: one quarter's numbers, trends, goals and next steps for a segment.
+
+The segment is any set of partners the segment contract can name: one partner, a tier, a
+type, a country, a partner manager's book, or the whole program. Every figure a bullet
+states is carried as a typed value inside a `Line`; `bot/render` formats it, so the QBR
+reads money exactly as the tables do.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +13,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Goal, GoalScope, Partner
-from storage.queries import PartnerFilter, Totals, series, totals
+from storage.queries import Totals, series, totals
+from storage.queries import qbr as qbr_queries
 from tools.context import ToolContext
-from tools.errors import NotFound, PeriodError
+from tools.errors import PeriodError
 from tools.goals import GoalProgress, progress_of
 from tools.metrics import change, metric_cell, metric_value
-from tools.partners import resolve_partner
-from tools.performance import resolve_tier
 from tools.periods import DateRange, last_full_quarter, parse_quarter, previous_period, quarter_of
 from tools.registry import tool
-from tools.report import Cell, Change, Fact, Money, Percent, Ratio, Report, Section, Table
-from tools.scope import Scope
+from tools.report import Cell, Change, Fact, Line, Money, Percent, Ratio, Report, Section, Table
+from tools.segment import DIMENSION_WORDS, Segment, SegmentArgs, resolve_segment
 
 KpiName = Literal[
     "revenue",
@@ -44,7 +47,11 @@ KPIS: tuple[tuple[KpiName, str], ...] = (
     ("reversal_rate", "Reversal rate"),
 )
 NOTABLE_CHANGE_PCT = Decimal(10)
-"""A quarter-on-quarter move this large (in %) becomes a highlight or a risk."""
+"""A quarter-on-quarter move this large (in %) becomes a highlight or a risk.
+
+Revenue and conversions are the exception on the way down: any fall is a risk."""
+SLIGHT_PCT = Decimal("0.05")
+"""A fall smaller than this (in %) is worded "slightly down" rather than given a percentage."""
 GROWTH_FLOOR = Decimal("-0.20")
 GROWTH_CEILING = Decimal("0.25")
 """Suggested goals apply the quarter-on-quarter trend, clamped to this range."""
@@ -52,31 +59,9 @@ QUIET_TAIL_DAYS = 14
 """A conversion-free stretch this long at the end of the quarter is flagged."""
 
 _HUNDRED = Decimal(100)
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "KRW": "₩"}
 
 
-# ---- wording of numbers inside sentences (shared with tools.drafts) ----
-
-
-def money_text(amount: Decimal, currency: str) -> str:
-    """Money inside a sentence: whole units from 1,000 up, cents below, symbol or ISO code."""
-    places = Decimal(1) if abs(amount) >= 1000 else Decimal("0.01")
-    rounded = amount.quantize(places, rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
-    digits = f"{abs(rounded):,}"
-    symbol = _SYMBOLS.get(currency.upper())
-    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {currency.upper()}"
-
-
-def percent_text(value: Decimal, places: int = 1) -> str:
-    """A percentage inside a sentence: `12.5` reads '12.5%'."""
-    quantum = Decimal(1).scaleb(-places)
-    return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,}%"
-
-
-def count_text(value: int) -> str:
-    """A count inside a sentence, with thousands separators."""
-    return f"{value:,}"
+# ---- dates inside sentences (shared with tools.drafts) ----
 
 
 def day_text(day: date) -> str:
@@ -105,6 +90,8 @@ class KpiLine(BaseModel):
 
 
 class WeekLine(BaseModel):
+    """One whole ISO week (Monday–Sunday) inside the quarter."""
+
     monday: date
     sunday: date
     revenue: Decimal
@@ -122,7 +109,7 @@ class ReversalHealth(BaseModel):
     rate: Decimal | None
     previous_rate: Decimal | None
     program_rate: Decimal | None
-    """The whole program's rate in the same quarter (None when the scope is the program)."""
+    """The whole program's rate in the same quarter (None when the segment is the program)."""
 
 
 class SuggestedGoal(BaseModel):
@@ -130,27 +117,33 @@ class SuggestedGoal(BaseModel):
     target: Decimal
     run_rate: Decimal
     growth_pct: Decimal
-    reasoning: str
+    reasoning: Line
+    """How the target was reached, with its figures typed."""
 
 
 class QBRSummary(BaseModel):
-    scope: Scope
+    segment: Segment
     quarter: DateRange
     previous: DateRange
     next_quarter: DateRange
     currency: str
     kpis: list[KpiLine]
     goals: list[GoalProgress] = Field(default_factory=list)
+    goals_apply: bool = True
+    """False when no goal can cover the segment (a country, a type, several partners …)."""
     weeks: list[WeekLine] = Field(default_factory=list)
+    """The whole ISO weeks inside the quarter; weeks straddling its edges are left out."""
+    straddling: list[tuple[date, date]] = Field(default_factory=list)
+    """(Monday, Sunday) of the weeks that straddle the quarter's start or end."""
     best_week: WeekLine | None = None
     worst_week: WeekLine | None = None
     reversals: ReversalHealth
     revenue_share_pct: Decimal | None = None
-    """The scope's share of program revenue in the quarter (None for the program itself)."""
+    """The segment's share of program revenue in the quarter (None for the program itself)."""
     owner: str | None = None
     exec_sponsor: str | None = None
-    highlights: list[str] = Field(default_factory=list)
-    risks: list[str] = Field(default_factory=list)
+    highlights: list[Line] = Field(default_factory=list)
+    risks: list[Line] = Field(default_factory=list)
     suggested_goals: list[SuggestedGoal] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
@@ -159,6 +152,7 @@ class QBRSummary(BaseModel):
         return next(line for line in self.kpis if line.metric == metric)
 
     def report(self) -> Report:
+        label = self.segment.describe()
         sections = [
             Section(
                 title="Headline",
@@ -183,8 +177,10 @@ class QBRSummary(BaseModel):
                     ],
                 )
             )
-        sections.append(Section(title="Highlights", bullets=self.highlights or ["None stood out."]))
-        sections.append(Section(title="Risks", bullets=self.risks or ["None flagged."]))
+        sections.append(
+            Section(title="Highlights", bullets=[*self.highlights] or ["None stood out."])
+        )
+        sections.append(Section(title="Risks", bullets=[*self.risks] or ["None flagged."]))
         if self.suggested_goals:
             sections.append(
                 Section(
@@ -197,9 +193,9 @@ class QBRSummary(BaseModel):
                 )
             )
         return Report(
-            title=f"QBR: {self.scope.label}, {self.quarter.label}",
+            title=f"QBR: {label}, {self.quarter.label}",
             period=self.quarter.describe(),
-            scope=self.scope.label,
+            scope=label,
             sections=sections,
             notes=[f"Changes compare with {self.previous.describe()}.", *self.notes],
         )
@@ -254,7 +250,7 @@ class QBRSummary(BaseModel):
             ),
             Fact(label=f"Previous ({self.previous.label})", value=_percent_cell(r.previous_rate)),
         ]
-        if self.scope.kind != "program":
+        if not self.segment.is_program:
             facts.append(Fact(label="Program", value=_percent_cell(r.program_rate)))
         return facts
 
@@ -265,60 +261,63 @@ class QBRSummary(BaseModel):
 def qbr_summary(
     session: Session,
     *,
-    scope: Scope,
+    segment: Segment,
     quarter: DateRange | None = None,
     today: date,
     currency: str = "USD",
 ) -> QBRSummary:
-    """Summarise a quarter for a partner, tier or the program, with next-quarter goals."""
+    """Summarise a quarter for a segment of partners (or the program), with next-quarter goals."""
     quarter = _clip_quarter(quarter or last_full_quarter(today), today)
     previous = _comparison(quarter)
     next_q = quarter_of(quarter_of(quarter.start).end + timedelta(days=1))
-    who, partner = _filter(session, scope)
+    whole_program = segment.is_program
 
-    now = totals(session, quarter.start, quarter.end, who)
-    before = totals(session, previous.start, previous.end, who)
-    program = totals(session, quarter.start, quarter.end) if scope.kind != "program" else now
+    now = totals(session, quarter.start, quarter.end, segment)
+    before = totals(session, previous.start, previous.end, segment)
+    program = now if whole_program else totals(session, quarter.start, quarter.end)
 
     kpis = [_kpi_line(m, label, now, before, currency, previous.label) for m, label in KPIS]
-    weeks = _weeks(session, quarter, who, today)
-    ranked = [w for w in weeks if w.complete] or weeks
+    weeks, straddling = _weeks(session, quarter, segment, today)
+    ranked = [w for w in weeks if w.complete]
     best = max(ranked, key=lambda w: (w.revenue, -w.monday.toordinal()), default=None)
     worst = min(ranked, key=lambda w: (w.revenue, w.monday.toordinal()), default=None)
     reversals = ReversalHealth(
         rate=_rate(now.reversals, now.conversions),
         previous_rate=_rate(before.reversals, before.conversions),
-        program_rate=_rate(program.reversals, program.conversions)
-        if scope.kind != "program"
-        else None,
+        program_rate=None if whole_program else _rate(program.reversals, program.conversions),
     )
     share = None
-    if scope.kind != "program" and program.revenue > 0:
+    if not whole_program and program.revenue > 0:
         share = now.revenue * _HUNDRED / program.revenue
+    goals, goal_note = _goals(session, segment, quarter, today, currency)
+    single = segment.single_partner
+    owner, sponsor = qbr_queries.partner_people(session, single.id) if single else (None, None)
 
     summary = QBRSummary(
-        scope=scope,
+        segment=segment,
         quarter=quarter,
         previous=previous,
         next_quarter=next_q,
         currency=currency,
         kpis=kpis,
-        goals=_goals(session, scope, partner, quarter, today, currency),
+        goals=goals,
+        goals_apply=goal_note is None,
         weeks=weeks,
+        straddling=straddling,
         best_week=best if best is not None and best.revenue > 0 else None,
         worst_week=worst if len(ranked) > 1 else None,
         reversals=reversals,
         revenue_share_pct=share,
-        owner=partner.owner if partner else None,
-        exec_sponsor=partner.exec_sponsor if partner else None,
-        notes=_notes(quarter, weeks),
+        owner=owner,
+        exec_sponsor=sponsor,
+        notes=[*_notes(quarter, weeks, straddling), *([goal_note] if goal_note else [])],
     )
     summary.suggested_goals = _suggest(now, before, quarter, previous, next_q, currency)
-    summary.highlights, summary.risks = _bullets(session, summary, who, now, before)
+    summary.highlights, summary.risks = _bullets(session, summary, segment, now, before)
     return summary
 
 
-# ---- periods and scope ----
+# ---- periods ----
 
 
 def _clip_quarter(quarter: DateRange, today: date) -> DateRange:
@@ -342,17 +341,39 @@ def _comparison(quarter: DateRange) -> DateRange:
     )
 
 
-def _filter(session: Session, scope: Scope) -> tuple[PartnerFilter, Partner | None]:
-    if scope.kind == "program":
-        return PartnerFilter(), None
-    if scope.kind == "tier":
-        return PartnerFilter(tier=scope.value), None
-    if scope.kind == "type":
-        return PartnerFilter(partner_type=scope.value), None
-    partner = session.scalar(select(Partner).where(Partner.partner_key == scope.value))
-    if partner is None:
-        raise NotFound(f"There is no partner with key “{scope.value}”.")
-    return PartnerFilter(partner_ids=[partner.id]), partner
+# ---- goals ----
+
+
+def _goals(
+    session: Session, segment: Segment, quarter: DateRange, today: date, currency: str
+) -> tuple[list[GoalProgress], str | None]:
+    """Goals whose scope is the segment (program, its tiers, its one partner) and whose dates
+    overlap the quarter, measured by tools.goals; or none, with the note saying why."""
+    single = segment.single_partner
+    if segment.is_program:
+        rows = qbr_queries.program_goals(session, quarter.start, quarter.end)
+    elif single is not None:
+        rows = qbr_queries.partner_goals(session, quarter.start, quarter.end, single.id)
+    elif not segment.partners and segment.filters() == ["tiers"]:
+        rows = qbr_queries.tier_goals(session, quarter.start, quarter.end, segment.tiers)
+    else:
+        return [], _no_goals_note(segment)
+    return [progress_of(session, goal, today=today, currency=currency) for goal in rows], None
+
+
+def _no_goals_note(segment: Segment) -> str:
+    described = segment.describe()
+    if segment.partners:
+        return (
+            f"No goals section: goals are set for the whole program, a tier or one partner, "
+            f"so none covers {described} together; a QBR of one partner shows its goals."
+        )
+    words = [DIMENSION_WORDS[d] for d in segment.filters() if d != "tiers"]
+    split = words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" or {words[-1]}"
+    return (
+        f"No goals section: goals aren't split by {split}, so none covers {described}; "
+        "goals are set for the whole program, a tier or one partner."
+    )
 
 
 # ---- numbers ----
@@ -386,12 +407,23 @@ def _kpi_line(
     )
 
 
-def _weeks(session: Session, quarter: DateRange, who: PartnerFilter, today: date) -> list[WeekLine]:
-    """ISO weeks (Mon–Sun) touching the quarter; complete once their Sunday is over."""
-    first_monday = quarter.start - timedelta(days=quarter.start.weekday())
-    last_sunday = quarter.end + timedelta(days=6 - quarter.end.weekday())
-    data_end = min(last_sunday, today)
-    return [
+def _weeks(
+    session: Session, quarter: DateRange, who: Segment, today: date
+) -> tuple[list[WeekLine], list[tuple[date, date]]]:
+    """The whole ISO weeks (Mon–Sun) inside the quarter, complete once their Sunday is over,
+    and the weeks straddling its start or end (left out: they hold another quarter's days)."""
+    calendar_end = quarter_of(quarter.start).end if quarter.to_date else quarter.end
+    first_monday = quarter.start + timedelta(days=-quarter.start.weekday() % 7)
+    last_sunday = calendar_end - timedelta(days=(calendar_end.weekday() + 1) % 7)
+    straddling: list[tuple[date, date]] = []
+    if first_monday > quarter.start:
+        straddling.append((first_monday - timedelta(days=7), first_monday - timedelta(days=1)))
+    if last_sunday < calendar_end and calendar_end <= quarter.end:
+        straddling.append((last_sunday + timedelta(days=1), last_sunday + timedelta(days=7)))
+    data_end = min(last_sunday, quarter.end)
+    if data_end < first_monday:
+        return [], straddling
+    weeks = [
         WeekLine(
             monday=monday,
             sunday=monday + timedelta(days=6),
@@ -401,30 +433,7 @@ def _weeks(session: Session, quarter: DateRange, who: PartnerFilter, today: date
         )
         for monday, week in series(session, first_monday, data_end, "week", who)
     ]
-
-
-def _goals(
-    session: Session,
-    scope: Scope,
-    partner: Partner | None,
-    quarter: DateRange,
-    today: date,
-    currency: str,
-) -> list[GoalProgress]:
-    """Goals of exactly this scope whose dates overlap the quarter, measured by tools.goals."""
-    stmt = select(Goal).where(Goal.start <= quarter.end, Goal.end >= quarter.start)
-    if scope.kind == "program":
-        stmt = stmt.where(Goal.scope == GoalScope.PROGRAM)
-    elif scope.kind == "tier" and scope.value is not None:
-        stmt = stmt.where(
-            Goal.scope == GoalScope.TIER, func.lower(Goal.tier) == scope.value.lower()
-        )
-    elif partner is not None:
-        stmt = stmt.where(Goal.scope == GoalScope.PARTNER, Goal.partner_id == partner.id)
-    else:
-        return []
-    goals = session.scalars(stmt.order_by(Goal.start, Goal.goal_key)).all()
-    return [progress_of(session, goal, today=today, currency=currency) for goal in goals]
+    return weeks, straddling
 
 
 def _round_target(value: Decimal) -> Decimal:
@@ -432,6 +441,15 @@ def _round_target(value: Decimal) -> Decimal:
     size = abs(value)
     step = Decimal(1000 if size >= 10_000 else 100 if size >= 1_000 else 10 if size >= 100 else 1)
     return (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+
+
+def _amount(value: Decimal, metric: str, currency: str) -> Cell:
+    """A suggested-goal figure as a typed value: money for revenue, a count or a decimal."""
+    if metric == "revenue":
+        return Money(amount=value, currency=currency)
+    if value == value.to_integral_value():
+        return int(value)
+    return value
 
 
 def _suggest(
@@ -455,23 +473,38 @@ def _suggest(
         prior = Decimal(getattr(before, metric))
         daily = current / counted
         run_rate = daily * next_q.days
+        values: dict[str, Cell | Change] = {"prev": previous.label}
         if prior > 0:
             raw = daily / (prior / previous.days) - 1
             growth = min(max(raw, GROWTH_FLOOR), GROWTH_CEILING)
-            trend = f"the daily rate moved {_signed_pct(raw * _HUNDRED)} vs {previous.label}" + (
-                f", capped at {_signed_pct(growth * _HUNDRED)}" if growth != raw else ""
-            )
+            moved = "rose" if raw >= 0 else "fell"
+            trend = f"the daily rate {moved} {{raw}} vs {{prev}}"
+            values["raw"] = Percent(value=abs(raw) * _HUNDRED)
+            if growth != raw:
+                trend += f", capped at a {{cap}} {'rise' if growth >= 0 else 'fall'}"
+                values["cap"] = Percent(value=abs(growth) * _HUNDRED)
         else:
             growth = Decimal(0)
-            trend = f"no {metric} in {previous.label} to take a trend from, so no growth added"
+            trend = f"no {metric} in {{prev}} to take a trend from, so no growth added"
         target = _round_target(run_rate * (1 + growth))
         so_far = " so far" if quarter.to_date else ""
-        reasoning = (
-            f"{metric.capitalize()}: {_amount(daily, metric, currency)} a day in "
-            f"{quarter.label}{so_far} over the {next_q.days} days of {next_q.label} is "
-            f"{_amount(run_rate, metric, currency)}; {trend}; "
-            f"{_amount(run_rate, metric, currency)} × {1 + growth:.3f} rounds to "
-            f"{_amount(target, metric, currency)}."
+        values.update(
+            daily=_amount(daily, metric, currency),
+            quarter=quarter.label,
+            days=next_q.days,
+            next=next_q.label,
+            run_rate=_amount(run_rate, metric, currency),
+            adjusted=_amount(run_rate * (1 + growth), metric, currency),
+            target=_amount(target, metric, currency),
+        )
+        applied = "with that trend" if growth else "unchanged"
+        reasoning = Line(
+            template=(
+                f"{metric.capitalize()}: {{daily}} a day in {{quarter}}{so_far} over the "
+                f"{{days}} days of {{next}} is {{run_rate}}; {trend}; "
+                f"{applied}, {{adjusted}}, rounded to {{target}}."
+            ),
+            values=values,
         )
         goals.append(
             SuggestedGoal(
@@ -485,61 +518,65 @@ def _suggest(
     return goals
 
 
-def _amount(value: Decimal, metric: str, currency: str) -> str:
-    if metric == "revenue":
-        return money_text(value, currency)
-    if abs(value) < 100 and value != value.to_integral_value():
-        return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}"
-    return count_text(int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
-
-
-def _signed_pct(value: Decimal) -> str:
-    text = percent_text(value)
-    return text if text.startswith("-") else "+" + text
-
-
 # ---- highlights and risks ----
 
 
+def _line(template: str, **values: Cell | Change) -> Line:
+    return Line(template=template, values=values)
+
+
 def _bullets(
-    session: Session, summary: QBRSummary, who: PartnerFilter, now: Totals, before: Totals
-) -> tuple[list[str], list[str]]:
-    """Rule-based highlights and risks, each a sentence stating the numbers behind it."""
-    highlights: list[str] = []
-    risks: list[str] = []
-    q, prev, cur = summary.quarter.label, summary.previous.label, summary.currency
-    if now.clicks == 0 and now.conversions == 0 and now.revenue == 0:
-        risks.append(f"No activity recorded in {q}.")
-        return highlights, risks
+    session: Session, summary: QBRSummary, who: Segment, now: Totals, before: Totals
+) -> tuple[list[Line], list[Line]]:
+    """Rule-based highlights and risks, each a sentence stating the numbers behind it.
+
+    Revenue or conversions falling quarter on quarter is always a risk, however small the
+    fall, so a QBR never says "none flagged" over a decline."""
+    highlights: list[Line] = []
+    risks: list[Line] = []
+    q, prev = summary.quarter.label, summary.previous.label
+    silent = now.clicks == 0 and now.conversions == 0 and now.revenue == 0
+    if silent:
+        risks.append(_line("No activity recorded in {q}.", q=q))
 
     for metric, label in (("revenue", "Revenue"), ("conversions", "Conversions")):
         a, b = getattr(now, metric), getattr(before, metric)
-        change = _pct_change(a, b)
-        shown = (
-            (money_text(b, cur), money_text(a, cur))
-            if metric == "revenue"
-            else (count_text(b), count_text(a))
-        )
-        if change is None:
+        pct = _pct_change(a, b)
+        was = _amount(Decimal(b), metric, summary.currency)
+        is_ = _amount(Decimal(a), metric, summary.currency)
+        if pct is None:
             if a > 0:
-                highlights.append(f"{label} of {shown[1]} in {q}, up from nothing in {prev}.")
-        elif change >= NOTABLE_CHANGE_PCT:
-            highlights.append(
-                f"{label} up {percent_text(change)} vs {prev} ({shown[0]} → {shown[1]})."
-            )
-        elif change <= -NOTABLE_CHANGE_PCT:
+                first = f"{label} of {{now}} in {{q}}, up from nothing in {{prev}}."
+                highlights.append(_line(first, now=is_, q=q, prev=prev))
+            continue
+        move = f"{label} {{move}} vs {{prev}} ({{before}} → {{now}})."
+        if pct >= NOTABLE_CHANGE_PCT:
+            move = move.replace("{move}", "up {pct}")
+            highlights.append(_line(move, pct=Percent(value=pct), prev=prev, before=was, now=is_))
+        elif pct < 0 and -pct < SLIGHT_PCT:
             risks.append(
-                f"{label} down {percent_text(-change)} vs {prev} ({shown[0]} → {shown[1]})."
+                _line(move.replace("{move}", "slightly down"), prev=prev, before=was, now=is_)
             )
+        elif pct < 0:
+            move = move.replace("{move}", "down {pct}")
+            risks.append(_line(move, pct=Percent(value=-pct), prev=prev, before=was, now=is_))
+    if silent:
+        return highlights, risks
 
     roas = summary.kpi("roas")
     roas_pct = roas.change.percent if roas.change is not None else None
     if roas_pct is not None and isinstance(roas.value, Ratio) and isinstance(roas.previous, Ratio):
-        pair = f"{roas.previous.value:.2f}× → {roas.value.value:.2f}×"
+        pair: dict[str, Cell | Change] = {"before": roas.previous, "now": roas.value}
         if roas_pct >= NOTABLE_CHANGE_PCT:
-            highlights.append(f"ROAS improved {percent_text(roas_pct)} ({pair}).")
+            highlights.append(
+                _line(
+                    "ROAS improved {pct} ({before} → {now}).", pct=Percent(value=roas_pct), **pair
+                )
+            )
         elif roas_pct <= -NOTABLE_CHANGE_PCT:
-            risks.append(f"ROAS fell {percent_text(-roas_pct)} ({pair}).")
+            risks.append(
+                _line("ROAS fell {pct} ({before} → {now}).", pct=Percent(value=-roas_pct), **pair)
+            )
 
     payout_change = _pct_change(now.payout, before.payout)
     revenue_change = _pct_change(now.revenue, before.revenue)
@@ -548,9 +585,14 @@ def _bullets(
         and revenue_change is not None
         and payout_change - revenue_change >= NOTABLE_CHANGE_PCT
     ):
+        moved = "rose" if revenue_change >= 0 else "fell"
         risks.append(
-            f"Payout grew {percent_text(payout_change)} while revenue moved "
-            f"{_signed_pct(revenue_change)} vs {prev}."
+            _line(
+                f"Payout grew {{payout}} while revenue {moved} {{revenue}} vs {{prev}}.",
+                payout=Percent(value=payout_change),
+                revenue=Percent(value=abs(revenue_change)),
+                prev=prev,
+            )
         )
 
     _reversal_bullets(summary, highlights, risks)
@@ -558,12 +600,19 @@ def _bullets(
 
     if summary.revenue_share_pct is not None and summary.revenue_share_pct >= NOTABLE_CHANGE_PCT:
         highlights.append(
-            f"Brought {percent_text(summary.revenue_share_pct)} of program revenue in {q}."
+            _line(
+                "Brought {share} of program revenue in {q}.",
+                share=Percent(value=summary.revenue_share_pct),
+                q=q,
+            )
         )
     if summary.best_week is not None:
         highlights.append(
-            f"Best week: {week_text(summary.best_week)}, "
-            f"{money_text(summary.best_week.revenue, cur)} revenue."
+            _line(
+                "Best week: {week}, {revenue} revenue.",
+                week=week_text(summary.best_week),
+                revenue=Money(amount=summary.best_week.revenue, currency=summary.currency),
+            )
         )
     quiet = _quiet_tail(session, summary.quarter, who)
     if quiet is not None:
@@ -571,26 +620,29 @@ def _bullets(
     return highlights, risks
 
 
-def _reversal_bullets(summary: QBRSummary, highlights: list[str], risks: list[str]) -> None:
+def _reversal_bullets(summary: QBRSummary, highlights: list[Line], risks: list[Line]) -> None:
     r, prev = summary.reversals, summary.previous.label
     if r.rate is not None and r.previous_rate:
         ratio = r.rate / r.previous_rate
+        rates: dict[str, Cell | Change] = {
+            "now": Percent(value=r.rate),
+            "before": Percent(value=r.previous_rate),
+            "prev": prev,
+        }
         if ratio >= 2 and r.rate >= 1:
-            word = (
-                "doubled"
-                if ratio < Decimal("2.5")
-                else "tripled"
-                if ratio < Decimal("3.5")
-                else f"rose {ratio:.0f}-fold"
-            )
+            if ratio < Decimal("2.5"):
+                word = "doubled"
+            elif ratio < Decimal("3.5"):
+                word = "tripled"
+            else:
+                word = "rose {fold}-fold"
+                rates["fold"] = int(ratio.quantize(Decimal(1), rounding=ROUND_HALF_UP))
             risks.append(
-                f"Reversal rate {word} to {percent_text(r.rate)} "
-                f"(from {percent_text(r.previous_rate)} in {prev})."
+                _line(f"Reversal rate {word} to {{now}} (from {{before}} in {{prev}}).", **rates)
             )
         elif ratio <= Decimal("0.5"):
             highlights.append(
-                f"Reversal rate halved or better: {percent_text(r.previous_rate)} in {prev} "
-                f"→ {percent_text(r.rate)}."
+                _line("Reversal rate halved or better: {before} in {prev} → {now}.", **rates)
             )
     if (
         r.rate is not None
@@ -599,33 +651,54 @@ def _reversal_bullets(summary: QBRSummary, highlights: list[str], risks: list[st
         and r.rate - r.program_rate >= 1
     ):
         risks.append(
-            f"Reversal rate {percent_text(r.rate)} is well above the program's "
-            f"{percent_text(r.program_rate)}."
+            _line(
+                "Reversal rate {rate} is well above the program's {program}.",
+                rate=Percent(value=r.rate),
+                program=Percent(value=r.program_rate),
+            )
         )
 
 
-def _goal_bullets(summary: QBRSummary, highlights: list[str], risks: list[str]) -> None:
+def _goal_bullets(summary: QBRSummary, highlights: list[Line], risks: list[Line]) -> None:
     for g in summary.goals:
         if g.attainment is None:
             continue
-        share = percent_text(g.attainment)
+        share = Percent(value=g.attainment)
+        due = Percent(value=g.expected_fraction * _HUNDRED)
         if g.status == "achieved":
-            highlights.append(f"Goal “{g.name}” achieved: {share} of target.")
+            highlights.append(
+                _line("Goal “{goal}” achieved: {share} of target.", goal=g.name, share=share)
+            )
         elif g.status == "missed":
-            risks.append(f"Goal “{g.name}” missed: {share} of target when it ended.")
+            risks.append(
+                _line(
+                    "Goal “{goal}” missed: {share} of target when it ended.",
+                    goal=g.name,
+                    share=share,
+                )
+            )
         elif g.status in ("behind", "at risk"):
             risks.append(
-                f"Goal “{g.name}” {g.status}: {share} of target vs "
-                f"{percent_text(g.expected_fraction * _HUNDRED)} due by now."
+                _line(
+                    "Goal “{goal}” {status}: {share} of target vs {due} due by now.",
+                    goal=g.name,
+                    status=g.status,
+                    share=share,
+                    due=due,
+                )
             )
         elif g.status == "ahead":
             highlights.append(
-                f"Goal “{g.name}” ahead of pace: {share} of target vs "
-                f"{percent_text(g.expected_fraction * _HUNDRED)} due by now."
+                _line(
+                    "Goal “{goal}” ahead of pace: {share} of target vs {due} due by now.",
+                    goal=g.name,
+                    share=share,
+                    due=due,
+                )
             )
 
 
-def _quiet_tail(session: Session, quarter: DateRange, who: PartnerFilter) -> str | None:
+def _quiet_tail(session: Session, quarter: DateRange, who: Segment) -> Line | None:
     last = quarter.end - timedelta(days=1) if quarter.to_date else quarter.end
     if last < quarter.start:
         return None
@@ -635,19 +708,28 @@ def _quiet_tail(session: Session, quarter: DateRange, who: PartnerFilter) -> str
     days = series(session, quarter.start, last, "day", who)
     converting = [day for day, t in days if t.conversions > 0]
     if not converting:
-        return f"No conversions at all in {quarter.label}."
+        return _line("No conversions at all in {q}.", q=quarter.label)
     gap = (last - converting[-1]).days
     if gap < QUIET_TAIL_DAYS:
         return None
     where = "so far this quarter" if quarter.to_date else "of the quarter"
-    return (
-        f"No conversions in the last {gap // 7} weeks {where} "
-        f"(last one on {day_text(converting[-1])})."
+    return _line(
+        f"No conversions in the last {{weeks}} weeks {where} (last one on {{day}}).",
+        weeks=gap // 7,
+        day=converting[-1],
     )
 
 
-def _notes(quarter: DateRange, weeks: list[WeekLine]) -> list[str]:
-    notes = ["Best and worst weeks are whole ISO weeks (Mon–Sun) touching the quarter."]
+def _notes(
+    quarter: DateRange, weeks: list[WeekLine], straddling: list[tuple[date, date]]
+) -> list[str]:
+    ranking = f"Best and worst weeks are whole ISO weeks (Mon–Sun) inside {quarter.label}"
+    if len(straddling) == 1:
+        ranking += f"; {span_text(*straddling[0])} straddles its edge and is left out"
+    elif straddling:
+        spans = " and ".join(span_text(monday, sunday) for monday, sunday in straddling)
+        ranking += f"; {spans} straddle its edges and are left out"
+    notes = [ranking + "."]
     if quarter.to_date:
         notes.append(
             f"{quarter.label} is still running: figures cover it to date and compare with the "
@@ -661,36 +743,34 @@ def _notes(quarter: DateRange, weeks: list[WeekLine]) -> list[str]:
 # ---- registry adapter ----
 
 
-class QBRArgs(BaseModel):
-    partner: str | None = None
-    tier: str | None = None
-    quarter: str | None = None
-    """A quarter such as “Q3”, “Q3 2026” or “last quarter”; default the last full quarter."""
+QUARTER_HELP = (
+    "The quarter to review, in the user's words: 'Q3', 'Q2 2026', 'last quarter', or "
+    "'this quarter' (to date). Default: the last full quarter. Only calendar quarters; "
+    "anything else is refused with an example."
+)
+
+
+class QBRArgs(SegmentArgs):
+    """Which partners (any segment; none means the whole program) and which quarter."""
+
+    period: str | None = Field(None, description=QUARTER_HELP)
 
 
 @tool(
     "qbr_summary",
-    "Quarterly business review for a partner, a tier or the whole program: headline KPIs vs the "
-    "previous quarter, goals, best/worst weeks, reversals, highlights, risks, suggested goals.",
+    "Quarterly business review for one partner, a tier, a type, a country, a partner "
+    "manager's book or the whole program: headline KPIs vs the previous quarter, goals, "
+    "best/worst weeks, reversals, highlights, risks, suggested next-quarter goals.",
     QBRArgs,
 )
 def run(session: Session, ctx: ToolContext, args: QBRArgs) -> QBRSummary:
-    """Resolve the planner's words into a scope and quarter, then summarise."""
-    if args.partner:
-        found = resolve_partner(session, args.partner)
-        scope = Scope.partner(found.partner_key, found.name)
-    elif args.tier:
-        scope = Scope.tier(resolve_tier(session, args.tier))
-    else:
-        scope = Scope.program()
-    quarter = parse_quarter(args.quarter, ctx.today) if args.quarter else None
+    """Resolve the planner's words into a segment and a quarter, then summarise."""
+    resolved = resolve_segment(session, args)
+    quarter = parse_quarter(args.period, ctx.today)
     summary = qbr_summary(
-        session, scope=scope, quarter=quarter, today=ctx.today, currency=ctx.currency
+        session, segment=resolved.segment, quarter=quarter, today=ctx.today, currency=ctx.currency
     )
-    if args.partner and args.tier:
-        summary.notes.append(
-            f"Showing the partner {scope.label}; the tier “{args.tier}” was set aside."
-        )
+    summary.notes.extend(resolved.notes)
     return summary
 
 
@@ -702,10 +782,7 @@ __all__ = [
     "ReversalHealth",
     "SuggestedGoal",
     "WeekLine",
-    "count_text",
     "day_text",
-    "money_text",
-    "percent_text",
     "qbr_summary",
     "span_text",
     "week_text",

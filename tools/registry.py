@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from tools.context import ToolContext
@@ -21,8 +21,8 @@ from tools.errors import ToolError
 from tools.report import Report
 
 TOOL_MODULES: dict[str, str] = {
-    "find_partner": "tools.partners",
-    "list_partners": "tools.partners",
+    "find_partner": "tools.partners.profile",
+    "list_partners": "tools.partners.listing",
     "performance": "tools.performance",
     "leaderboard": "tools.performance",
     "performance_series": "tools.performance",
@@ -36,6 +36,8 @@ TOOL_MODULES: dict[str, str] = {
     "top_movers": "tools.insights",
     "recruitment_priorities": "tools.insights",
     "qbr_summary": "tools.qbr",
+    "metric_share": "tools.share",
+    "best_period": "tools.extremes",
     "draft_outreach": "tools.drafts",
     "draft_content": "tools.drafts",
 }
@@ -89,7 +91,57 @@ def get(name: str) -> ToolSpec:
 
 
 def call(session: Session, ctx: ToolContext, name: str, arguments: dict[str, Any]) -> ToolResult:
-    """Validate `arguments` against the tool's model and run it. ToolErrors propagate."""
+    """Validate `arguments` against the tool's model and run it. ToolErrors propagate; an
+    argument the model rejects becomes a ToolError saying which and why."""
     spec = get(name)
-    args = spec.args.model_validate(arguments)
+    unknown = sorted(set(arguments) - set(spec.args.model_fields))
+    if unknown:  # a planner's stray argument would otherwise vanish without a word
+        raise UnknownArguments(name, unknown, sorted(spec.args.model_fields))
+    try:
+        args = spec.args.model_validate(arguments)
+    except ValidationError as error:
+        raise InvalidArguments(name, error) from None
     return spec.run(session, ctx, args)
+
+
+class UnknownArguments(ToolError):
+    """Arguments a tool does not take: refused, so nothing asked for is ignored in silence."""
+
+    def __init__(self, tool_name: str, unknown: list[str], known: list[str]) -> None:
+        super().__init__(
+            f"{tool_name.replace('_', ' ')} doesn't take {', '.join(unknown)}; "
+            f"it takes {', '.join(known)}."
+        )
+        self.unknown = unknown
+
+
+class InvalidArguments(ToolError):
+    """Arguments a tool's model rejected, explained field by field in plain words."""
+
+    def __init__(self, tool_name: str, error: ValidationError) -> None:
+        problems = []
+        for item in error.errors():
+            field = ".".join(str(part) for part in item["loc"]) or "arguments"
+            problems.append(f"{field}: {_plain_error(item)}")
+        super().__init__(
+            f"I can't run {tool_name.replace('_', ' ')} with those values — "
+            + "; ".join(problems)
+            + "."
+        )
+        self.tool_name = tool_name
+        self.problems = problems
+
+
+def _plain_error(item: Any) -> str:
+    """Pydantic's message, with the bound spelled out ('at most 50', 'one of top, bottom')."""
+    kind = item.get("type", "")
+    context = item.get("ctx") or {}
+    if kind in {"less_than_equal", "less_than"}:
+        return f"must be at most {context.get('le', context.get('lt'))}"
+    if kind in {"greater_than_equal", "greater_than"}:
+        return f"must be at least {context.get('ge', context.get('gt'))}"
+    if kind == "literal_error":
+        return f"must be one of {context.get('expected', '')}".replace("'", "")
+    if kind == "extra_forbidden":
+        return "is not an argument of this tool"
+    return str(item.get("msg", "is not valid")).lower()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from string import Formatter
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class Money(BaseModel):
@@ -40,11 +41,49 @@ class Change(BaseModel):
     absolute: Money | Percent | Ratio | int | Decimal
     percent: Decimal | None
     against: str
+    previous: Money | Percent | Ratio | int | Decimal | None = None
+    """The comparison period's own value, so an answer shows both sides, not only the change."""
+
+
+class Line(BaseModel):
+    """A sentence whose figures stay typed until a renderer formats them.
+
+    `template` names each figure in braces ("Revenue down {drop} vs {prev} ({before} →
+    {now})."); `values` holds them as cells (Money, Percent, a date, a plain string such as a
+    partner name) or a Change. Renderers format every value the way they format a table cell
+    and put it in its place, so a bullet and a table never disagree about "zł" or "PLN".
+    Templates carry no format specs: how a number reads is the renderer's business.
+    """
+
+    template: str
+    values: dict[str, Cell | Change] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _placeholders_match_values(self) -> Line:
+        names: set[str] = set()
+        for _, name, spec, conversion in Formatter().parse(self.template):
+            if name is None:
+                continue
+            if not name.isidentifier():
+                raise ValueError(f"placeholder {{{name}}} is not a plain name")
+            if spec or conversion:
+                raise ValueError(f"placeholder {{{name}}} has a format; the renderer formats")
+            names.add(name)
+        if names != set(self.values):
+            missing, unused = sorted(names - set(self.values)), sorted(set(self.values) - names)
+            raise ValueError(f"template and values disagree: missing {missing}, unused {unused}")
+        return self
+
+
+Bullet = str | Line
+"""A bullet is plain words, or a Line when it states figures."""
 
 
 class Fact(BaseModel):
     label: str
-    value: Cell
+    value: Cell | Line
+    """A figure, or a Line when the value is words around figures ("CPA of {rate} per
+    conversion"), so its money is formatted like every other amount."""
     change: Change | None = None
 
 
@@ -57,7 +96,8 @@ class Section(BaseModel):
     title: str | None = None
     facts: list[Fact] = Field(default_factory=list)
     table: Table | None = None
-    bullets: list[str] = Field(default_factory=list)
+    bullets: list[Bullet] = Field(default_factory=list)
+    """Plain sentences, or Lines whose figures the renderer formats."""
     quote: str | None = None
     """Untrusted text (an applicant's message): renderers show it quoted, never as markup."""
     text: str | None = None

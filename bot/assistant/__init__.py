@@ -1,13 +1,27 @@
-"""The assistant's planners; the offline router decides from text alone, with no model."""
+"""The assistant: a planner (the offline router, or an LLM agent later) and `answer()`."""
 
-from bot.assistant.router import (
+from bot.assistant.offline.router import route
+from bot.assistant.plan import (
     Clarify,
+    Decision,
     Help,
+    Option,
     Refuse,
     ToolCall,
     TurnState,
+    Unplaced,
     Vocabulary,
-    route,
 )
 
-__all__ = ["Clarify", "Help", "Refuse", "ToolCall", "TurnState", "Vocabulary", "route"]
+__all__ = [
+    "Clarify",
+    "Decision",
+    "Help",
+    "Option",
+    "Refuse",
+    "ToolCall",
+    "TurnState",
+    "Unplaced",
+    "Vocabulary",
+    "route",
+]

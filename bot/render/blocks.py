@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.render.text import table_lines
-from bot.render.values import cell, change
+from bot.render.values import bullet, cell, change
 from tools.report import Report, Section
 
 Block = dict[str, Any]
@@ -67,7 +67,7 @@ def _section(section: Section) -> list[Block]:
         lines = "\n".join(line[2:] for line in table_lines(section.table))
         out.append(_mrkdwn(f"```{escape(_clip(lines, MAX_TEXT - 6))}```"))
     if section.bullets:
-        out.append(_mrkdwn("\n".join(f"• {escape(b)}" for b in section.bullets)))
+        out.append(_mrkdwn("\n".join(f"• {escape(bullet(b))}" for b in section.bullets)))
     if section.quote is not None:
         out.append(
             {

@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from bot.render.values import cell, change, numeric_columns
+from bot.render.values import bullet, cell, change, numeric_columns
 from tools.report import Report, Section
 
 _STYLE = {"answer": "cyan", "draft": "green", "clarify": "yellow", "not_found": "yellow"}
@@ -61,7 +61,7 @@ def _section(section: Section) -> list[RenderableType]:
             table.add_row(*(Text(v) for v in row))
         out.append(table)
     if section.bullets:
-        out.append(Text("\n".join(f"• {b}" for b in section.bullets)))
+        out.append(Text("\n".join(f"• {bullet(b)}" for b in section.bullets)))
     if section.quote is not None:
         out.append(Text("Applicant's message (as submitted, not instructions):", style="dim"))
         out.append(Text("\n".join(f"> {line}" for line in section.quote.splitlines()), "italic"))

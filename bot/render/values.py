@@ -1,24 +1,37 @@
-"""How typed values read to a person; the only place money is rounded."""
+"""How typed values read to a person: the one formatter of money, percentages, counts and
+dates, for tables, facts, changes and the figures inside sentences (`Line`) alike."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from tools.report import Cell, Change, Money, Percent, Ratio
+from tools.report import Bullet, Cell, Change, Line, Money, Percent, Ratio
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "PLN": "zł ", "KRW": "₩"}
+SYMBOLS = {
+    "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "KRW": "₩", "INR": "₹", "PLN": "zł ",
+}  # fmt: skip
+"""Currencies shown by symbol; any other currency reads as its ISO code after the figure."""
+ZERO_DECIMAL = frozenset({"JPY", "KRW"})
+"""Currencies without minor units: amounts read in whole units (₩12,500, not ₩12,500.00)."""
+_CENT = Decimal("0.01")
 
 
-def money(value: Money, quantum: Decimal = Decimal("0.01")) -> str:
+def money(value: Money, quantum: Decimal | None = None) -> str:
+    """'$1,234' from 1,000 up, '$12.35' below; '₩12,500' (no minor unit); '10.00 CHF'."""
+    code = value.currency.upper()
+    whole = code in ZERO_DECIMAL
+    if quantum is None:
+        quantum = Decimal(1) if whole else _CENT
     rounded = value.amount.quantize(quantum, rounding=ROUND_HALF_UP)
     if abs(rounded) >= 1000:
         rounded = rounded.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
     digits = f"{abs(rounded):,}"
-    symbol = _SYMBOLS.get(value.currency)
+    symbol = SYMBOLS.get(code)
     if symbol is None:
-        return f"{sign}{digits} {value.currency}"
+        return f"{sign}{digits} {code}"
     return f"{sign}{symbol}{digits}"
 
 
@@ -27,9 +40,11 @@ def percent(value: Decimal, places: int = 1) -> str:
     return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,}%"
 
 
-def cell(value: Cell) -> str:
+def cell(value: Cell | Line) -> str:
     if value is None:
         return "n/a"
+    if isinstance(value, Line):
+        return line(value)
     if isinstance(value, Money):
         return money(value)
     if isinstance(value, Percent):
@@ -74,8 +89,10 @@ def change(value: Change) -> str:
     absolute = value.absolute
     if isinstance(absolute, Percent):
         signed = _signed(f"{_visible(absolute.value, 1)}") + " pts"
-    elif isinstance(absolute, Money) and Decimal("0.0005") <= abs(absolute.amount) < Decimal(
-        "0.005"
+    elif (
+        isinstance(absolute, Money)
+        and absolute.currency.upper() not in ZERO_DECIMAL
+        and Decimal("0.0005") <= abs(absolute.amount) < Decimal("0.005")
     ):
         signed = _signed(money(absolute, Decimal("0.001")))  # an EPC moving a fraction of a cent
     elif isinstance(absolute, Money):
@@ -84,12 +101,29 @@ def change(value: Change) -> str:
         signed = _signed(f"{_visible(absolute.value, 2)}×")
     else:
         signed = _signed(cell(absolute))
+    against = value.against
+    if value.previous is not None:
+        against = f"{against} ({cell(value.previous)})"
     if value.percent is None:
-        return f"{signed} vs {value.against}"
+        return f"{signed} vs {against}"
     relative = _visible(value.percent, 1, extra=1)
     if relative == 0:
-        return f"flat vs {value.against}"  # under 0.005 %: noise, whatever the absolute says
-    return f"{_signed(f'{relative}%')} ({signed}) vs {value.against}"
+        return f"flat vs {against}"  # under 0.005 %: noise, whatever the absolute says
+    return f"{_signed(f'{relative}%')} ({signed}) vs {against}"
+
+
+def line(value: Line) -> str:
+    """A Line with each figure formatted as a cell (a Change as a change) and put in place."""
+    shown = {
+        name: change(item) if isinstance(item, Change) else cell(item)
+        for name, item in value.values.items()
+    }
+    return value.template.format_map(shown)
+
+
+def bullet(value: Bullet) -> str:
+    """A bullet's words: plain text as it is, a Line with its figures formatted."""
+    return value if isinstance(value, str) else line(value)
 
 
 def numeric_columns(rows: list[list[str]], width: int) -> list[bool]:
@@ -97,6 +131,14 @@ def numeric_columns(rows: list[list[str]], width: int) -> list[bool]:
     return [bool(rows) and all(_looks_numeric(row[i]) for row in rows) for i in range(width)]
 
 
+_SYMBOL_PATTERN = "|".join(
+    re.escape(s) for s in sorted({s.strip() for s in SYMBOLS.values()}, key=len, reverse=True)
+)
+_NUMERIC = re.compile(
+    rf"[+-]?(?:(?:{_SYMBOL_PATTERN}) ?)?\d[\d,]*(?:\.\d+)?(?: [A-Z]{{3}}|%|×| pts)?"
+)
+
+
 def _looks_numeric(text: str) -> bool:
-    stripped = text.lstrip("+-$€£¥₩").rstrip("%×").replace(",", "").replace(".", "")
-    return stripped.isdigit() or text == "n/a"
+    """A rendered figure: '$1,234', '-zł 12.50', '12.50 CHF', '3.5%', '4.20×', or 'n/a'."""
+    return text == "n/a" or _NUMERIC.fullmatch(text) is not None

@@ -2,12 +2,24 @@
 
 - `sums`: daily/weekly/monthly performance sums, per partner, per bucket, data bounds
 - `names`: the names planners recognise in text
+- `segment`: a partner segment as SQL conditions (the only place that translation lives)
+- `buckets`: sums per calendar month, for ranking months
+- `activity`: last conversions, partner rows and the recruitment pool, for insights
 """
 
+from storage.queries.buckets import month_sums
 from storage.queries.names import KnownNames, known_names
+from storage.queries.segment import (
+    PartnerSegment,
+    count_in_segment,
+    partner_ids_in,
+    partner_refs,
+    segment_conditions,
+)
 from storage.queries.sums import (
     SUM_NAMES,
-    PartnerFilter,
+    GroupColumn,
+    GroupSums,
     SumName,
     Totals,
     active_partner_count,
@@ -18,6 +30,7 @@ from storage.queries.sums import (
     series,
     split_by_month,
     split_range,
+    sums_by_group,
     sums_by_partner,
     totals,
     totals_by_partner,
@@ -25,19 +38,27 @@ from storage.queries.sums import (
 
 __all__ = [
     "SUM_NAMES",
+    "GroupColumn",
+    "GroupSums",
     "KnownNames",
-    "PartnerFilter",
+    "PartnerSegment",
     "SumName",
     "Totals",
     "active_partner_count",
     "converted_partners",
+    "count_in_segment",
     "count_partners",
     "data_bounds",
     "known_names",
     "last_conversion_day",
+    "month_sums",
+    "partner_ids_in",
+    "partner_refs",
+    "segment_conditions",
     "series",
     "split_by_month",
     "split_range",
+    "sums_by_group",
     "sums_by_partner",
     "totals",
     "totals_by_partner",

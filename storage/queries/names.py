@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Application, Goal, Partner
+from storage.models import Application, Goal, Partner, PartnerTag
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,8 @@ class KnownNames:
     tiers: tuple[str, ...]
     goals: tuple[str, ...]
     applicants: tuple[str, ...]
+    owners: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def known_names(session: Session) -> KnownNames:
@@ -27,4 +29,8 @@ def known_names(session: Session) -> KnownNames:
     )
     goals = tuple(session.scalars(select(Goal.name).order_by(Goal.name)))
     applicants = tuple(session.scalars(select(Application.name).order_by(Application.name)))
-    return KnownNames(partners, tiers, goals, applicants)
+    owners = tuple(
+        o for o in session.scalars(select(Partner.owner).distinct().order_by(Partner.owner)) if o
+    )
+    tags = tuple(session.scalars(select(PartnerTag.tag).distinct().order_by(PartnerTag.tag)))
+    return KnownNames(partners, tiers, goals, applicants, owners, tags)

@@ -11,17 +11,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.assistant.router_lexicon import (
+from bot.assistant.offline.lexicon import (
     APPLICATION_NOUNS,
     BOTTOM_WORDS,
     BREAKDOWN_PHRASES,
+    COMMISSION_PHRASES,
     COUNTRIES,
+    EXTREME_UNITS,
+    EXTREME_WORDS,
     FORMAT_PHRASES,
     GRAIN_PHRASES,
     ISO_CODES,
     KNOWN_WORDS,
     METRIC_PHRASES,
     NEWEST_PHRASES,
+    OVERLAP_PHRASES,
+    OWNED_NOUNS,
+    OWNER_LEADS,
     PARTNER_NOUNS,
     PROFILE_PHRASES,
     PURPOSE_PHRASES,
@@ -31,7 +37,7 @@ from bot.assistant.router_lexicon import (
     TYPE_WORDS,
     Phrase,
 )
-from bot.assistant.router_text import Doc, find_phrase
+from bot.assistant.offline.text import Doc, find_phrase
 
 _MON = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|"
@@ -46,18 +52,19 @@ _PLACEHOLDER = "\x00"
 
 @dataclass
 class Slots:
-    """Everything the router read from one request, in the router's own slot names."""
+    """Everything the router read from one request, under the registry's argument names."""
 
     partner: str | None = None
     partners: list[str] = field(default_factory=list)
-    """Every distinct partner mentioned (canonical or as typed); more than one is ambiguous."""
+    """Every distinct partner mentioned (canonical or as typed)."""
     application: str | None = None
-    tier: str | None = None
-    partner_type: str | None = None
-    status: str | None = None
-    country: str | None = None
-    owner: str | None = None
-    tag: str | None = None
+    tiers: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    owners: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    commission_models: list[str] = field(default_factory=list)
     period: str | None = None
     compare_to: str | None = None
     compare_default: bool = False
@@ -69,23 +76,34 @@ class Slots:
     by: str | None = None
     """The dimension of a breakdown: type, tier, country, owner or status."""
     sort: str | None = None
-    """'newest' when a list should be ordered by join date."""
+    """'newest' (join date) or 'overlap' (audience overlap) when a list is ordered."""
     days: int | None = None
     purpose: str | None = None
     format: str | None = None
     count: bool = False
     goal: str | None = None
+    joined: bool = False
+    """The request is about joining ("who joined this year"): its period is a join date."""
+    spans: dict[str, str] = field(default_factory=dict)
+    """The words each slot was read from, as typed, for notes about what was not applied."""
+
+    SEGMENT = ("tiers", "types", "statuses", "countries", "owners", "tags", "commission_models")
 
     def as_arguments(self) -> dict[str, Any]:
-        """The slots a tool call could use, in the router's names (None and False left out)."""
+        """The slots a tool call could use, under the registry's names (empty ones left out)."""
         names = (
-            "partner", "application", "tier", "partner_type", "status", "country", "owner",
-            "tag", "period", "compare_to", "metric", "n", "order", "grain", "by", "sort",
-            "days", "purpose", "format", "goal",
+            "application", "period", "compare_to", "metric", "n", "order", "grain", "by",
+            "sort", "days", "purpose", "format", "goal",
         )  # fmt: skip
         args: dict[str, Any] = {k: getattr(self, k) for k in names if getattr(self, k)}
+        if self.partners:
+            args["partners"] = list(self.partners)
+        for key in self.SEGMENT:
+            values = getattr(self, key)
+            if values:
+                args[key] = list(values)
         if self.count:
-            args["count"] = True
+            args["count_only"] = True
         return args
 
 
@@ -130,7 +148,7 @@ def _best_match(
     return start, stop, best[3](best[2])
 
 
-def _phrase_hits(doc: Doc, phrases: Iterable[Phrase]) -> list[tuple[int, Phrase]]:
+def phrase_hits(doc: Doc, phrases: Iterable[Phrase]) -> list[tuple[int, Phrase]]:
     """Where each phrase occurs among free tokens (typo-tolerant for long single words)."""
     keys = doc.free_keys()
     hits = []
@@ -186,6 +204,14 @@ PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | No
         lambda m: f"{m.group(1)} before",
     ),
     (re.compile(r"\bbefore (?:that|then)\b"), lambda m: "before"),
+    (
+        # "from Q1 to Q2", "jan to mar 2026", "between march and may": two whole units.
+        re.compile(
+            rf"\b(?:(?:from|between) )?(q[1-4]|h[12]|{_MON})(?: ({_YEAR}))? "
+            rf"(?:to|and|through|thru|until|-) (q[1-4]|h[12]|{_MON})(?: ({_YEAR}))?\b"
+        ),
+        lambda m: f"{_g(m.group(1), m.group(2))} to {_g(m.group(3), m.group(4))}",
+    ),
     (
         re.compile(rf"\b(?:(?:from|between) )?({_ISO}) {_RANGE_SEP} ({_ISO})"),
         lambda m: f"{m.group(1)} to {m.group(2)}",
@@ -399,16 +425,26 @@ def read_words(doc: Doc, table: dict[str, str], *, fuzzy: bool = False) -> str |
     return None
 
 
-def read_tier(doc: Doc, tiers: Iterable[str]) -> str | None:
+def read_tiers(doc: Doc, tiers: Iterable[str]) -> list[str]:
+    """Every tier named ("Gold and Silver partners")."""
     by_key = {t.casefold(): t for t in tiers}
+    found: list[str] = []
     for i, key in enumerate(doc.free_keys()):
         if key is None:
             continue
         word = key.removesuffix("tier") if key.endswith("tier") and key != "tier" else key
         if word in by_key:
             doc.claim(i, i + 1)
-            return by_key[word]
-    return None
+            found.append(by_key[word])
+    return list(dict.fromkeys(found))
+
+
+def read_all(reader: Callable[[Doc], str | None], doc: Doc) -> list[str]:
+    """Every value a single-value reader finds, reading until it finds no more."""
+    found: list[str] = []
+    while (value := reader(doc)) is not None:
+        found.append(value)
+    return list(dict.fromkeys(found))
 
 
 def read_country(doc: Doc) -> str | None:
@@ -428,6 +464,10 @@ def read_country(doc: Doc) -> str | None:
     return None
 
 
+def read_countries(doc: Doc) -> list[str]:
+    return read_all(read_country, doc)
+
+
 _TAG_LEAD = (("tagged",), ("tag",), ("with", "tag"), ("labelled",), ("labeled",))
 
 
@@ -435,10 +475,10 @@ def read_tag_owner_key(doc: Doc, slots: Slots) -> None:
     """Tags (#coupon, "tagged coupon"), owner emails and application keys, claimed first."""
     for i, token in enumerate(doc.tokens):
         if token.raw.startswith("#") and len(token.raw) > 1:
-            slots.tag = token.norm.lstrip("#")
+            slots.tags.append(token.norm.lstrip("#"))
             doc.claim(i, i + 1)
         elif "@" in token.raw:
-            slots.owner = token.raw.casefold()
+            slots.owners.append(token.raw.casefold())
             doc.claim(i, i + 1)
         elif re.fullmatch(r"[A-Za-z]{2,12}[-_]\d+", token.raw):
             slots.application = token.raw
@@ -447,7 +487,7 @@ def read_tag_owner_key(doc: Doc, slots: Slots) -> None:
     for lead in _TAG_LEAD:
         at = find_phrase(keys, lead)
         if at >= 0 and at + len(lead) < len(keys) and keys[at + len(lead)] is not None:
-            slots.tag = keys[at + len(lead)]
+            slots.tags.append(str(keys[at + len(lead)]))
             doc.claim(at, at + len(lead) + 1)
             return
 
@@ -503,7 +543,7 @@ def read_days(doc: Doc) -> int | None:
 def read_first(doc: Doc, table: Iterable[tuple[str, tuple[Phrase, ...]]]) -> str | None:
     """The first label in priority order whose phrases occur (purposes, content formats)."""
     for label, phrases in table:
-        if _phrase_hits(doc, phrases):
+        if phrase_hits(doc, phrases):
             return label
     return None
 
@@ -513,7 +553,7 @@ def read_grain(doc: Doc) -> str | None:
 
 
 def read_sort(doc: Doc) -> str | None:
-    return "newest" if _phrase_hits(doc, NEWEST_PHRASES) else None
+    return "newest" if phrase_hits(doc, NEWEST_PHRASES) else None
 
 
 def read_breakdown(doc: Doc) -> str | None:
@@ -539,3 +579,66 @@ def read_type(doc: Doc) -> str | None:
 
 def read_status(doc: Doc) -> str | None:
     return read_words(doc, STATUS_WORDS)
+
+
+def read_extreme(doc: Doc) -> tuple[str, str] | None:
+    """(grain, order) for "our weakest month", "best week", "the busiest day" — an extreme
+    word right before (or two words before) day/week/month; the words are claimed."""
+    keys = doc.free_keys()
+    for i, key in enumerate(keys):
+        if key not in EXTREME_WORDS:
+            continue
+        for j in (i + 1, i + 2):
+            if j < len(keys) and keys[j] in EXTREME_UNITS:
+                doc.claim(i, j + 1)
+                return EXTREME_UNITS[str(keys[j])], EXTREME_WORDS[key]
+    return None
+
+
+def read_overlap(doc: Doc) -> bool:
+    """Asks to rank partners by audience overlap ("highest audience overlap")."""
+    hits = phrase_hits(doc, OVERLAP_PHRASES)
+    if not hits:
+        return False
+    at, phrase = min(hits)
+    doc.claim(at, at + len(phrase))
+    return True
+
+
+def read_commission_model(doc: Doc) -> str | None:
+    """ "on CPA", "revshare partners", "flat fee deals" (claimed, so "cpa" is not payout)."""
+    found = phrase_hits(doc, [p for p, _ in COMMISSION_PHRASES])
+    if not found:
+        return None
+    at, phrase = min(found)
+    doc.claim(at, at + len(phrase))
+    return dict(COMMISSION_PHRASES)[phrase]
+
+
+def read_owners(doc: Doc, owners: Iterable[str]) -> list[str]:
+    """Partner managers named in words: "Maya's partners", "owned by leo", "managed by Sam".
+
+    A name counts only next to an ownership word (owned, managed, book, portfolio, 's
+    partners), so a manager's first name that is also a partner's word is not misread.
+    """
+    locals_: dict[str, str] = {}
+    for owner in owners:
+        base = owner.casefold().split("@")[0]
+        for local in {base, base.split(".")[0], base.split(" ")[0]}:
+            if local and local.isalpha() and len(local) >= 3:
+                locals_.setdefault(local, owner)
+    found: list[str] = []
+    keys = doc.free_keys()
+    for i, key in enumerate(keys):
+        if key is None or key not in locals_:
+            continue
+        raw = doc.tokens[i].raw
+        before = keys[i - 1] if i > 0 else None
+        after = keys[i + 1] if i + 1 < len(keys) else None
+        possessive = raw.endswith(("'s", "’s")) and after in OWNED_NOUNS
+        led = before in OWNER_LEADS
+        if possessive or led or (after in OWNED_NOUNS and raw[:1].isupper()):
+            start = i - 1 if led else i
+            doc.claim(start, i + 1)
+            found.append(key)
+    return list(dict.fromkeys(found))

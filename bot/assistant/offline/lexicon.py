@@ -7,6 +7,8 @@ with no phrase hit scores nothing, whatever slots the text carries.
 
 from __future__ import annotations
 
+from tools.countries import BY_NAME, NAMES
+
 Phrase = tuple[str, ...]
 
 
@@ -59,6 +61,65 @@ TERMS_QUESTIONS = _p(
 """Questions about terms, when no period is named: "what's the commission for Lumen?" asks
 for the deal, "what was the commission for Lumen last month?" for the payout."""
 
+COMMISSION_PHRASES: tuple[tuple[Phrase, str], ...] = tuple(
+    (tuple(text.split()), model)
+    for text, model in (
+        ("cpa", "cpa"), ("revshare", "revshare"), ("rev share", "revshare"),
+        ("revenue share", "revshare"), ("revenue sharing", "revshare"), ("cpi", "cpi"),
+        ("flat fee", "flat"), ("flat rate", "flat"), ("fixed fee", "flat"), ("hybrid", "hybrid"),
+    )
+)  # fmt: skip
+"""Commission models as people name them ("partners on CPA", "revshare deals")."""
+
+OWNER_LEADS = frozenset({"owned", "managed", "manages", "by", "owner", "manager", "for"})
+"""Words before a manager's name: "owned by Maya", "managed by leo"."""
+OWNED_NOUNS = frozenset(
+    {"partners", "partner", "accounts", "account", "book", "portfolio", "affiliates",
+     "influencers", "agencies", "creators", "deals"}
+)  # fmt: skip
+"""Words after a manager's possessive: "Maya's partners", "Leo's book"."""
+
+EXTREME_WORDS: dict[str, str] = {
+    "best": "top", "strongest": "top", "highest": "top", "biggest": "top", "peak": "top",
+    "record": "top", "busiest": "top", "top": "top", "worst": "bottom", "weakest": "bottom",
+    "lowest": "bottom", "slowest": "bottom", "quietest": "bottom", "poorest": "bottom",
+}  # fmt: skip
+"""Words that, next to day/week/month, ask for an extreme period ("our weakest month")."""
+EXTREME_UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week",
+                 "month": "month", "months": "month"}  # fmt: skip
+
+SHARE_PHRASES = _p(
+    "share of", "what share", "% of", "percent of", "percentage of", "proportion of",
+    "portion of", "how much of", "what fraction", "fraction of", "contribution to",
+    "contributed", "came from", "come from", "comes from", "what percent",
+    "what percentage", "share",
+)  # fmt: skip
+"""A part of a total ("what % of conversions came from Bronze last month")."""
+
+ATTENTION_PHRASES = _p(
+    "need attention", "needs attention", "need my attention", "needs my attention",
+    "slipping", "watch list", "watchlist", "red flags", "red flag",
+    "worry about", "worried about", "concerns", "problems", "issues", "health check",
+    "look at first", "should i look at", "keep an eye on", "attention",
+)  # fmt: skip
+"""Asks for the partners and goals that need a person now."""
+
+OVERLAP_PHRASES = _p("audience overlap", "overlap", "overlapping", "audience fit")
+"""Ranking partners by audience overlap with ours (a profile attribute, not a metric)."""
+
+JOIN_WORDS = frozenset(
+    {"joined", "join", "joining", "signed", "onboarded", "onboard", "recruited", "added",
+     "new", "newest", "latest", "recent", "recently"}
+)  # fmt: skip
+"""A period next to these words is when partners joined, not a performance period."""
+
+CHANGE_WORDS = frozenset(
+    {"change", "changed", "grow", "grew", "growth", "drop", "dropped", "fell", "fall",
+     "went", "move", "moved", "increase", "increased", "decrease", "decreased", "shrink",
+     "shrank", "shrunk", "improve", "improved", "decline", "declined"}
+)  # fmt: skip
+"""'Revenue from Q1 to Q2' with one of these is a comparison of Q2 with Q1, not a range."""
+
 # ------------------------------------------------------------------ partner kinds
 TYPE_WORDS: dict[str, str] = {
     "affiliate": "affiliate",
@@ -104,50 +165,18 @@ APPLICATION_NOUNS = frozenset(
     {"application", "applications", "applicant", "applicants", "apps", "app"}
 )
 
-COUNTRIES: dict[str, str] = {
-    "germany": "DE",
-    "deutschland": "DE",
-    "uk": "GB",
-    "britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "united kingdom": "GB",
-    "great britain": "GB",
-    "usa": "US",
-    "america": "US",
-    "united states": "US",
-    "the us": "US",
-    "canada": "CA",
-    "poland": "PL",
-    "korea": "KR",
-    "south korea": "KR",
-    "kazakhstan": "KZ",
-    "spain": "ES",
-    "france": "FR",
-    "italy": "IT",
-    "netherlands": "NL",
-    "holland": "NL",
-    "sweden": "SE",
-    "norway": "NO",
-    "denmark": "DK",
-    "finland": "FI",
-    "japan": "JP",
-    "australia": "AU",
-    "brazil": "BR",
-    "mexico": "MX",
-    "india": "IN",
-    "ireland": "IE",
-    "austria": "AT",
-    "switzerland": "CH",
-    "belgium": "BE",
-    "portugal": "PT",
-}
 
-ISO_CODES = _words(
-    """
-    DE GB US CA PL KR KZ ES FR IT NL SE NO DK FI JP AU BR MX IN IE AT CH BE PT
-    """
-)
+COUNTRIES: dict[str, str] = {
+    **{
+        name: code
+        for name, code in BY_NAME.items()
+        if name.replace(" ", "").isalpha() and name not in {"us", "wales"}
+    },
+    "the us": "US",
+}
+"""Country names and aliases as typed -> code (one table, shared with the tools)."""
+
+ISO_CODES = frozenset(NAMES) - {"IN", "IT", "NO", "ID", "IL", "AT", "BE", "US"} | {"US"}
 """Two-letter codes read as countries when typed in capitals ("in the US", "DE partners")."""
 
 MONTHS = _words(
@@ -187,6 +216,11 @@ BREAKDOWN_PHRASES: dict[str, tuple[Phrase, ...]] = {
 
 # ------------------------------------------------------------------ intents
 INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
+    "best_period": {},
+    "metric_share": {},
+    "needs_attention": {
+        **dict.fromkeys(_p("slipping", "attention", "watch list", "red flags"), 6),
+    },
     "find_partner": {
         **dict.fromkeys(_p("who is"), 2),
         **dict.fromkeys(_p("tell me about", "tell me more about", "look up", "lookup"), 3),
@@ -422,6 +456,18 @@ PRONOUNS = frozenset(
      "him", "her", "he", "she", "theyve", "theyre"}
 )  # fmt: skip
 
+FILLER_WORDS = _words(
+    """
+    guys folks team pls plz please thanks btw quick quickly real actually currently
+    basically overall roughly approx approximately exactly precisely kinda sorta maybe
+    hmm um uh ok okay yeah yep nope hey hi hello mate buddy again also still just
+    our ours we us figure figures data info number numbers stuff things thing look looking
+    see show tell give pull grab fetch check quick glance snapshot rundown summary overview
+    brief briefly wondering wonder curious interested would like love need want could
+    """
+)
+"""Words people add that ask for nothing; never reported as not understood."""
+
 # ------------------------------------------------------------------ never a partner name
 STOPWORDS = _words(
     """
@@ -476,7 +522,13 @@ def _all_words() -> frozenset[str]:
         words.update(name.split())
     words.update(TYPE_WORDS, STATUS_WORDS, MONTHS, WRITE_VERBS, ALWAYS_WRITE, GREETING_WORDS)
     words.update(BOTTOM_WORDS, RANK_WORDS, APPLICATION_NOUNS, PARTNER_NOUNS)
-    words.update(STOPWORDS, TIME_WORDS, EXTRA_GENERIC)
+    words.update(STOPWORDS, TIME_WORDS, EXTRA_GENERIC, FILLER_WORDS, JOIN_WORDS, CHANGE_WORDS)
+    words.update(EXTREME_WORDS, EXTREME_UNITS, OWNER_LEADS, OWNED_NOUNS)
+    for phrases in (SHARE_PHRASES, ATTENTION_PHRASES, OVERLAP_PHRASES):
+        for phrase in phrases:
+            words.update(phrase)
+    for phrase, _ in COMMISSION_PHRASES:
+        words.update(phrase)
     words.update(code.casefold() for code in ISO_CODES)
     return frozenset(w for w in words if w.isalpha() or w.isalnum())
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.assistant.router_lexicon import (
+from bot.assistant.offline.lexicon import (
     ALWAYS_WRITE,
     APPLICATION_NOUNS,
     CHANGE_VERBS,
@@ -22,8 +22,8 @@ from bot.assistant.router_lexicon import (
     STATE_OBJECTS,
     WRITE_VERBS,
 )
-from bot.assistant.router_slots import Slots
-from bot.assistant.router_text import Doc, find_phrase
+from bot.assistant.offline.slots import Slots
+from bot.assistant.offline.text import Doc, find_phrase
 
 _METRIC_WORDS = frozenset(w for ps in METRIC_PHRASES.values() for p in ps for w in p)
 _NO_PARTNER_TOOLS = (
@@ -31,6 +31,11 @@ _NO_PARTNER_TOOLS = (
     "recruitment_priorities", "list_partners", "reversal_anomalies", "performance_breakdown",
 )  # fmt: skip
 """Tools that cannot be about one partner; naming a partner makes them less likely."""
+_FIGURE_TOOLS = (
+    "performance", "leaderboard", "performance_series", "performance_breakdown", "top_movers",
+    "goal_progress", "qbr_summary", "compare_partners", "quiet_partners", "reversal_anomalies",
+    "draft_outreach", "draft_content", "find_partner", "recruitment_priorities",
+)  # fmt: skip
 _NOUN_DETERMINERS = frozenset({"the", "a", "an", "any", "biggest", "big", "no", "recent"})
 
 
@@ -88,6 +93,14 @@ class Signals:
     """"partners", "applications" or "metric": what a "how many …" question counts."""
     terms_question: bool = False
     """Asks about a partner's deal ("what's the commission for Lumen?"): its profile."""
+    extreme: bool = False
+    """Asks for the best/worst day, week or month of a metric."""
+    share: bool = False
+    """Asks for a part's share of a total."""
+    attention: bool = False
+    """Asks what needs attention."""
+    overlap: bool = False
+    """Asks to rank by audience overlap."""
 
 
 def how_many_target(doc: Doc) -> str | None:
@@ -109,7 +122,7 @@ def how_many_target(doc: Doc) -> str | None:
 
 def score_intents(keys: list[str | None], slots: Slots, signals: Signals) -> dict[str, int]:
     """Each intent's score: its phrase hits (longest first, each word used once) plus nudges."""
-    scores: dict[str, int] = {}
+    scores: dict[str, int] = dict.fromkeys(("best_period", "metric_share", "needs_attention"), 0)
     for intent, table in INTENT_PHRASES.items():
         local = list(keys)
         score = strongest = 0
@@ -153,8 +166,24 @@ def score_intents(keys: list[str | None], slots: Slots, signals: Signals) -> dic
             if scores[intent]:
                 scores[intent] += 1
     if scores["list_partners"] or not signals.named_partner:
-        filters = [slots.status, slots.country, slots.tag, slots.owner]
+        filters = [slots.statuses, slots.countries, slots.tags, slots.owners,
+                   slots.commission_models]  # fmt: skip
         scores["list_partners"] += 3 * sum(1 for f in filters if f)
+    asks_figures = slots.metric or (slots.period and not slots.joined)
+    if asks_figures and signals.how_many != "partners" and scores["list_partners"] > 2:
+        # "revenue of Silver content partners in France last quarter" asks for figures; a
+        # list has none, and its period would be read as a join date.
+        scores["list_partners"] = 2
+        if not any(scores[i] for i in _FIGURE_TOOLS):
+            scores["performance"] += 3
+    if signals.extreme:
+        scores["best_period"] += 12
+    if signals.share:
+        scores["metric_share"] += 9
+    if signals.attention:
+        scores["needs_attention"] += 9
+    if signals.overlap:
+        scores["list_partners"] += 6
     if signals.how_many == "partners":
         scores["list_partners"] += 8
     elif signals.how_many == "applications":

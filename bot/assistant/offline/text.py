@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
 
 FUZZY_MIN_LEN = 5
 """Keywords and names are typo-tolerant only on tokens at least this long."""
@@ -121,6 +123,38 @@ class Doc:
         return self.text[self.tokens[start].start : self.tokens[stop - 1].end]
 
 
+_PERIOD_WORDS = (
+    "january", "february", "march", "april", "june", "july", "august", "september",
+    "october", "november", "december", "month", "months", "quarter", "quarters", "week",
+    "weeks", "year", "years", "today", "yesterday", "last", "previous", "since",
+)  # fmt: skip
+_NOT_TYPOS = frozenset(
+    {"weak", "mont", "yeah", "dear", "wee", "lust", "last", "mayo", "juno", "past", "post",
+     "most", "lost", "list", "least", "fast", "east", "cast", "vast", "rest", "test", "best",
+     "march", "marches", "monthly", "weekly", "yearly", "quarterly", "weekend", "summer",
+     "member", "remember", "number", "timber", "weeks", "months", "years", "quarters"}
+)  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def period_typo(word: str) -> str | None:
+    """The month or unit word `word` misspells ("septmber", "mnth", "qurter"), or None.
+
+    One edit for short words, two from seven letters, swapped letters counting as one, the
+    first letter right; words that are English in their own right are never changed.
+    """
+    if len(word) < 4 or not word.isalpha() or word in _NOT_TYPOS or word in _PERIOD_WORDS:
+        return None
+    allowed = 1 if len(word) < 7 else 2
+    best: list[str] = []
+    for target in _PERIOD_WORDS:
+        if target[0] != word[0] or abs(len(target) - len(word)) > allowed:
+            continue
+        if DamerauLevenshtein.distance(word, target) <= allowed:
+            best.append(target)
+    return best[0] if len(best) == 1 else None
+
+
 def tokenize(text: str) -> Doc:
     tokens: list[Token] = []
     for m in _TOKEN.finditer(text):
@@ -128,6 +162,9 @@ def tokenize(text: str) -> Doc:
         if not norm:
             continue
         key = str(_NUMBER_WORDS[norm]) if norm in _NUMBER_WORDS else norm
+        raw = m.group()
+        if (raw.islower() or len(raw) >= 6) and (fixed := period_typo(key)) is not None:
+            key = fixed  # a name like "Juno" (capitalised, short) is never read as "june"
         tokens.append(Token(raw=m.group(), norm=norm, key=key, start=m.start(), end=m.end()))
     return Doc(text=text, tokens=tokens)
 

@@ -65,6 +65,9 @@ INTENT_LABELS = {
     "qbr_summary": "a QBR summary",
     "draft_outreach": "an outreach email",
     "draft_content": "co-marketing content",
+    "best_period": "the best or worst day, week or month",
+    "metric_share": "a share of the total",
+    "needs_attention": "what needs attention",
 }
 
 _WITH_PARTNER = {
@@ -89,6 +92,9 @@ _WITHOUT_PARTNER = {
     "top_movers": "Biggest movers this month",
     "recruitment_priorities": "Who should we recruit next?",
     "qbr_summary": "Program QBR summary",
+    "best_period": "Our best month this year",
+    "metric_share": "What share of revenue came from Gold partners last month?",
+    "needs_attention": "Which partners need attention?",
 }
 
 PURPOSE_OPTIONS = {
@@ -123,3 +129,80 @@ def missing_partner_question(tool: str) -> str:
     if tool == "draft_content":
         return "Which partner is this for?"
     return "Which partner do you want to look up?"
+
+
+OTHER_LANGUAGE_TEXT = (
+    "The offline assistant reads English only; with a language model configured "
+    "(OPENAI_API_KEY or OPENAI_BASE_URL) I answer in any language. "
+    "The closest question I can read:"
+)
+
+_TOOL_WHAT: dict[str, str] = {
+    "find_partner": "a partner's profile",
+    "list_partners": "a partner list",
+    "performance": "a performance summary",
+    "leaderboard": "a ranking",
+    "performance_series": "a trend",
+    "performance_breakdown": "a breakdown",
+    "compare_partners": "a side-by-side comparison",
+    "goal_progress": "goal progress",
+    "pending_applications": "the application queue",
+    "application_detail": "an application",
+    "quiet_partners": "the quiet-partners check",
+    "reversal_anomalies": "the reversal check",
+    "top_movers": "the movers list",
+    "recruitment_priorities": "recruitment priorities",
+    "qbr_summary": "a QBR",
+    "draft_outreach": "a draft email",
+    "draft_content": "a content draft",
+    "best_period": "a best/worst period",
+    "metric_share": "a share",
+    "needs_attention": "the needs-attention summary",
+}
+
+_KEY_WHAT: dict[str, str] = {
+    "partners": "named partners",
+    "tiers": "a tier",
+    "types": "a partner type",
+    "statuses": "a status",
+    "countries": "a country",
+    "owners": "a partner manager",
+    "tags": "a tag",
+    "commission_models": "a commission model",
+    "period": "a period",
+    "compare_to": "a comparison period",
+    "metric": "a metric",
+    "n": "a count",
+    "order": "a top/bottom order",
+    "grain": "a day or week split",
+    "by": "a split by group",
+    "goal": "a goal",
+    "application": "an application",
+    "joined": "a join date",
+    "submitted": "a submission date",
+}
+
+
+def unplaced_reason(tool: str, key: str) -> str:
+    """Why `tool` could not take `key`, as a clause: "a partner's profile has no period"."""
+    what = _TOOL_WHAT.get(tool, tool.replace("_", " "))
+    return f"{what} can't take {_KEY_WHAT.get(key, key.replace('_', ' '))}"
+
+
+def describe_call(tool: str, arguments: dict[str, object]) -> str:
+    """A call as the English request that makes it, for "the closest question I can read"."""
+    partners = arguments.get("partners") or (
+        [arguments["partner"]] if arguments.get("partner") else []
+    )
+    who = " and ".join(str(p) for p in partners) if isinstance(partners, list) else ""
+    period = f" {arguments['period']}" if arguments.get("period") else ""
+    metric = str(arguments.get("metric", "revenue")).replace("_", " ")
+    if tool == "leaderboard":
+        return f"Top {arguments.get('n', 5)} partners by {metric}{period}"
+    if tool in {"performance", "compare_partners"} and who:
+        return f"How did {who} do{period or ' in the last 30 days'}?"
+    if tool == "performance":
+        return f"How are we doing{period or ' this month'}?"
+    if tool == "find_partner" and who:
+        return f"Tell me about {who}"
+    return example(tool, str(partners[0]) if isinstance(partners, list) and partners else None)

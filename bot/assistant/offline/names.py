@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.assistant.router_lexicon import KNOWN_WORDS, STOPWORDS, TIME_WORDS
-from bot.assistant.router_text import (
+from bot.assistant.offline.lexicon import KNOWN_WORDS, STOPWORDS, TIME_WORDS
+from bot.assistant.offline.text import (
     FUZZY_MIN_LEN,
     FUZZY_RATIO,
     Doc,

@@ -1,0 +1,751 @@
+"""The offline router: a deterministic planner from a request in plain words to one tool call.
+
+It is the product's planner when no language model is configured or reachable, so it must
+decide from the text alone: no database, no tools, no network. It reads the request into
+slots (partner, period, metric, filters …), scores intents by weighted keyword hits, and
+returns one registered tool call with arguments named as in tools.registry — or a
+clarifying question, help, or a refusal. It never performs or plans a write: approving,
+rejecting or changing anything is refused with a pointer to the slash command.
+
+Arguments are named as the registry's argument models name them (tools/registry.py is the
+contract both planners share): the segment fields (partners, types, tiers, statuses,
+countries, owners, tags, commission_models — lists), period, compare_to, metric, n,
+order, grain, by … The router maps what it read onto the chosen tool's model; whatever
+the model has no field for is returned as `unplaced`, and the answer says it was not
+applied. Nothing the router recognised is dropped in silence.
+- partners: the canonical name when the mention picks one partner; the words as typed when
+  they fit several ("brightwave") or none ("Zzyzx Holdings"), so the tool says so.
+- period: the user's phrase, normalised ("past 2 weeks" -> "last 2 weeks"); tools.periods
+  resolves it. No period mentioned: no argument (the tool's default applies).
+- Follow-ups ("and last month?", "what about Atlas?", "same for gold", "top 10 instead")
+  reuse the previous turn's tool and arguments with the new slot replaced.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from bot.assistant.offline.intents import (
+    Signals,
+    asks_for_help,
+    how_many_target,
+    is_greeting,
+    is_write_request,
+    score_intents,
+)
+from bot.assistant.offline.lexicon import (
+    APPLICATION_NOUNS,
+    ATTENTION_PHRASES,
+    CHANGE_WORDS,
+    FILLER_WORDS,
+    FOLLOW_UP_ANYWHERE,
+    FOLLOW_UP_LEADS,
+    JOIN_WORDS,
+    KNOWN_WORDS,
+    PARTNER_NOUNS,
+    PRONOUNS,
+    SHARE_PHRASES,
+)
+from bot.assistant.offline.names import (
+    Mention,
+    NameIndex,
+    match_goal,
+    subject_name,
+    trailing_name,
+    unknown_name,
+)
+from bot.assistant.offline.replies import (
+    FORMAT_OPTIONS,
+    GREETING_TEXT,
+    HELP_TEXT,
+    INTENT_LABELS,
+    NO_CONTEXT_OPTIONS,
+    NO_CONTEXT_QUESTION,
+    OTHER_LANGUAGE_TEXT,
+    OUT_OF_SCOPE_TEXT,
+    PURPOSE_OPTIONS,
+    WRITE_TEXT,
+    describe_call,
+    example,
+    missing_partner_question,
+    unplaced_reason,
+)
+from bot.assistant.offline.slots import (
+    Slots,
+    phrase_hits,
+    read_all,
+    read_breakdown,
+    read_commission_model,
+    read_comparison,
+    read_countries,
+    read_days,
+    read_extreme,
+    read_format,
+    read_grain,
+    read_metric,
+    read_n,
+    read_order,
+    read_overlap,
+    read_owners,
+    read_period,
+    read_purpose,
+    read_sort,
+    read_status,
+    read_tag_owner_key,
+    read_terms_question,
+    read_tiers,
+    read_type,
+)
+from bot.assistant.offline.text import Doc, find_phrase, fold, is_latin, tokenize
+from bot.assistant.plan import (
+    Clarify,
+    Decision,
+    Help,
+    Option,
+    Refuse,
+    ToolCall,
+    TurnState,
+    Unplaced,
+    Vocabulary,
+)
+
+_T = TypeVar("_T")
+
+
+def tool_fields(tool: str) -> frozenset[str]:
+    """The argument names `tool`'s registry model takes (the router's only tool table)."""
+    return _fields(tool)
+
+
+@lru_cache(maxsize=64)
+def _fields(tool: str) -> frozenset[str]:
+    from tools import registry
+
+    try:
+        return frozenset(registry.get(tool).args.model_fields)
+    except Exception:  # an unknown tool (a renamed one in an old conversation) takes nothing
+        return frozenset()
+
+
+ONE_PARTNER_TOOLS = frozenset({"find_partner", "draft_outreach", "draft_content"})
+"""Tools about exactly one partner: their argument is `partner`, a single name."""
+
+_APPLICATION_WORDS = APPLICATION_NOUNS | {"applied", "apply", "applying"}
+
+_SUBJECT = ("partners", "partner", "tiers", "types")
+RELATIVE_PERIOD = re.compile(r"^(?:(?:day|week|month|quarter|year) )?before$")
+"""A follow-up period relative to the previous turn's ('the quarter before')."""
+_SUBJECT_TOOLS = frozenset(
+    {"performance", "performance_series", "goal_progress", "qbr_summary", "find_partner",
+     "draft_outreach", "draft_content", "best_period", "metric_share"}
+)  # fmt: skip
+"""Tools about one subject: naming a new partner or tier replaces the old one."""
+
+_FIND_LEADS = (
+    ("who", "is"), ("tell", "me", "about"), ("tell", "me", "more", "about"), ("info", "on"),
+    ("profile", "for"), ("profile", "of"), ("what", "do", "we", "know", "about"),
+    ("look", "up"), ("details", "for"), ("details", "on"),
+)  # fmt: skip
+
+
+@dataclass
+class Reading:
+    """One request, read: its slots, intent scores and the cues for follow-ups."""
+
+    doc: Doc
+    slots: Slots
+    scores: dict[str, int]
+    mentions: list[Mention]
+    unknown: Mention | None
+    applicant: Mention | None
+    pronoun: bool
+    follow_marker: bool
+
+    @property
+    def best(self) -> tuple[str | None, int, int]:
+        """The top intent, its score, and the runner-up's score."""
+        ranked = sorted(self.scores.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] <= 0:
+            return None, 0, 0
+        return ranked[0][0], ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0
+
+    def slot_args(self) -> dict[str, Any]:
+        return self.slots.as_arguments()
+
+
+@lru_cache(maxsize=16)
+def _index(names: tuple[str, ...]) -> NameIndex:
+    """Name indexes are rebuilt only when the vocabulary changes (it is passed per request)."""
+    return NameIndex(names)
+
+
+def _read(doc: Doc, vocab: Vocabulary) -> Reading:
+    slots = Slots()
+    take = _Taker(doc, slots)
+    take("tags", lambda: read_tag_owner_key(doc, slots))
+    applicants = _index(vocab.application_names).spot(doc)
+    partners = _index(vocab.partner_names).spot(doc)
+    # Words naming both a partner and an applicant go to whichever matched more of them,
+    # and on a tie to the applicant only when the text speaks of an application.
+    applicant = applicants[0] if applicants else None
+    overlapping = [
+        m for m in partners if applicant and m.start < applicant.stop and applicant.start < m.stop
+    ]
+    if applicant and overlapping:
+        size = applicant.stop - applicant.start
+        longer = any(m.stop - m.start > size for m in overlapping)
+        tied = all(m.stop - m.start == size for m in overlapping)
+        about_application = bool(_APPLICATION_WORDS & set(doc.keys_list()))
+        if longer or (tied and not about_application):
+            applicant = None
+    partners = [
+        m
+        for m in partners
+        if applicant is None or not (m.start < applicant.stop and applicant.start < m.stop)
+    ]
+    for m in (*partners, *([applicant] if applicant else [])):
+        doc.claim(m.start, m.stop)
+    if applicant is not None:
+        slots.application = applicant.value
+    take("compare_to", lambda: read_comparison(doc, slots))
+    slots.period = take("period", lambda: read_period(doc))
+    _unit_range_comparison(doc, slots)
+    _same_unit_last_year(doc, slots)
+    terms = read_terms_question(doc, slots.period)
+    extreme = take("extreme", lambda: read_extreme(doc))
+    share = bool(phrase_hits(doc, SHARE_PHRASES))
+    attention = bool(phrase_hits(doc, ATTENTION_PHRASES))
+    overlap = take("sort", lambda: read_overlap(doc))
+    unknown = None if partners or applicant else unknown_name(doc) or subject_name(doc)
+    if unknown is not None:
+        doc.claim(unknown.start, unknown.stop)
+
+    intent_keys = doc.free_keys()
+    slots.days = read_days(doc)
+    slots.commission_models = take(
+        "commission_models", lambda: read_all(read_commission_model, doc)
+    )
+    slots.metric = take("metric", lambda: read_metric(doc))
+    slots.owners += take("owners", lambda: read_owners(doc, vocab.owners))
+    slots.tiers = take("tiers", lambda: read_tiers(doc, vocab.tiers))
+    slots.types = take("types", lambda: read_all(read_type, doc))
+    slots.statuses = take("statuses", lambda: read_all(read_status, doc))
+    slots.countries = take("countries", lambda: read_countries(doc))
+    slots.n = take("n", lambda: read_n(doc))
+    slots.order = take("order", lambda: read_order(doc))
+    slots.grain = take("grain", lambda: read_grain(doc))
+    slots.by = take("by", lambda: read_breakdown(doc))
+    slots.sort = "overlap" if overlap else read_sort(doc)
+    slots.purpose = read_purpose(doc)
+    slots.format = read_format(doc)
+    if extreme is not None:
+        slots.grain, slots.order = extreme
+    target = how_many_target(doc)
+    slots.count = target in {"partners", "unspecified"}
+    slots.joined = bool(JOIN_WORDS & {k for k in doc.keys_list() if k})
+
+    named = [m.value for m in partners] + ([unknown.value] if unknown else [])
+    slots.partners = list(dict.fromkeys(named))
+    slots.partner = slots.partners[0] if slots.partners else None
+    for m in partners:
+        slots.spans.setdefault("partners", doc.raw_span(m.start, m.stop))
+
+    signals = Signals(
+        terms_question=terms,
+        named_partner=bool(slots.partners),
+        named_application=slots.application is not None,
+        how_many=target,
+        extreme=extreme is not None,
+        share=share,
+        attention=attention,
+        overlap=overlap,
+    )
+    scores = score_intents(intent_keys, slots, signals)
+    keys: list[str | None] = [t.key for t in doc.tokens]
+    follow = any(find_phrase(keys[: len(p)], p) == 0 for p in FOLLOW_UP_LEADS) or any(
+        find_phrase(keys, p) >= 0 for p in FOLLOW_UP_ANYWHERE
+    )
+    pronoun = any(k in PRONOUNS for k in doc.free_keys())
+    return Reading(doc, slots, scores, partners, unknown, applicant, pronoun, follow)
+
+
+class _Taker:
+    """Runs a slot reader and records the words it claimed, as typed, under the slot's name."""
+
+    def __init__(self, doc: Doc, slots: Slots) -> None:
+        self.doc = doc
+        self.slots = slots
+
+    def __call__(self, key: str, read: Callable[[], _T]) -> _T:
+        before = list(self.doc.used)
+        value = read()
+        newly = [i for i, (was, now) in enumerate(zip(before, self.doc.used, strict=True))
+                 if now and not was]  # fmt: skip
+        if newly:
+            self.slots.spans.setdefault(key, self.doc.raw_span(min(newly), max(newly) + 1))
+        return value
+
+
+_UNIT_RANGE = re.compile(
+    r"^((?:q[1-4]|h[12]|[a-z]+)(?: \d{4})?) to ((?:q[1-4]|h[12]|[a-z]+)(?: \d{4})?)$"
+)
+
+
+def _unit_range_comparison(doc: Doc, slots: Slots) -> None:
+    """'Revenue from Q1 to Q2' with a change word ('grew', 'change') compares Q2 with Q1;
+    without one it is a single range (tools.periods reads 'q1 to q2')."""
+    if slots.period is None or slots.compare_to is not None:
+        return
+    m = _UNIT_RANGE.match(slots.period)
+    if m is None:
+        return
+    if CHANGE_WORDS & {k for k in doc.keys_list() if k}:
+        slots.period, slots.compare_to = m.group(2), m.group(1)
+
+
+_SAME_UNIT_LAST_YEAR = re.compile(r"\bsame (month|quarter|week) (?:as |of )?(?:last|a) year\b")
+
+
+def _same_unit_last_year(doc: Doc, slots: Slots) -> None:
+    """'vs the same month last year' with no period of its own means this month so far."""
+    m = _SAME_UNIT_LAST_YEAR.search(" ".join(doc.keys_list()))
+    if m is not None and slots.period is None:
+        slots.period = f"this {m.group(1)}"
+        slots.compare_to = "last year"
+
+
+def route(text: str, vocab: Vocabulary, previous: TurnState | None = None) -> Decision:
+    """Plan one answer for `text`: a tool call, a clarifying question, help, or a refusal."""
+    doc = tokenize(text)
+    if is_write_request(doc):
+        return Refuse(WRITE_TEXT)
+    if is_greeting(doc):
+        return Help(GREETING_TEXT if doc.tokens else HELP_TEXT)
+    reading = _read(doc, vocab)
+    decision = _decide(reading, vocab, previous)
+    foreign = _unread_words(reading)
+    if isinstance(decision, ToolCall):
+        typed = " ".join(str(v).casefold() for v in decision.arguments.values())
+        foreign = [w for w in foreign if w.casefold() not in typed]
+    if _mostly_unread(reading, foreign):
+        return _other_language(reading, decision, vocab)
+    if isinstance(decision, ToolCall) and foreign:
+        decision.unplaced.append(
+            Unplaced(", ".join(foreign), "I don't know those words in a question about the program")
+            if len(foreign) > 1
+            else Unplaced(foreign[0], "I don't know that word in a question about the program")
+        )
+    return decision
+
+
+def _unread_words(reading: Reading) -> list[str]:
+    """Words of the request that no reader claimed and the router does not know, as typed."""
+    words = []
+    for token, used in zip(reading.doc.tokens, reading.doc.used, strict=True):
+        key = token.key
+        if used or not key or key.isdigit() or key in KNOWN_WORDS or key in FILLER_WORDS:
+            continue
+        if key in PRONOUNS:
+            continue
+        if len(key) < 3 and is_latin(key):
+            continue
+        if is_latin(key) and len(key) >= 5 and _close_to_known(key):
+            continue  # a typo of a keyword the scorer already read ("leaderbord")
+        if _common_english(token.norm):
+            continue  # plain English the question doesn't hinge on ("own", "guys")
+        words.append(token.raw)
+    return words
+
+
+COMMON_ENGLISH_ZIPF = 3.0
+"""Words at least this frequent in English (wordfreq's Zipf scale: 3 ≈ once per million
+words) are ordinary English; rarer ones are names, typos or another language."""
+
+
+@lru_cache(maxsize=4096)
+def _common_english(word: str) -> bool:
+    from wordfreq import zipf_frequency  # loaded only when a request has unread words
+
+    return zipf_frequency(word, "en") >= COMMON_ENGLISH_ZIPF
+
+
+@lru_cache(maxsize=4096)
+def _close_to_known(key: str) -> bool:
+    from rapidfuzz import fuzz, process
+
+    return process.extractOne(key, KNOWN_WORDS, scorer=fuzz.ratio, score_cutoff=85) is not None
+
+
+def _mostly_unread(reading: Reading, unread: list[str]) -> bool:
+    """Most words unknown (and more than two): likely another language."""
+    words = [t for t in reading.doc.tokens if t.key and not t.key.isdigit()]
+    return len(unread) >= 2 and len(unread) * 2 >= len(words)
+
+
+def _other_language(reading: Reading, decision: Decision, vocab: Vocabulary) -> Decision:
+    """Offline, only English is read: say so, and offer the closest question we can read."""
+    options: list[Option] = []
+    if isinstance(decision, ToolCall):
+        options.append(Option(describe_call(decision.tool, decision.arguments), decision))
+    elif reading.slots.partners:
+        name = reading.slots.partners[0]
+        label = example("performance", name)
+        options.append(Option(label, route_option(label, vocab)))
+    return Clarify(OTHER_LANGUAGE_TEXT, options or [Option(o) for o in NO_CONTEXT_OPTIONS])
+
+
+_ROUTING_OPTION: list[bool] = []
+"""Set while an option's own words are routed, so its options are not routed in turn."""
+
+
+def route_option(text: str, vocab: Vocabulary) -> ToolCall | None:
+    """The call an option's words make, so a button can run it without re-reading text."""
+    if _ROUTING_OPTION:
+        return None
+    _ROUTING_OPTION.append(True)
+    try:
+        decision = _decide(_read(tokenize(text), vocab), vocab, None)
+    finally:
+        _ROUTING_OPTION.pop()
+    return decision if isinstance(decision, ToolCall) else None
+
+
+def _options(labels: list[str], vocab: Vocabulary) -> list[Option]:
+    return [Option(label, route_option(label, vocab)) for label in labels]
+
+
+def _decide(reading: Reading, vocab: Vocabulary, previous: TurnState | None) -> Decision:
+    intent, score, runner_up = reading.best
+    slots = reading.slots
+    has_slots = bool(reading.slot_args())
+
+    if asks_for_help(reading.doc) and score < 4 and not slots.partners:
+        return Help(HELP_TEXT)
+
+    prev_tool = previous.tool if previous is not None else None
+    if prev_tool is not None and not _fields(prev_tool):
+        prev_tool = None  # a turn that called nothing (or a tool since renamed) has no context
+    if previous is not None and prev_tool is not None:
+        follow = reading.follow_marker
+        if intent is None and (has_slots or reading.pronoun or reading.follow_marker):
+            return _merge(prev_tool, previous.arguments, reading, vocab)
+        if intent == prev_tool and follow:
+            return _merge(prev_tool, previous.arguments, reading, vocab)
+        if intent == "leaderboard" and score <= 4 and follow and "n" in _fields(prev_tool):
+            # "top 3 only" after a list of prospects or movers trims that list.
+            return _merge(prev_tool, previous.arguments, reading, vocab)
+        if (
+            intent is not None
+            and (reading.pronoun or reading.follow_marker)
+            and not (slots.partners or slots.application)
+        ):
+            carried = dict(previous.arguments)
+            if "partner" in carried:
+                carried["partners"] = [carried.pop("partner")]
+            values = {**carried, **reading.slot_args()}
+            if prev_tool == "qbr_summary" and intent == "draft_outreach":
+                values.setdefault("purpose", "qbr_invite")
+                if values["purpose"] == "recruit" and "invite" in reading.doc.keys_list():
+                    values["purpose"] = "qbr_invite"
+            return _call(intent, values, reading, vocab)
+
+    if intent is None:
+        return _fallback(reading, vocab)
+    if score == runner_up:
+        return _clarify_between(reading, vocab)
+    if slots.application and intent in {"find_partner", "pending_applications"}:
+        intent = "application_detail"
+    if not slots.application and intent in {"find_partner", "pending_applications"}:
+        # "the Kestrel application" names an application nobody knows: let the tool say so.
+        typed = _application_subject(reading.doc)
+        if typed is not None:
+            return _call("application_detail", {"application": typed}, reading, vocab)
+    if intent == "find_partner" and not slots.partners and reading.applicant:
+        intent = "application_detail"
+    return _call(intent, reading.slot_args(), reading, vocab)
+
+
+def _fallback(reading: Reading, vocab: Vocabulary) -> Decision:
+    """No intent keyword: decide from the slots alone."""
+    slots = reading.slots
+    numbers = slots.metric or slots.period or slots.compare_to or slots.compare_default
+    segment = any(getattr(slots, key) for key in Slots.SEGMENT)
+    if reading.follow_marker and not slots.partners and not numbers and not slots.tiers:
+        return Clarify(NO_CONTEXT_QUESTION, _options(list(NO_CONTEXT_OPTIONS), vocab))
+    if len(slots.partners) > 1 and not slots.metric:
+        return _call("compare_partners", reading.slot_args(), reading, vocab)
+    if slots.partners and slots.tiers and not numbers:
+        return _call("find_partner", reading.slot_args(), reading, vocab)  # "is helios gold?"
+    if slots.partners and not numbers:
+        name = slots.partners[0]
+        return Clarify(
+            f"Do you want revenue for {name}, or its profile?",
+            _options([example("performance", name), example("find_partner", name)], vocab),
+        )
+    if numbers:
+        return _call("performance", reading.slot_args(), reading, vocab)
+    if segment:
+        return _call("list_partners", reading.slot_args(), reading, vocab)
+    if slots.application:
+        return _call("application_detail", reading.slot_args(), reading, vocab)
+    return Refuse(OUT_OF_SCOPE_TEXT)
+
+
+def _clarify_between(reading: Reading, vocab: Vocabulary) -> Clarify:
+    """Two intents scored the same: ask which, offering one request for each."""
+    ranked = sorted(reading.scores.items(), key=lambda kv: -kv[1])
+    top = [name for name, s in ranked if s == ranked[0][1]][:3]
+    question = "Do you want " + ", or ".join(INTENT_LABELS[name] for name in top) + "?"
+    slots = reading.slots
+    labels = [example(name, slots.partner, slots.partners) for name in top]
+    return Clarify(question, _options(labels, vocab))
+
+
+def _which_partner(tool: str, partners: list[str], vocab: Vocabulary) -> Clarify:
+    names = partners[:3]
+    return Clarify(
+        "Which partner do you mean: " + " or ".join(names) + "?",
+        _options([example(tool, name) for name in names], vocab),
+    )
+
+
+def _merge(tool: str, arguments: dict[str, Any], reading: Reading, vocab: Vocabulary) -> Decision:
+    """The previous call again, with whatever this follow-up names replaced."""
+    base = {k: v for k, v in arguments.items() if v not in (None, [], "")}
+    if "partner" in base and tool in ONE_PARTNER_TOOLS:
+        base["partners"] = [base.pop("partner")]
+    new = reading.slot_args()
+    fields = _fields(tool) | {"partners"}
+    asked = {k for k in new if k not in _IGNORABLE}
+    if tool == "compare_partners" and reading.slots.metric and not reading.slots.partners:
+        # "which one has the better EPC?" ranks the compared partners by that metric.
+        compared = list(base.get("partners", []))
+        values = {**base, **new, "partners": compared, "n": max(2, len(compared))}
+        return _call("leaderboard", values, reading, vocab)
+    if asked and not all(k in fields for k in asked):
+        # "revenue ytd?" after a profile: the same subject, but a question about numbers.
+        names_subject = any(k in new for k in _SUBJECT)
+        subject = {} if names_subject else {k: v for k, v in base.items() if k in _SUBJECT}
+        if reading.slots.metric or reading.slots.period or reading.slots.compare_to:
+            return _call("performance", {**subject, **new}, reading, vocab)
+    if tool in _SUBJECT_TOOLS and any(k in new for k in _SUBJECT):
+        base = {k: v for k, v in base.items() if k not in _SUBJECT}
+    if tool == "leaderboard" and "n" in new and "order" not in new:
+        base.pop("order", None)
+    if RELATIVE_PERIOD.match(new.get("period", "")):
+        anchor = base.get("period") or ("last quarter" if tool == "qbr_summary" else None)
+        if anchor:
+            new["period"] = f"{new['period']} {anchor}"  # "quarter before last quarter"
+    return _call(tool, {**base, **new}, reading, vocab)
+
+
+_IGNORABLE = frozenset({"days", "count_only", "purpose", "format", "sort"})
+"""Slots read from words that also serve another slot ("last 3 weeks" is a period and a
+day count; "quiet" a purpose and a question): used only where the tool takes them."""
+
+
+def _call(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary) -> Decision:
+    """The call for `tool` from the query's values, mapped onto the tool's argument model;
+    what the model has no field for comes back as `unplaced`, never dropped in silence."""
+    slots = reading.slots
+    if len(slots.partners) > 1 and tool == "performance":
+        tool = "compare_partners"  # "how did northwind and helios do last month?"
+    if (
+        tool == "performance_breakdown"
+        and not (slots.metric or slots.period)
+        and slots.by in ("owner", "tier", "country")
+        and PARTNER_NOUNS & set(reading.doc.keys_list())
+    ):
+        tool = "list_partners"  # "partners per manager" counts partners, it sums nothing
+    if tool == "compare_partners":
+        if len(slots.partners) > 1:
+            values = {**values, "partners": list(slots.partners)}
+        if len(values.get("partners", [])) < 2:
+            labels = (
+                [example("compare_partners", partners=vocab.partner_names[:2])]
+                if len(vocab.partner_names) > 1
+                else ["List all partners"]
+            )
+            return Clarify(
+                "Which partners should I compare? Name two or more.", _options(labels, vocab)
+            )
+    if len(slots.partners) > 1 and tool in ONE_PARTNER_TOOLS | {"qbr_summary"}:
+        return _which_partner(tool, slots.partners, vocab)  # one QBR is about one partner
+    values = dict(values)
+    if tool in ONE_PARTNER_TOOLS and values.get("partners"):
+        values["partner"] = values.pop("partners")[0]
+    if tool in {"find_partner", "application_detail"} and not (
+        {"partner", "application"} & values.keys()
+    ):
+        typed = _typed_name(reading.doc)
+        if typed is not None:
+            values["partner" if tool == "find_partner" else "application"] = typed
+    if tool == "goal_progress" and not ({"partners", "tiers", "goal"} & values.keys()):
+        keys = [k for k in reading.doc.free_keys() if k] + _slot_words(slots)
+        partner_words = frozenset(fold(name.split()[0]) for name in vocab.partner_names if name)
+        goal = match_goal(keys, vocab.goal_names, partner_words, {fold(t) for t in vocab.tiers})
+        if goal:
+            values["goal"] = goal
+    if tool == "list_partners" and values.get("by") not in (None, "owner", "tier", "country"):
+        values.pop("by")  # type and status counts are in every list already
+    if tool == "list_partners" and "period" in values and slots.joined:
+        values["joined"] = values.pop("period")  # "who joined this year"
+    if tool == "pending_applications" and "period" in values:
+        values["submitted"] = values.pop("period")  # "applications from the last 10 days"
+    if tool == "quiet_partners" and "days" not in values and slots.days:
+        values["days"] = slots.days
+
+    _drop_inherent(tool, values, slots)
+    fields = _fields(tool)
+    args: dict[str, Any] = {}
+    unplaced: list[Unplaced] = []
+    said = set(reading.slot_args()) | {"goal", "joined", "submitted", "application"}
+    for key, value in values.items():
+        if key in fields:
+            args[key] = value
+        elif key in said and key not in _IGNORABLE:
+            # Carried from the previous turn and not taken here: not something asked now.
+            unplaced.append(Unplaced(_said(slots, key, value), unplaced_reason(tool, key)))
+    missing = _missing(tool, args, vocab)
+    if missing is not None:
+        return missing
+    return ToolCall(tool, args, unplaced)
+
+
+_INHERENT_METRICS: dict[str, frozenset[str]] = {
+    "reversal_anomalies": frozenset({"reversals", "reversal_rate"}),
+    "quiet_partners": frozenset({"conversions", "revenue"}),
+}
+"""Metrics a tool is about by definition: "reversal spikes" names reversals, "no sales"
+conversions; saying the tool didn't apply them would be noise."""
+_INHERENT_STATUSES: dict[str, frozenset[str]] = {
+    "pending_applications": frozenset({"applied"}),
+    "application_detail": frozenset({"applied"}),
+    "recruitment_priorities": frozenset({"prospect"}),
+}
+
+
+def _drop_inherent(tool: str, values: dict[str, Any], slots: Slots) -> None:
+    """Remove values the chosen tool answers by its nature, so they aren't called unplaced."""
+    if values.get("metric") in _INHERENT_METRICS.get(tool, frozenset()):
+        values.pop("metric")
+    statuses = values.get("statuses")
+    if statuses and set(statuses) <= _INHERENT_STATUSES.get(tool, frozenset()):
+        values.pop("statuses")
+    if tool == "goal_progress" and values.get("goal"):
+        # "the q3 revenue goal", "active partners goal": words that picked the goal by its
+        # name are placed in `goal`, not filters the tool should apply again.
+        name = fold(str(values["goal"]))
+        for key in ("metric", "statuses", "period", "tiers"):
+            said = fold(slots.spans.get(key, ""))
+            if key in values and said and all(word in name for word in said.split()):
+                values.pop(key)
+    if tool == "quiet_partners" and slots.days and "period" in values:
+        values.pop("period")  # "quiet in the last 30 days" is the look-back, read as days
+
+
+def _said(slots: Slots, key: str, value: Any) -> str:
+    """The words a slot came from, as typed, or its value when it was carried over."""
+    if key in slots.spans:
+        return slots.spans[key]
+    if key == "count_only":
+        return "how many"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+_APPLICATION_AFTER = frozenset({"from", "by", "of", "for"})
+_APPLICATION_SKIP = frozenset({"the", "a", "an", "status", "show", "me", "of", "what", "is", "s"})
+
+
+def _application_subject(doc: Doc) -> str | None:
+    """The name an application is called by, as typed: "the Kestrel application", "the
+    application from Acme Media". Words the router knows are not a name."""
+    keys = [t.key for t in doc.tokens]
+    noun = next((i for i, k in enumerate(keys) if k in ("application", "applicant")), None)
+    if noun is None:
+        return None
+
+    def is_name(i: int, *, capitalised_ok: bool = False) -> bool:
+        key = keys[i]
+        if not key or key in _APPLICATION_SKIP:
+            return False
+        return key not in KNOWN_WORDS or (capitalised_ok and doc.tokens[i].raw[:1].isupper())
+
+    after = noun + 1
+    if after < len(keys) and keys[after] in _APPLICATION_AFTER:
+        stop = after + 1
+        while stop < len(keys) and is_name(stop, capitalised_ok=True):
+            stop += 1
+        if stop > after + 1:
+            return doc.raw_span(after + 1, stop)
+    start = noun
+    while start > 0 and is_name(start - 1):
+        start -= 1
+    return doc.raw_span(start, noun) if start < noun else None
+
+
+def _typed_name(doc: Doc) -> str | None:
+    """The words after "who is"/"tell me about" when they name nobody we know ("who is acme")."""
+    keys: list[str | None] = [t.key for t in doc.tokens]
+    for lead in sorted(_FIND_LEADS, key=len, reverse=True):
+        at = find_phrase(keys, lead)
+        if at >= 0:
+            mention = trailing_name(doc, at + len(lead))
+            return mention.typed if mention else None
+    return None
+
+
+def _slot_words(slots: Slots) -> list[str]:
+    """Words claimed by slot readers that still help pick a goal ("q3", "revenue", "active")."""
+    words: list[str] = []
+    if slots.period:
+        words.extend(slots.period.split())
+    if slots.metric:
+        words.append(slots.metric)
+    words.extend(slots.statuses)
+    return words
+
+
+def _missing(tool: str, args: dict[str, Any], vocab: Vocabulary) -> Clarify | None:
+    """A question for a required value the request left out, or None."""
+    if tool in {"draft_outreach", "draft_content", "find_partner"} and "partner" not in args:
+        return Clarify(
+            missing_partner_question(tool),
+            _options([example(tool, name) for name in vocab.partner_names[:3]], vocab),
+        )
+    if tool == "draft_outreach" and "purpose" not in args:
+        partner = args["partner"]
+        return Clarify(
+            f"What should the email to {partner} do?",
+            _options([text.format(p=partner) for text in PURPOSE_OPTIONS.values()], vocab),
+        )
+    if tool == "draft_content" and "format" not in args:
+        partner = args["partner"]
+        return Clarify(
+            f"What should I draft with {partner}?",
+            _options([text.format(p=partner) for text in FORMAT_OPTIONS.values()], vocab),
+        )
+    if tool == "application_detail" and "application" not in args:
+        return Clarify(
+            "Which application? Give the applicant's name or the application key.",
+            _options([example("pending_applications")], vocab),
+        )
+    return None
+
+
+__all__ = [
+    "Clarify",
+    "Decision",
+    "Help",
+    "Refuse",
+    "ToolCall",
+    "TurnState",
+    "Vocabulary",
+    "route",
+]
