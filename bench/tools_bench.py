@@ -32,8 +32,9 @@ from bench.scale import TODAY, ScaleSummary, build_scale, urls
 from bot.assistant.answer import Answer, answer, run_tool
 from bot.process import freeze_startup_heap
 from storage.db import make_engine, session_factory
+from tools import registry
 from tools.context import ToolContext
-from tools.registry import TOOL_MODULES
+from tools.errors import ToolError
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
@@ -41,27 +42,28 @@ BAR_MS = 250.0
 RUNS = 20
 
 CASES: list[tuple[str, dict[str, Any]]] = [
-    ("find_partner", {"name": "zabka"}),
-    ("find_partner", {"name": "Nortwind Tradrs"}),
-    ("find_partner", {"name": "Northwind Traders"}),
-    ("list_partners", {"type": "affiliate", "status": "active"}),
-    ("list_partners", {"tier": "Gold", "count_only": True}),
-    ("list_partners", {"country": "US", "tag": "deals"}),
+    ("find_partner", {"partner": "zabka"}),
+    ("find_partner", {"partner": "Nortwind Tradrs"}),
+    ("find_partner", {"partner": "Northwind Traders"}),
+    ("list_partners", {"types": ["affiliate"], "statuses": ["active"]}),
+    ("list_partners", {"tiers": ["Gold"], "count_only": True}),
+    ("list_partners", {"countries": ["US"], "tags": ["deals"]}),
     ("performance", {"period": "last quarter"}),
     ("performance", {"period": "ytd", "compare_to": "last year"}),
-    ("performance", {"partner": "Northwind Traders", "period": "last month"}),
-    ("performance", {"tier": "Gold", "period": "last 90 days"}),
+    ("performance", {"partners": ["Northwind Traders"], "period": "last month"}),
+    ("performance", {"tiers": ["Gold"], "period": "last 90 days"}),
     ("leaderboard", {"metric": "revenue", "period": "last month", "n": 10}),
     ("leaderboard", {"metric": "conversion_rate", "period": "this quarter", "order": "bottom"}),
-    ("leaderboard", {"metric": "epc", "period": "last 30 days", "tier": "Gold"}),
+    ("leaderboard", {"metric": "epc", "period": "last 30 days", "tiers": ["Gold"]}),
     ("performance_series", {"period": "last 90 days", "grain": "week"}),
-    ("performance_series", {"partner": "Northwind Traders", "grain": "day"}),
-    ("performance_series", {"tier": "Silver", "metric": "conversions", "period": "ytd"}),
+    ("performance_series", {"partners": ["Northwind Traders"], "grain": "day"}),
+    ("performance_series", {"tiers": ["Silver"], "metric": "conversions", "period": "ytd"}),
     ("performance_breakdown", {"by": "type", "period": "last quarter"}),
     (
         "performance_breakdown",
         {"metric": "conversion_rate", "by": "owner", "period": "last 30 days"},
     ),
+    ("performance_breakdown", {"by": "tier", "period": "last quarter", "compare_to": "last year"}),
     ("compare_partners", {"partners": ["Northwind Traders", "zabka"], "period": "last month"}),
     (
         "compare_partners",
@@ -70,7 +72,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("goal_progress", {}),
     ("goal_progress", {"goal": "revenue"}),
     ("pending_applications", {}),
-    ("pending_applications", {"limit": 50}),
+    ("pending_applications", {"n": 50}),
     ("application_detail", {"application": "Totally Legit Marketing"}),
     ("application_detail", {"application": "app-003"}),
     ("quiet_partners", {}),
@@ -79,17 +81,42 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("reversal_anomalies", {"period": "last quarter"}),
     ("top_movers", {"metric": "revenue", "period": "last month"}),
     ("top_movers", {"metric": "conversions", "period": "last 30 days", "n": 10}),
+    ("top_movers", {"metric": "revenue", "period": "last quarter", "by": "tier"}),
     ("recruitment_priorities", {}),
-    ("recruitment_priorities", {"partner_type": "influencer", "n": 5}),
+    ("recruitment_priorities", {"types": ["influencer"], "n": 5}),
     ("qbr_summary", {}),
-    ("qbr_summary", {"partner": "Northwind Traders"}),
-    ("qbr_summary", {"tier": "Gold", "quarter": "Q3 2026"}),
+    ("qbr_summary", {"partners": ["Northwind Traders"]}),
+    ("qbr_summary", {"tiers": ["Gold"], "period": "Q3 2026"}),
+    ("metric_share", {"partners": ["Northwind Traders"], "period": "last quarter"}),
+    ("metric_share", {"tiers": ["Gold"], "metric": "conversions", "period": "ytd"}),
+    ("best_period", {"period": "ytd"}),
+    ("best_period", {"metric": "conversions", "grain": "week", "period": "last quarter", "n": 3}),
+    ("best_period", {"partners": ["Northwind Traders"], "grain": "day", "order": "bottom"}),
     ("draft_outreach", {"partner": "Lumen Coupons", "purpose": "reengage"}),
     ("draft_outreach", {"partner": "Northwind Traders", "purpose": "qbr_invite"}),
     ("draft_content", {"partner": "Atlas Outdoor Co.", "format": "webinar_plan"}),
     ("draft_content", {"partner": "Żabka Polska", "format": "cobranded_email"}),
 ]
 """2-4 realistic argument sets per registered tool, as a planner would send them."""
+
+OPTIONAL_CASES: list[tuple[str, dict[str, Any]]] = [
+    ("needs_attention", {}),
+    ("needs_attention", {"tiers": ["Gold"]}),
+]
+"""Cases for tools that may not be registered yet; timed only when `registry.get` finds them."""
+
+
+def bench_cases() -> list[tuple[str, dict[str, Any]]]:
+    """CASES plus the optional cases whose tool is registered."""
+    present = []
+    for name, args in OPTIONAL_CASES:
+        try:
+            registry.get(name)
+        except ToolError:
+            continue
+        present.append((name, args))
+    return [*CASES, *present]
+
 
 QUESTIONS: list[str] = [
     "how did northwind do last quarter?",
@@ -170,10 +197,15 @@ class BackendRun:
     seconds: float
 
     def by_tool(self) -> dict[str, list[float]]:
-        grouped: dict[str, list[float]] = {name: [] for name in TOOL_MODULES}
+        """Samples per tool, in the order the tools first appear among the cases."""
+        grouped: dict[str, list[float]] = {}
         for case in self.cases:
-            grouped[case.label.split("(", 1)[0]].extend(case.samples)
+            grouped.setdefault(case.label.split("(", 1)[0], []).extend(case.samples)
         return grouped
+
+    def errors(self) -> list[Timings]:
+        """Cases whose answer was an error report (a wrong argument, a tool failure)."""
+        return [case for case in self.cases if "-> error:" in case.outcome]
 
 
 def _label(tool: str, args: dict[str, Any]) -> str:
@@ -191,7 +223,7 @@ def bench_backend(url: str, runs: int) -> BackendRun:
     started = time.perf_counter()
     cases: list[Timings] = []
     try:
-        for tool, args in CASES:
+        for tool, args in bench_cases():
 
             def call(session: Session, tool: str = tool, args: dict[str, Any] = args) -> Answer:
                 return run_tool(session, ctx, tool, dict(args))
@@ -267,10 +299,9 @@ def _tool_table(runs: list[BackendRun]) -> list[str]:
         rule += "---:|---:|---:|---|"
     lines = [header, rule]
     grouped = [run.by_tool() for run in runs]
-    sets = {
-        name: sum(c.label.startswith(name + "(") for c in runs[0].cases) for name in TOOL_MODULES
-    }
-    for name in TOOL_MODULES:
+    names = list(grouped[0])
+    sets = {name: sum(c.label.startswith(name + "(") for c in runs[0].cases) for name in names}
+    for name in names:
         row = f"| {name} | {sets[name]} |"
         for samples in grouped:
             p95 = percentile(samples[name], 95)
@@ -329,6 +360,10 @@ def section(runs: list[BackendRun], command: str, runs_per_case: int) -> str:
             f"{run.name}: {run.seconds:.0f} s; load average (1/5/15 min) before "
             f"{_load(run.load_before)}, after {_load(run.load_after)}."
         )
+    failed = sorted({t.label for run in runs for t in run.errors()})
+    if failed:
+        lines += ["", "These calls answered with an error report (timed all the same):", ""]
+        lines += [f"- `{label}`" for label in failed]
     lines += ["", "### Per tool", "", *_tool_table(runs), ""]
     lines += ["### Per argument set (ms)", "", *_detail_table(runs, "cases", "call"), ""]
     every_q = [[s for t in run.questions for s in t.samples] for run in runs]
@@ -361,6 +396,8 @@ def main(argv: list[str] | None = None) -> None:
     for run in runs:
         print(f"\n{run.name}")
         print("\n".join(_tool_table([run])))
+        for t in run.errors():
+            print(f"error report: {t.label} -> {t.outcome}")
     if not args.no_record:
         command = "python -m bench.tools_bench"
         if args.backend != "both":

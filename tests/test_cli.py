@@ -110,7 +110,7 @@ def test_ask_json_includes_tool_calls_and_raw_result(db_url: str) -> None:
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert payload["tool_calls"][0]["tool"] == "performance"
-    assert payload["tool_calls"][0]["arguments"]["partner"] == "Northwind Traders"
+    assert payload["tool_calls"][0]["arguments"]["partners"] == ["Northwind Traders"]
     assert "October 2026" in payload["answer"]
     assert payload["result"] is not None
 

@@ -63,7 +63,7 @@ STATED_PERIODS = {
     "how much revenue did Zabka bring in last quarter?": "Q3 2026 (1 Jul – 30 Sep 2026)",
     "and the quarter before?": "Q2 2026 (1 Apr – 30 Jun 2026)",
     "what about Northwind?": "Q2 2026 (1 Apr – 30 Jun 2026)",
-    "conv rate for gold tier this quarter": "Q4 2026 (1 Oct – 23 Nov 2026, to date)",
+    "conv rate for gold tier this quarter": "Q4 2026 (1 Oct – 22 Nov 2026, to date)",
     "EPC for affiliates in October 2026": "October 2026 (1 Oct – 31 Oct 2026)",
     "revenue between 1 and 15 Sep": "1–15 Sep 2026 (1 Sep – 15 Sep 2026)",
 }

@@ -727,3 +727,20 @@ def test_reengage_never_cites_a_conversion_after_today(wording_program: Session)
     _audit(draft, today)
     assert {f.label: f.value for f in draft.facts}["Last conversion"] == today
     assert "Your most recent conversion came through on 1 Sep 2026" in draft.body
+
+
+def test_greeting_and_to_line_use_only_what_is_on_file(wording_matrix: Session) -> None:
+    email_only = _partner(
+        wording_matrix, "mailonly", "Mail Only Ltd.", "affiliate", "active",
+        contact_name="[Contact name]", contact_email="hello@mailonly.example",
+    )  # fmt: skip
+    acme = _get(wording_matrix, "acme")
+    mail = draft_outreach(wording_matrix, partner=email_only, purpose="recruit", today=TODAY)
+    titled = draft_outreach(wording_matrix, partner=acme, purpose="recruit", today=TODAY)
+
+    _audit(mail)
+    assert mail.body.startswith("Hi Mail Only Ltd. team,")
+    assert mail.to_line == "hello@mailonly.example (no contact name on file)"
+    assert not any("no contact email" in n for n in mail.notes)
+    assert titled.body.startswith("Hi Stefan,")
+    assert titled.to_line == "Dr. Stefan Wagner (no contact email on file)"

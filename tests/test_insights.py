@@ -22,6 +22,7 @@ from tools.insights import (
     QUIET_PRIOR_DAYS,
     REVERSAL_WATCH,
     MoverBy,
+    TopMovers,
     quiet_partners,
     recruitment_priorities,
     reversal_anomalies,
@@ -562,11 +563,12 @@ def _generated(p: Program, seed: int = 11, partners: int = 36) -> None:
         stop = TODAY - timedelta(days=rng.choice((0, 0, 0, 0, 6, 20, 45, 120)))
         spike = rng.random() < 0.25
         scale = rng.choice((1, 2, 5))
-        growth = rng.choice((1, 1, 3, 4))
+        growth = rng.choice((Decimal("0.5"), Decimal(1), Decimal(1), Decimal(2)))
         day = first + timedelta(days=rng.choice((0, 0, 0, 150, 175)))
         while day < stop:
             if rng.random() < 0.85:
                 conversions = rng.randint(0, 6)
+                factor = growth if day >= PERIOD_30.start else Decimal(1)
                 if spike and day >= PERIOD_30.start:
                     reversals = conversions // 2
                 else:
@@ -578,9 +580,9 @@ def _generated(p: Program, seed: int = 11, partners: int = 36) -> None:
                         conversions=conversions,
                         reversals=reversals,
                         clicks=rng.randint(0, 300),
-                        revenue=Decimal(rng.randint(0, 40_000) * scale)
-                        / 100
-                        * (growth if day >= PERIOD_30.start else 1),
+                        revenue=(Decimal(rng.randint(0, 40_000) * scale) / 100 * factor).quantize(
+                            Decimal("0.01")
+                        ),
                     )
                 )
             day += timedelta(days=1)
@@ -634,6 +636,7 @@ def test_movers_by_group_are_the_sums_of_their_partners(program: Program, by: Mo
     assert result.total_current == program.sum(None, "revenue", PERIOD_30.start, PERIOD_30.end)
     assert result.total_previous == program.sum(None, "revenue", COMPARE_30.start, COMPARE_30.end)
     assert result.rose + result.fell == len(got)
+    assert result.rose and result.fell, "the generated program moves both ways in every grouping"
     tables = [s.table for s in result.report().sections if s.table is not None]
     assert tables and all(t.columns[-4:-2] == [PERIOD_30.label, COMPARE_30.label] for t in tables)
 
@@ -658,6 +661,7 @@ def test_whose_book_shrank_most_lists_owners_biggest_drop_first(program: Program
         owner = program.attrs[key]["owner"]
         books[owner] = books.get(owner, Decimal(0)) + now - then
     shrinking = sorted((change, owner or "") for owner, change in books.items() if change < 0)
+    assert len(shrinking) >= 2 and any(change > 0 for change in books.values())
     assert [(m.change, m.key or "") for m in result.drops] == shrinking[:2]
     assert result.gains == []
     assert result.fell == len(shrinking)
@@ -772,3 +776,23 @@ def test_reversal_spikes_within_a_segment_are_the_programs_flags_in_it(program: 
     report = ranked.report()
     assert report.scope == "active Gold and Silver partners"
     assert any("whole program's" in note for note in report.notes)
+
+
+def test_movers_compare_only_days_with_data(program: Program) -> None:
+    from tools import registry
+    from tools.context import ToolContext
+
+    _generated(program)  # rows run through yesterday at the latest
+    ctx = ToolContext(today=TODAY)
+    yesterday = TODAY - timedelta(days=1)
+
+    rolling = registry.call(program.session, ctx, "top_movers", {"period": "last 30 days"})
+    month = registry.call(program.session, ctx, "top_movers", {"period": "this month"})
+
+    assert isinstance(rolling, TopMovers) and isinstance(month, TopMovers)
+    assert (rolling.period.start, rolling.period.end) == (PERIOD_30.start, yesterday)
+    assert (rolling.compare.start, rolling.compare.days) == (COMPARE_30.start, rolling.period.days)
+    assert any(note.startswith("Both periods compare") for note in rolling.notes)
+    assert (month.period.start, month.period.end) == (date(2026, 11, 1), yesterday)
+    assert (month.compare.start, month.compare.end) == (date(2026, 10, 1), date(2026, 10, 22))
+    assert month.total_current == program.sum(None, "revenue", date(2026, 11, 1), yesterday)

@@ -495,13 +495,18 @@ def test_a_unit_with_no_data_yet_answers_with_the_latest_one_and_says_so(
     october_first = ToolContext(today=date(2026, 10, 1))
     summary = run_performance(session, october_first, PerformanceArgs(period="this month"))
     assert isinstance(summary, PerformanceSummary)
-    assert (summary.period.start, summary.period.end) == (date(2026, 9, 1), date(2026, 9, 30))
+    # September, ended on the last day with data; August cut to the same stretch.
+    assert (summary.period.start, summary.period.end) == (date(2026, 9, 1), last_day)
     assert summary.period.label == "September 2026"
     assert summary.comparison is not None and summary.comparison.label == "August 2026"
+    assert summary.comparison.end == date(2026, 8, 28)
     assert summary.totals.revenue == sums(ROWS, date(2026, 9, 1), last_day, ALL)["revenue"]
+    august = sums(ROWS, date(2026, 8, 1), date(2026, 8, 28), ALL)["revenue"]
+    assert summary.figure("revenue").previous == august
     notes = summary.report().notes
     assert notes[0].startswith("No data yet for October 2026")
     assert "data runs through 28 Sep 2026, so this shows September 2026" in notes[0]
+    assert notes[1].startswith("Both periods compare 1–28 Sep 2026 with 1–28 Aug 2026")
 
     board = run_leaderboard(session, october_first, LeaderboardArgs(period="yesterday", n=3))
     assert isinstance(board, Leaderboard)
@@ -511,7 +516,8 @@ def test_a_unit_with_no_data_yet_answers_with_the_latest_one_and_says_so(
     )[:3]
     assert board.notes[0].startswith("No data yet for yesterday (30 Sep 2026)")
 
-    # A period that reaches the data is answered as asked, without a note.
-    asked = run_performance(session, october_first, PerformanceArgs(period="last 30 days"))
+    # A period inside the data is answered as asked, without a note.
+    asked = run_performance(session, october_first, PerformanceArgs(period="August 2026"))
     assert isinstance(asked, PerformanceSummary)
-    assert asked.period.label == "last 30 days" and asked.notes == []
+    assert (asked.period.start, asked.period.end) == (date(2026, 8, 1), date(2026, 8, 31))
+    assert asked.period.label == "August 2026" and asked.notes == []

@@ -532,8 +532,17 @@ def test_qbr_reads_one_currency_form_in_facts_tables_and_bullets(
     text = render_text(summary.report())
 
     headline = next(row for row in text.splitlines() if row.startswith("  Revenue "))
-    assert headline.split()[1] == revenue.split()[-1] or revenue in headline  # a fact
+    assert f"  {revenue}  +" in headline  # a fact, then its change
+    assert headline.endswith(f" vs Q2 2026 ({revenue.replace('23,235', '18,200')})")
     assert f"Best week: 10–16 Aug 2026, {week} revenue." in text  # a bullet
     goal_row = next(row for row in text.splitlines() if "Q3 Northwind revenue" in row)
     assert revenue in goal_row  # the goals table
     assert f" {currency}" not in text and f"{currency} " not in text
+
+
+def test_qbr_of_a_segment_with_no_partners_says_so(program: Session) -> None:
+    summary = qbr_summary(program, segment=Segment(countries=("JP",)), quarter=Q3, today=TODAY)
+
+    assert summary.kpi("revenue").value == Money(amount=Decimal(0))
+    assert summary.notes[0] == "No partner is among partners in JP, so every figure is zero."
+    assert _texts(summary.risks) == ["No activity recorded in Q3 2026."]

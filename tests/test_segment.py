@@ -255,7 +255,7 @@ _POOLS: dict[str, list[Any]] = {
     "tier": ["Gold", "Silver", "Bronze", None],
     "status": ["active", "active", "paused", "prospect", "churned"],
     "country": ["US", "FR", "DE", "PL", None],
-    "owner": [MAYA, MAYA_CHEN, LEO_PARK, SLACK_ID, SAM, None],
+    "owner": [MAYA, MAYA_CHEN, "maya", LEO_PARK, SLACK_ID, SAM, None],
     "commission_model": ["cpa", "revshare", "hybrid", "flat", None],
 }
 _TAGS = ["coupon", "loyalty", "Retail", "tech"]
@@ -264,7 +264,7 @@ _VALUES: dict[Dimension, list[str]] = {
     "tiers": ["Gold", "Silver", "Bronze"],
     "statuses": ["active", "paused", "prospect", "churned", "rejected"],
     "countries": ["US", "FR", "DE", "PL", "JP"],
-    "owners": [MAYA, MAYA_CHEN, LEO_PARK, SLACK_ID, SAM],
+    "owners": [MAYA, MAYA_CHEN, "maya", LEO_PARK, SLACK_ID, SAM],  # "maya" as stored
     "tags": _TAGS,
     "commission_models": ["cpa", "revshare", "hybrid", "flat", "cpi"],
 }
@@ -347,9 +347,17 @@ def _sum(rows: list[Row], start: date, end: date) -> Totals:
     return total
 
 
+_COLUMN: dict[Dimension, str] = {
+    "types": "type", "tiers": "tier", "statuses": "status", "countries": "country",
+    "owners": "owner", "commission_models": "commission_model",
+}  # fmt: skip
+
+
 def _segments(partners: list[Partner]) -> list[Segment]:
-    """Every combination of one and two dimensions and 16 of three, each dimension
-    with one or two values drawn at random (sometimes a value nobody has)."""
+    """Every combination of one and two dimensions and 16 of three, each dimension with one
+    or two values. The first value is an anchor partner's own (when it has one), so most
+    combinations select someone; the second is drawn at random, sometimes a value nobody has.
+    """
     rng = random.Random(5)
     combos = [
         *itertools.combinations(DIMENSIONS, 1),
@@ -358,16 +366,23 @@ def _segments(partners: list[Partner]) -> list[Segment]:
     ]
     segments = []
     for combo in combos:
+        anchor = rng.choice(partners)
         fields: dict[str, Any] = {}
         for dimension in combo:
-            count = rng.randint(1, 2)
             if dimension == "partners":
+                chosen = [anchor, *rng.sample(partners, rng.randint(0, 1))]
                 fields["partners"] = tuple(
-                    PartnerRef(id=p.id, key=p.partner_key, name=p.name)
-                    for p in rng.sample(partners, count)
-                )
-            else:
-                fields[dimension] = tuple(rng.sample(_VALUES[dimension], count))
+                    {p.id: PartnerRef(id=p.id, key=p.partner_key, name=p.name) for p in chosen}
+                    .values()
+                )  # fmt: skip
+                continue
+            own = (
+                anchor.tag_names[:1]
+                if dimension == "tags"
+                else [v for v in [getattr(anchor, _COLUMN[dimension])] if v is not None]
+            )
+            extra = rng.sample(_VALUES[dimension], 1 if not own or rng.random() < 0.5 else 0)
+            fields[dimension] = tuple(dict.fromkeys([*own, *extra]))
         segments.append(Segment(**fields))
     return segments
 
@@ -389,9 +404,9 @@ def test_every_mix_of_dimensions_selects_and_sums_exactly_its_partners(session: 
         for start, end in RANGES:
             expected = sum((_sum(rows[pid], start, end) for pid in ids), Totals())
             assert totals(session, start, end, segment) == expected, (label, start, end)
-            with_rows = {pid for pid in ids if any(start <= r.day <= end for r in rows[pid])}
-            assert count_partners(session, start, end, segment) == len(with_rows), label
         start, end = RANGES[1]
+        with_rows = {pid for pid in ids if any(start <= r.day <= end for r in rows[pid])}
+        assert count_partners(session, start, end, segment) == len(with_rows), label
         converted = {pid for pid in ids if _sum(rows[pid], start, end).conversions}
         got = count_partners(session, start, end, segment, converted=True)
         assert got == len(converted), label

@@ -37,8 +37,8 @@ from tools.insights.reversals import (
     ReversalAnomalies,
     reversal_anomalies,
 )
-from tools.performance import period_with_data
-from tools.periods import DateRange, previous_period, resolve_period
+from tools.performance import resolve_periods
+from tools.periods import DateRange, previous_period
 from tools.registry import tool
 from tools.report import Cell, Fact, Money, Percent, Ratio, Report, Section, Table
 from tools.segment import DIMENSION_WORDS, Dimension, Segment, SegmentArgs, resolve_segment
@@ -174,7 +174,7 @@ def _quiet_section(result: QuietPartners, n: int) -> AttentionSection:
 def _reversal_section(result: ReversalAnomalies, n: int) -> AttentionSection:
     flagged = result.flagged
     reason = (
-        f"reversal rate ≥ {ANOMALY_BASELINE_MULTIPLE}× its own baseline and "
+        f"rate ≥ {ANOMALY_BASELINE_MULTIPLE}× its own baseline and "
         f"≥ {ANOMALY_PROGRAM_MULTIPLE}× the program's"
     )
     return AttentionSection(
@@ -245,8 +245,8 @@ def _goal_value(value: Decimal, metric: str, currency: str) -> Cell:
 def _goal_reason(goal: GoalProgress) -> str:
     low, high = int(AT_RISK_AT * 100), int(ON_TRACK_AT * 100)
     if goal.status == "behind":
-        return f"behind: under {low} % of what is expected by now"
-    return f"at risk: {low}–{high} % of what is expected by now"
+        return f"behind: pace under {low} % of expected by now"
+    return f"at risk: pace {low}–{high} % of expected by now"
 
 
 def _goals_section(goals: list[GoalProgress], today: date, n: int) -> AttentionSection:
@@ -323,13 +323,15 @@ def needs_attention(
     *,
     segment: Segment,
     period: DateRange,
+    compare: DateRange | None = None,
     n: int = DEFAULT_ROWS,
 ) -> NeedsAttention:
     """Partners gone quiet, reversal spikes, the biggest revenue drops in `period` against the
     previous period, goals at risk or behind and the longest-waiting applications, at most
-    `n` rows each, every row with its reason."""
+    `n` rows each, every row with its reason. `compare` defaults to the previous period of
+    the same length."""
     partners = active_by_default(segment)
-    compare = previous_period(period)
+    compare = compare or previous_period(period)
     notes: list[str] = []
     quiet = quiet_partners(session, today=ctx.today, segment=partners, currency=ctx.currency)
     reversals = reversal_anomalies(session, period=period, segment=partners)
@@ -398,9 +400,14 @@ def run_needs_attention(
     session: Session, ctx: ToolContext, args: NeedsAttentionArgs
 ) -> NeedsAttention:
     resolved = resolve_segment(session, args)
-    period, note = period_with_data(
-        session, resolve_period(args.period, ctx.today, default="last 30 days")
+    periods = resolve_periods(session, ctx.today, args.period)
+    result = needs_attention(
+        session,
+        ctx,
+        segment=resolved.segment,
+        period=periods.period,
+        compare=periods.comparison,
+        n=args.n,
     )
-    result = needs_attention(session, ctx, segment=resolved.segment, period=period, n=args.n)
-    result.notes = [*resolved.notes, *([note] if note else []), *result.notes]
+    result.notes = [*resolved.notes, *periods.notes, *result.notes]
     return result

@@ -24,8 +24,8 @@ from tools.metrics import (
     metric_value,
 )
 from tools.partners import COMMISSION_LABELS, TYPE_LABELS
-from tools.performance import COMPARE_HELP, PERIOD_HELP, period_with_data
-from tools.periods import DateRange, resolve_comparison, resolve_period
+from tools.performance import COMPARE_HELP, PERIOD_HELP, resolve_periods
+from tools.periods import DateRange
 from tools.registry import tool
 from tools.report import Cell, Change, Percent, Report, Section, Table
 from tools.segment import Segment, SegmentArgs, resolve_segment
@@ -236,15 +236,15 @@ class BreakdownArgs(SegmentArgs):
 )
 def run_breakdown(session: Session, ctx: ToolContext, args: BreakdownArgs) -> Breakdown:
     resolved = resolve_segment(session, args)
-    period, note = period_with_data(session, resolve_period(args.period, ctx.today))
+    periods = resolve_periods(session, ctx.today, args.period, args.compare_to)
     result = performance_breakdown(
         session,
         segment=resolved.segment,
         metric=args.metric,
         by=args.by,
-        period=period,
-        compare=resolve_comparison(args.compare_to, period, ctx.today),
+        period=periods.period,
+        compare=periods.comparison,
         currency=ctx.currency,
     )
-    result.notes = [*resolved.notes, *([note] if note else []), *result.notes]
+    result.notes = [*resolved.notes, *periods.notes, *result.notes]
     return result

@@ -14,8 +14,8 @@ from tools.context import ToolContext
 from tools.errors import ToolError
 from tools.metrics import METRICS, Metric, Value, metric_cell, metric_value
 from tools.partners import resolve_partner
-from tools.performance import METRIC_GROUPS, PERIOD_HELP, period_with_data
-from tools.periods import DateRange, resolve_period
+from tools.performance import METRIC_GROUPS, PERIOD_HELP, resolve_periods
+from tools.periods import DateRange
 from tools.registry import tool
 from tools.report import Cell, Percent, Report, Section, Table
 from tools.segment import Segment
@@ -157,11 +157,10 @@ def run_compare_partners(
             f"I can compare up to {MAX_COMPARED} partners at once; for more, ask for a "
             "leaderboard (e.g. “top 10 partners by revenue last month”)."
         )
-    period, note = period_with_data(session, resolve_period(args.period, ctx.today))
+    periods = resolve_periods(session, ctx.today, args.period, compare=False)
     result = compare_partners(
-        session, list(resolved.values()), period=period, currency=ctx.currency
+        session, list(resolved.values()), period=periods.period, currency=ctx.currency
     )
-    if note:
-        result.notes.insert(0, note)
+    result.notes = [*periods.notes, *result.notes]
     result.asked = args.metric
     return result

@@ -27,7 +27,13 @@ from tools.metrics import (
     metric_cell,
     metric_value,
 )
-from tools.periods import DateRange, latest_with_data, resolve_comparison, resolve_period
+from tools.periods import (
+    DateRange,
+    latest_with_data,
+    like_for_like,
+    resolve_comparison,
+    resolve_period,
+)
 from tools.registry import tool
 from tools.report import Cell, Change, Fact, Percent, Report, Section, Table
 from tools.segment import Segment, SegmentArgs, resolve_segment
@@ -65,6 +71,8 @@ class PerformanceSummary(BaseModel):
     """Any daily row exists for the scope in the period (zeros from real rows still count)."""
     comparison_has_data: bool
     partners_with_data: int
+    members: int | None = None
+    """How many partners the segment holds (None for the whole program)."""
     data_through: date | None
     """The last day with data anywhere in the program, to flag periods that run past it."""
     figures: list[MetricFigure]
@@ -87,6 +95,11 @@ class PerformanceSummary(BaseModel):
         )
         if not self.has_data:
             text = f"{_capital(label)} had no performance data in {self.period.describe()}."
+            if self.members == 0:
+                text = (
+                    f"No partner is in this segment ({label}), so there are no figures; "
+                    "ask “list partners” with fewer conditions to see who there is."
+                )
             if self.comparison is not None and self.comparison_has_data:
                 revenue = self.previous_totals.revenue if self.previous_totals else Decimal(0)
                 report.sections.append(
@@ -163,6 +176,34 @@ def period_with_data(session: Session, period: DateRange) -> tuple[DateRange, st
     )
 
 
+class Periods(BaseModel):
+    """A request's period and comparison, resolved and cut to the data like for like."""
+
+    period: DateRange
+    comparison: DateRange | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+def resolve_periods(
+    session: Session,
+    today: date,
+    period_words: str | None,
+    compare_words: str | None = None,
+    *,
+    compare: bool = True,
+    default: str = "last 30 days",
+) -> Periods:
+    """The one way tools read "for which days": the words resolved as of `today`, a calendar
+    unit with no data yet moved to the latest one that has some, the period ended on the last
+    day with data, and the comparison cut to the same stretch — each step stated in a note."""
+    asked = resolve_period(period_words, today, default=default)
+    period, moved = period_with_data(session, asked)
+    comparison = resolve_comparison(compare_words, period, today) if compare else None
+    bounds = queries.data_bounds(session)
+    period, comparison, cut = like_for_like(period, comparison, bounds[1] if bounds else None)
+    return Periods(period=period, comparison=comparison, notes=[n for n in (moved, cut) if n])
+
+
 def _sum(by_partner: dict[int, Totals]) -> Totals:
     total = Totals()
     for t in by_partner.values():
@@ -189,6 +230,7 @@ def performance(
         previous_totals = queries.totals(session, compare.start, compare.end, who)
         comparison_has_data = previous > 0
     bounds = queries.data_bounds(session)
+    members = None if segment.is_program else queries.count_in_segment(session, segment)
     figures = []
     for metric in METRICS:
         value = metric_value(totals, metric)
@@ -209,6 +251,7 @@ def performance(
         has_data=bool(current),
         comparison_has_data=comparison_has_data,
         partners_with_data=current,
+        members=members,
         data_through=bounds[1] if bounds else None,
         figures=figures,
     )
@@ -524,12 +567,15 @@ def run_performance(
     session: Session, ctx: ToolContext, args: PerformanceArgs
 ) -> PerformanceSummary:
     resolved = resolve_segment(session, args)
-    period, note = period_with_data(session, resolve_period(args.period, ctx.today))
-    compare = resolve_comparison(args.compare_to, period, ctx.today)
+    periods = resolve_periods(session, ctx.today, args.period, args.compare_to)
     summary = performance(
-        session, segment=resolved.segment, period=period, compare=compare, currency=ctx.currency
+        session,
+        segment=resolved.segment,
+        period=periods.period,
+        compare=periods.comparison,
+        currency=ctx.currency,
     )
-    summary.notes = [*resolved.notes, *([note] if note else [])]
+    summary.notes = [*resolved.notes, *periods.notes]
     summary.asked = args.metric
     return summary
 
@@ -541,17 +587,17 @@ def run_performance(
 )
 def run_leaderboard(session: Session, ctx: ToolContext, args: LeaderboardArgs) -> Leaderboard:
     resolved = resolve_segment(session, args)
-    period, note = period_with_data(session, resolve_period(args.period, ctx.today))
+    periods = resolve_periods(session, ctx.today, args.period, compare=False)
     board = leaderboard(
         session,
         metric=args.metric,
-        period=period,
+        period=periods.period,
         n=args.n,
         order=args.order,
         segment=resolved.segment,
         currency=ctx.currency,
     )
-    board.notes = [*resolved.notes, *([note] if note else []), *board.notes]
+    board.notes = [*resolved.notes, *periods.notes, *board.notes]
     return board
 
 

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from storage.queries import Totals, series, totals
+from storage.queries import Totals, count_in_segment, series, totals
 from storage.queries import qbr as qbr_queries
 from tools.context import ToolContext
 from tools.errors import PeriodError
@@ -290,6 +290,9 @@ def qbr_summary(
     if not whole_program and program.revenue > 0:
         share = now.revenue * _HUNDRED / program.revenue
     goals, goal_note = _goals(session, segment, quarter, today, currency)
+    notes = _notes(quarter, weeks, straddling) + ([goal_note] if goal_note else [])
+    if not whole_program and count_in_segment(session, segment) == 0:
+        notes.insert(0, f"No partner is among {segment.describe()}, so every figure is zero.")
     single = segment.single_partner
     owner, sponsor = qbr_queries.partner_people(session, single.id) if single else (None, None)
 
@@ -310,7 +313,7 @@ def qbr_summary(
         revenue_share_pct=share,
         owner=owner,
         exec_sponsor=sponsor,
-        notes=[*_notes(quarter, weeks, straddling), *([goal_note] if goal_note else [])],
+        notes=notes,
     )
     summary.suggested_goals = _suggest(now, before, quarter, previous, next_q, currency)
     summary.highlights, summary.risks = _bullets(session, summary, segment, now, before)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Partner, PartnerStatus, PartnerType
 from tools.drafts.common import QUIET_DAYS, ContentFormat, Purpose, days_text
-from tools.drafts.figures import last_conversion
+from tools.drafts.figures import last_conversion, window
 from tools.qbr import day_text
 
 _FORMAT_BY_TYPE: dict[str, ContentFormat] = {
@@ -35,7 +35,7 @@ def suggest_purpose(session: Session, partner: Partner, today: date) -> tuple[Pu
     if last.day is None:
         if last.searched is not None:
             return "reengage", (
-                f"{partner.name} has had no conversion in the last {last.searched.days} days"
+                f"{partner.name} has had no conversion in the last {window(last.searched)}"
             )
         return "reengage", f"{partner.name} hasn't had a conversion yet"
     days = (today - last.day).days

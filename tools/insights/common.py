@@ -1,4 +1,5 @@
-"""Pieces the insight modules share: the through-yesterday window and cut-offs that keep ties."""
+"""Pieces the insight modules share: the through-yesterday window, cut-offs that keep ties
+and the active-partners default."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from storage.models import PartnerStatus
 from tools.periods import DateRange
 from tools.segment import Segment
 
@@ -31,7 +33,7 @@ def with_ties(ordered: list[Ranked], n: int) -> list[Ranked]:
     return ordered[:n] + [c for c in ordered[n:] if c[0] == cut]
 
 
-ACTIVE = "active"
+ACTIVE = PartnerStatus.ACTIVE.value
 
 
 def active_by_default(segment: Segment) -> Segment:

@@ -30,8 +30,8 @@ from tools.metrics import (
     metric_value,
 )
 from tools.partners import TYPE_LABELS
-from tools.performance import COMPARE_HELP, PERIOD_HELP, period_with_data
-from tools.periods import DateRange, resolve_comparison, resolve_period
+from tools.performance import COMPARE_HELP, PERIOD_HELP, resolve_periods
+from tools.periods import DateRange
 from tools.registry import tool
 from tools.report import Cell, Fact, Percent, Report, Section, Table
 from tools.segment import Segment, SegmentArgs, resolve_segment
@@ -324,8 +324,8 @@ class TopMoversArgs(SegmentArgs):
 )
 def run_movers(session: Session, ctx: ToolContext, args: TopMoversArgs) -> TopMovers:
     resolved = resolve_segment(session, args)
-    period, note = period_with_data(session, resolve_period(args.period, ctx.today))
-    compare = resolve_comparison(args.compare_to, period, ctx.today)
+    periods = resolve_periods(session, ctx.today, args.period, args.compare_to)
+    period, compare = periods.period, periods.comparison
     if compare is None:
         raise ToolError(
             "Top movers needs something to compare with, e.g. the previous period or last year."
@@ -341,5 +341,5 @@ def run_movers(session: Session, ctx: ToolContext, args: TopMoversArgs) -> TopMo
         segment=resolved.segment,
         currency=ctx.currency,
     )
-    result.notes = [*resolved.notes, *([note] if note else [])]
+    result.notes = [*resolved.notes, *periods.notes]
     return result

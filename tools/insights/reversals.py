@@ -22,8 +22,8 @@ from storage import queries
 from storage.queries import Totals, activity
 from tools.context import ToolContext
 from tools.insights.common import HUNDRED, active_by_default, with_ties
-from tools.performance import PERIOD_HELP, period_with_data
-from tools.periods import DateRange, resolve_period
+from tools.performance import PERIOD_HELP, resolve_periods
+from tools.periods import DateRange
 from tools.registry import tool
 from tools.report import Fact, Percent, Ratio, Report, Section, Table
 from tools.segment import Segment, SegmentArgs, resolve_segment
@@ -262,7 +262,7 @@ def run_reversals(
     session: Session, ctx: ToolContext, args: ReversalAnomaliesArgs
 ) -> ReversalAnomalies:
     resolved = resolve_segment(session, args)
-    period, note = period_with_data(session, resolve_period(args.period, ctx.today))
-    result = reversal_anomalies(session, period=period, segment=resolved.segment)
-    result.notes = [*resolved.notes, *([note] if note else [])]
+    periods = resolve_periods(session, ctx.today, args.period, compare=False)
+    result = reversal_anomalies(session, period=periods.period, segment=resolved.segment)
+    result.notes = [*resolved.notes, *periods.notes]
     return result

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from storage.models import PartnerStatus, PartnerType
 from storage.queries import partners as queries
 from tools.context import ToolContext
-from tools.partners.names import known_tiers, normalize_name
+from tools.partners.names import normalize_name
 from tools.partners.words import PIPELINE_STATUSES, TYPE_LABELS
 from tools.periods import DateRange, resolve_period
 from tools.registry import tool
@@ -236,9 +236,6 @@ def list_partners(
         rows = found[:limit]
     total = sum(by_status.values())
     notes = []
-    if segment.tiers and total == 0:
-        tiers = known_tiers(session)
-        notes.append(f"Known tiers: {', '.join(tiers)}." if tiers else "No partner has a tier yet.")
     if set(PIPELINE_STATUSES) <= set(segment.statuses):
         notes.append("The pipeline is prospects, applicants and approved partners not yet live.")
     return PartnerList(

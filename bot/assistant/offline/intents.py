@@ -176,6 +176,8 @@ def score_intents(keys: list[str | None], slots: Slots, signals: Signals) -> dic
         scores["list_partners"] = 2
         if not any(scores[i] for i in _FIGURE_TOOLS):
             scores["performance"] += 3
+    if scores["top_movers"] >= 6 and slots.by:
+        scores["top_movers"] += 2  # "whose book shrank most", "movers by owner": movers of groups
     if signals.extreme:
         scores["best_period"] += 12
     if signals.share:

@@ -207,6 +207,8 @@ BREAKDOWN_PHRASES: dict[str, tuple[Phrase, ...]] = {
                   "per market", "by region", "by geo", "across countries",
                   "country breakdown"),
     "owner": _p("by owner", "per owner", "by manager", "per manager", "by partner manager",
+                "whose book", "whose books", "whose portfolio", "by book", "each book",
+                "manager books", "managers books",
                 "manages the most", "manage the most", "manages most",
                 "per partner manager", "by account manager", "each manager",
                 "manager breakdown"),
@@ -314,6 +316,8 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("biggest change", "biggest changes", "changed the most"), 6),
         **dict.fromkeys(_p("gainers", "losers", "risers", "fallers"), 6),
         **dict.fromkeys(_p("movers", "mover"), 7),
+        **dict.fromkeys(_p("shrank", "shrunk", "shrink", "shrinking", "grew the most"), 6),
+        **dict.fromkeys(_p("dropped the most", "fell the most", "grew most", "shrank most"), 7),
     },
     "recruitment_priorities": {
         **dict.fromkeys(_p("should we"), 2),
@@ -394,7 +398,10 @@ GRAIN_PHRASES: dict[str, tuple[Phrase, ...]] = {
     "week": _p("weekly", "by week", "per week", "week by week", "each week"),
 }
 
-BOTTOM_WORDS = frozenset({"bottom", "worst", "lowest", "least", "weakest", *UNDERPERFORMING})
+BOTTOM_WORDS = frozenset(
+    {"bottom", "worst", "lowest", "least", "weakest", "shrank", "shrunk", "dropped", "fell",
+     "declined", *UNDERPERFORMING}
+)  # fmt: skip
 RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "first"})
 
 HELP_PHRASES = _p(
@@ -419,7 +426,7 @@ WRITE_VERBS = frozenset(
         "reassign", "subscribe", "unsubscribe", "disable", "enable", "cancel", "terminate",
         "offboard", "rename", "merge", "import", "pay", "drop", "kick", "ban", "block",
         "whitelist", "blacklist", "mark", "close", "reopen", "grant", "revoke", "schedule",
-        "book", "transfer",
+        "book", "transfer", "switch",
     }
 )  # fmt: skip
 """Verbs that change state when they open a request ("pause cashback kings")."""

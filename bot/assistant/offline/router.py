@@ -220,6 +220,7 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     share = bool(phrase_hits(doc, SHARE_PHRASES))
     attention = bool(phrase_hits(doc, ATTENTION_PHRASES))
     overlap = take("sort", lambda: read_overlap(doc))
+    slots.owners += take("owners", lambda: read_owners(doc, vocab.owners))
     unknown = None if partners or applicant else unknown_name(doc) or subject_name(doc)
     if unknown is not None:
         doc.claim(unknown.start, unknown.stop)
@@ -230,7 +231,6 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
         "commission_models", lambda: read_all(read_commission_model, doc)
     )
     slots.metric = take("metric", lambda: read_metric(doc))
-    slots.owners += take("owners", lambda: read_owners(doc, vocab.owners))
     slots.tiers = take("tiers", lambda: read_tiers(doc, vocab.tiers))
     slots.types = take("types", lambda: read_all(read_type, doc))
     slots.statuses = take("statuses", lambda: read_all(read_status, doc))
