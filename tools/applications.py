@@ -26,7 +26,6 @@ from tools.partners import TYPE_LABELS, parse_partner_type
 from tools.periods import DateRange, resolve_period
 from tools.registry import tool
 from tools.report import Fact, Report, Section, Table
-from tools.scope import Scope
 
 MATCH_CUTOFF = 85
 """Fuzzy score (0–100, rapidfuzz WRatio) an applicant name/company needs to count as a match."""
@@ -101,7 +100,7 @@ class ApplicationFilter(BaseModel):
     def scope_label(self) -> str:
         """Who the list covers (type and country); the submitted period is its own line."""
         who = self.without("submitted")
-        return who.describe() if who.used else Scope.program().label
+        return who.describe() if who.used else "whole program"
 
     def query_arguments(self) -> dict[str, Any]:
         """The filter as keyword arguments of the storage queries."""
