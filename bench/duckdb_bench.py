@@ -252,7 +252,8 @@ def bench(runs: int) -> tuple[list[Pair], str]:
                 return result
 
             def theirs(q: Question = q) -> list[tuple[Any, ...]]:
-                return con.execute(q.sql).fetchall()
+                rows: list[tuple[Any, ...]] = list(con.execute(q.sql).fetchall())
+                return rows
 
             result, our_samples = _ms(ours, runs)
             rows, their_samples = _ms(theirs, runs)
@@ -268,7 +269,8 @@ def bench(runs: int) -> tuple[list[Pair], str]:
                 f"{pair.theirs_p50:7.1f} ms  ratio {pair.ratio:5.2f}",
                 flush=True,
             )
-        version = str(con.execute("SELECT version()").fetchone()[0])  # type: ignore[index]
+        row: Any = con.execute("SELECT version()").fetchone()
+        version = str(row[0])
     finally:
         con.close()
         engine.dispose()
