@@ -29,9 +29,21 @@ _ALIASES: dict[str, str] = {
     "norge": "NO", "danmark": "DK", "suomi": "FI", "méxico": "MX",
 }  # fmt: skip
 
+_ADJECTIVES: dict[str, str] = {
+    "german": "DE", "french": "FR", "polish": "PL", "british": "GB", "english": "GB",
+    "american": "US", "canadian": "CA", "spanish": "ES", "italian": "IT", "dutch": "NL",
+    "korean": "KR", "japanese": "JP", "swedish": "SE", "norwegian": "NO", "danish": "DK",
+    "finnish": "FI", "irish": "IE", "austrian": "AT", "swiss": "CH", "belgian": "BE",
+    "portuguese": "PT", "brazilian": "BR", "mexican": "MX", "indian": "IN",
+    "australian": "AU", "kazakh": "KZ", "czech": "CZ", "greek": "GR", "turkish": "TR",
+    "ukrainian": "UA", "romanian": "RO", "hungarian": "HU", "chinese": "CN",
+}  # fmt: skip
+"""Partners are described by nationality too ("German influencers")."""
+
 BY_NAME: dict[str, str] = {
     **{name.casefold().removeprefix("the "): code for code, name in NAMES.items()},
     **_ALIASES,
+    **_ADJECTIVES,
 }
 """Lower-case country names and aliases -> code."""
 

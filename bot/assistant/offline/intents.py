@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.assistant.offline.lexicon import (
     ALWAYS_WRITE,
     APPLICATION_NOUNS,
+    BREAKDOWN_PHRASES,
     CHANGE_VERBS,
     GREETING_WORDS,
     HELP_PHRASES,
@@ -25,7 +26,10 @@ from bot.assistant.offline.lexicon import (
 from bot.assistant.offline.slots import Slots
 from bot.assistant.offline.text import Doc, find_phrase
 
-_METRIC_WORDS = frozenset(w for ps in METRIC_PHRASES.values() for p in ps for w in p)
+_METRIC_WORDS = frozenset(w for ps in METRIC_PHRASES.values() for p in ps for w in p) - {
+    "of", "no", "how", "many", "number", "count",
+}  # fmt: skip
+"""Words that name a metric ("number of sales" names one, but "of" alone does not)."""
 _NO_PARTNER_TOOLS = (
     "leaderboard", "pending_applications", "quiet_partners", "top_movers",
     "recruitment_priorities", "list_partners", "reversal_anomalies", "performance_breakdown",
@@ -36,6 +40,12 @@ _FIGURE_TOOLS = (
     "goal_progress", "qbr_summary", "compare_partners", "quiet_partners", "reversal_anomalies",
     "draft_outreach", "draft_content", "find_partner", "recruitment_priorities",
 )  # fmt: skip
+_MORE_OR_LESS = frozenset({"higher", "lower", "bigger", "smaller", "raise", "bonus"})
+_STATE_VALUES = frozenset(
+    {"gold", "silver", "bronze", "platinum", "tier", "active", "paused", "pause", "inactive",
+     "churned", "approved", "rejected", "owner", "manager"}
+)  # fmt: skip
+"""Words that make "make/turn/put X …" a change of a partner's record."""
 _NOUN_DETERMINERS = frozenset({"the", "a", "an", "any", "biggest", "big", "no", "recent"})
 
 
@@ -64,6 +74,16 @@ def is_write_request(doc: Doc) -> bool:
         if clause[lead] in {"update", "move"} and following in {"on", "for", None}:
             continue  # "update on northwind?", "move on, …" ask for nothing to change
         return True
+    for clause in _clauses(doc):
+        lead = next((i for i, k in enumerate(clause) if k not in POLITE_LEAD), None)
+        if lead is None or clause[lead] not in {"make", "give", "turn", "put"}:
+            continue
+        rest = set(clause[lead + 1 :])
+        to_them = lead + 1 < len(clause) and clause[lead + 1] not in {"me", "us"}
+        if clause[lead] == "give" and to_them and rest & _MORE_OR_LESS and rest & STATE_OBJECTS:
+            return True  # "give Helios a higher commission rate"
+        if clause[lead] in {"make", "turn", "put"} and rest & _STATE_VALUES:
+            return True  # "make Orbit a gold partner", "put Lumen on pause"
     for i, key in enumerate(keys):
         verb = key in CHANGE_VERBS and (i == 0 or keys[i - 1] not in _NOUN_DETERMINERS)
         if verb and any(k in STATE_OBJECTS for k in keys[i + 1 :]):
@@ -109,15 +129,38 @@ def how_many_target(doc: Doc) -> str | None:
     for i in range(len(keys) - 1):
         if (keys[i], keys[i + 1]) not in {("how", "many"), ("number", "of"), ("count", "of")}:
             continue
-        for key in keys[i + 2 : i + 6]:
-            if key in APPLICATION_NOUNS:
-                return "applications"
+        window = keys[i + 2 : i + 6]
+        if any(key in APPLICATION_NOUNS for key in window):
+            return "applications"  # "how many affiliate applications": not affiliates
+        for key in window:
             if key in _METRIC_WORDS:
                 return "metric"
             if key in PARTNER_NOUNS:
                 return "partners"
         return "unspecified"
     return None
+
+
+_SLOT_PHRASES = frozenset(p for phrases in BREAKDOWN_PHRASES.values() for p in phrases)
+
+
+def own_score(keys: list[str | None], intent: str) -> int:
+    """How strongly the words themselves ask for `intent`, leaving out phrases that only
+    name a slot ("by tier") and the nudges filters give: "now by tier" or "and in France?"
+    after a question is that question again with a new slot, not a new question."""
+    local = list(keys)
+    score = 0
+    for phrase, weight in sorted(
+        INTENT_PHRASES.get(intent, {}).items(), key=lambda kv: -len(kv[0])
+    ):
+        if phrase in _SLOT_PHRASES:
+            continue
+        at = find_phrase(local, phrase, KNOWN_WORDS)
+        if at >= 0:
+            score += weight
+            for j in range(at, at + len(phrase)):
+                local[j] = None
+    return score
 
 
 def score_intents(keys: list[str | None], slots: Slots, signals: Signals) -> dict[str, int]:
@@ -165,7 +208,9 @@ def score_intents(keys: list[str | None], slots: Slots, signals: Signals) -> dic
         ):  # fmt: skip
             if scores[intent]:
                 scores[intent] += 1
-    if scores["list_partners"] or not signals.named_partner:
+    ranked = bool(present & {"top", "bottom", "best", "worst", "highest", "lowest"})
+    if (scores["list_partners"] or not signals.named_partner) and not ranked:
+        # "top revshare partners tagged loyalty" ranks that segment; filters alone list it.
         filters = [slots.statuses, slots.countries, slots.tags, slots.owners,
                    slots.commission_models]  # fmt: skip
         scores["list_partners"] += 3 * sum(1 for f in filters if f)

@@ -209,10 +209,13 @@ BREAKDOWN_PHRASES: dict[str, tuple[Phrase, ...]] = {
     "owner": _p("by owner", "per owner", "by manager", "per manager", "by partner manager",
                 "whose book", "whose books", "whose portfolio", "by book", "each book",
                 "manager books", "managers books",
-                "manages the most", "manage the most", "manages most",
+                "manages the most", "manage the most", "manages most", "owns the most",
+                "own the most", "owns most",
                 "per partner manager", "by account manager", "each manager",
                 "manager breakdown"),
     "status": _p("by status", "per status", "status breakdown"),
+    "commission_model": _p("by commission model", "per commission model",
+                           "by commission type", "by deal type", "by payout model"),
 }  # fmt: skip
 """How a request names the dimension of a breakdown ("revenue by partner type")."""
 
@@ -241,6 +244,7 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("list all", "list our", "list of"), 4),
         **dict.fromkeys(_p("joined"), 4),
         **dict.fromkeys(_p("manages the most", "manage the most", "manages most"), 8),
+        **dict.fromkeys(_p("owns the most", "own the most", "owns most"), 8),
         **dict.fromkeys(NEWEST_PHRASES, 6),
     },
     "performance": {
@@ -317,6 +321,7 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("gainers", "losers", "risers", "fallers"), 6),
         **dict.fromkeys(_p("movers", "mover"), 7),
         **dict.fromkeys(_p("shrank", "shrunk", "shrink", "shrinking", "grew the most"), 6),
+        **dict.fromkeys(_p("lost the most", "gained the most", "lost most", "gained most"), 7),
         **dict.fromkeys(_p("dropped the most", "fell the most", "grew most", "shrank most"), 7),
     },
     "recruitment_priorities": {
@@ -396,11 +401,12 @@ FORMAT_PHRASES: tuple[tuple[str, tuple[Phrase, ...]], ...] = (
 GRAIN_PHRASES: dict[str, tuple[Phrase, ...]] = {
     "day": _p("daily", "by day", "per day", "day by day", "daybyday", "each day"),
     "week": _p("weekly", "by week", "per week", "week by week", "each week"),
+    "month": _p("monthly", "by month", "per month", "month by month", "each month"),
 }
 
 BOTTOM_WORDS = frozenset(
     {"bottom", "worst", "lowest", "least", "weakest", "shrank", "shrunk", "dropped", "fell",
-     "declined", *UNDERPERFORMING}
+     "declined", "lost", *UNDERPERFORMING}
 )  # fmt: skip
 RANK_WORDS = frozenset({"top", "bottom", "best", "worst", "first"})
 
@@ -457,7 +463,7 @@ FOLLOW_UP_LEADS = _p(
     "and", "what about", "how about", "same", "same for", "now", "also", "ok", "okay", "just",
     "only", "then", "but", "what if", "same but", "make it",
 )  # fmt: skip
-FOLLOW_UP_ANYWHERE = _p("instead", "too", "as well", "same", "same for", "that one")
+FOLLOW_UP_ANYWHERE = _p("instead", "too", "as well", "same", "same for", "that one", "only")
 PRONOUNS = frozenset(
     {"they", "them", "their", "theirs", "it", "its", "that", "those", "these",
      "him", "her", "he", "she", "theyve", "theyre"}

@@ -209,10 +209,24 @@ def unknown_name(doc: Doc) -> Mention | None:
                 stop += 1
             else:
                 break
-        while stop - 1 > start and tokens[stop - 1].norm in KNOWN_WORDS | {"and"}:
+        while stop - 1 > start and _trailing_generic(tokens[stop - 1].raw, tokens[stop - 1].norm):
             stop -= 1
         return Mention(start, stop, (), doc.raw_span(start, stop))
     return None
+
+
+COMPANY_WORDS = frozenset(
+    {"media", "partners", "group", "co", "inc", "ltd", "llc", "gmbh", "studios", "studio",
+     "network", "agency", "labs", "reviews", "deals", "digital", "company", "holdings"}
+)  # fmt: skip
+"""Words that end company names ("Zenith Media"): kept when typed capitalised."""
+
+
+def _trailing_generic(raw: str, norm: str) -> bool:
+    """A last word to drop from an unknown name: vocabulary, unless a capitalised company word."""
+    if norm in COMPANY_WORDS and raw[:1].isupper():
+        return False
+    return norm in KNOWN_WORDS | {"and"}
 
 
 _SUBJECT_FRAMES = (
@@ -285,6 +299,9 @@ def match_goal(
     tokenised = {name: _name_tokens(name) for name in goal_names}
     vocabulary = {w for words in tokenised.values() for w in words} - _GOAL_FILLER
     wanted = [k for k in keys if k in vocabulary]
+    if "active" not in wanted:
+        # "Maya's partners' goals": "partners" is who, not the "active partners" goal.
+        wanted = [k for k in wanted if k not in ("partner", "partners")]
     if not wanted:
         return None
     periodic = {w for w in wanted if w.isdigit() or (len(w) == 2 and w[0] == "q")}

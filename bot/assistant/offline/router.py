@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -35,6 +35,7 @@ from bot.assistant.offline.intents import (
     how_many_target,
     is_greeting,
     is_write_request,
+    own_score,
     score_intents,
 )
 from bot.assistant.offline.lexicon import (
@@ -86,6 +87,7 @@ from bot.assistant.offline.slots import (
     read_extreme,
     read_format,
     read_grain,
+    read_group,
     read_metric,
     read_n,
     read_order,
@@ -164,6 +166,8 @@ class Reading:
     applicant: Mention | None
     pronoun: bool
     follow_marker: bool
+    intent_keys: list[str | None] = field(default_factory=list)
+    """The tokens intents were scored on (before filters and metrics were claimed)."""
 
     @property
     def best(self) -> tuple[str | None, int, int]:
@@ -226,6 +230,8 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
         doc.claim(unknown.start, unknown.stop)
 
     intent_keys = doc.free_keys()
+    slots.group = take("by", lambda: read_group(doc))
+    slots.by = take("by", lambda: read_breakdown(doc))
     slots.days = read_days(doc)
     slots.commission_models = take(
         "commission_models", lambda: read_all(read_commission_model, doc)
@@ -238,12 +244,12 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     slots.n = take("n", lambda: read_n(doc))
     slots.order = take("order", lambda: read_order(doc))
     slots.grain = take("grain", lambda: read_grain(doc))
-    slots.by = take("by", lambda: read_breakdown(doc))
     slots.sort = "overlap" if overlap else read_sort(doc)
     slots.purpose = read_purpose(doc)
     slots.format = read_format(doc)
     if extreme is not None:
-        slots.grain, slots.order = extreme
+        slots.grain, slots.order = extreme.grain, extreme.order
+        slots.n = extreme.n or slots.n
     target = how_many_target(doc)
     slots.count = target in {"partners", "unspecified"}
     slots.joined = bool(JOIN_WORDS & {k for k in doc.keys_list() if k})
@@ -270,7 +276,7 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
         find_phrase(keys, p) >= 0 for p in FOLLOW_UP_ANYWHERE
     )
     pronoun = any(k in PRONOUNS for k in doc.free_keys())
-    return Reading(doc, slots, scores, partners, unknown, applicant, pronoun, follow)
+    return Reading(doc, slots, scores, partners, unknown, applicant, pronoun, follow, intent_keys)
 
 
 class _Taker:
@@ -304,18 +310,23 @@ def _unit_range_comparison(doc: Doc, slots: Slots) -> None:
     if m is None:
         return
     if CHANGE_WORDS & {k for k in doc.keys_list() if k}:
-        slots.period, slots.compare_to = m.group(2), m.group(1)
+        earlier, later = m.group(1), m.group(2)
+        year = re.search(r" (\d{4})$", later)
+        if year and not re.search(r"\d{4}$", earlier):
+            earlier = f"{earlier} {year.group(1)}"  # "from H1 to H2 2025": both in 2025
+        slots.period, slots.compare_to = later, earlier
 
 
 _SAME_UNIT_LAST_YEAR = re.compile(r"\bsame (month|quarter|week) (?:as |of )?(?:last|a) year\b")
 
 
 def _same_unit_last_year(doc: Doc, slots: Slots) -> None:
-    """'vs the same month last year' with no period of its own means this month so far."""
+    """'vs the same month last year': a comparison a year back, and, when neither this
+    request nor the conversation names a period, that unit so far ('this month')."""
     m = _SAME_UNIT_LAST_YEAR.search(" ".join(doc.keys_list()))
-    if m is not None and slots.period is None:
-        slots.period = f"this {m.group(1)}"
+    if m is not None:
         slots.compare_to = "last year"
+        slots.same_unit = m.group(1)
 
 
 def route(text: str, vocab: Vocabulary, previous: TurnState | None = None) -> Decision:
@@ -381,9 +392,36 @@ def _close_to_known(key: str) -> bool:
 
 
 def _mostly_unread(reading: Reading, unread: list[str]) -> bool:
-    """Most words unknown (and more than two): likely another language."""
+    """Another language: most words unknown, or most of the free words likelier in another
+    language than in English ("quels partenaires ont le plus de conversions"), or a
+    non-Latin text that names no partner ("先月のトップパートナー")."""
+    if not unread:
+        return False
     words = [t for t in reading.doc.tokens if t.key and not t.key.isdigit()]
-    return len(unread) >= 2 and len(unread) * 2 >= len(words)
+    if len(unread) >= 2 and len(unread) * 2 >= len(words):
+        return True
+    letters = sum(len(t.raw) for t in words)
+    foreign_script = sum(len(w) for w in unread if not is_latin(w))
+    if foreign_script >= 4 and foreign_script * 2 >= letters:
+        return True
+    free = [t.norm for t, used in zip(reading.doc.tokens, reading.doc.used, strict=True)
+            if not used and t.norm.isalpha() and is_latin(t.norm)]  # fmt: skip
+    foreign = [w for w in free if _likelier_elsewhere(w)]
+    return len(foreign) >= 3 and len(foreign) * 5 >= len(words) * 2
+
+
+_OTHER_LANGUAGES = ("fr", "de", "es", "it", "pt", "nl")
+"""Languages whose everyday words are also short English-looking words ("le", "de", "ce")."""
+
+
+@lru_cache(maxsize=4096)
+def _likelier_elsewhere(word: str) -> bool:
+    """Much more frequent in one of _OTHER_LANGUAGES than in English (wordfreq, Zipf)."""
+    from wordfreq import zipf_frequency
+
+    english = zipf_frequency(word, "en")
+    other = max(zipf_frequency(word, lang) for lang in _OTHER_LANGUAGES)
+    return other >= 3.0 and other >= english + 1.5
 
 
 def _other_language(reading: Reading, decision: Decision, vocab: Vocabulary) -> Decision:
@@ -429,6 +467,8 @@ def _decide(reading: Reading, vocab: Vocabulary, previous: TurnState | None) -> 
     prev_tool = previous.tool if previous is not None else None
     if prev_tool is not None and not _fields(prev_tool):
         prev_tool = None  # a turn that called nothing (or a tool since renamed) has no context
+    if previous is not None and prev_tool is not None and _refines(reading, intent, prev_tool):
+        return _merge(prev_tool, previous.arguments, reading, vocab)
     if previous is not None and prev_tool is not None:
         follow = reading.follow_marker
         if intent is None and (has_slots or reading.pronoun or reading.follow_marker):
@@ -469,6 +509,41 @@ def _decide(reading: Reading, vocab: Vocabulary, previous: TurnState | None) -> 
     return _call(intent, reading.slot_args(), reading, vocab)
 
 
+REFINING_SCORE = 5
+"""A follow-up whose own words ask for another tool less strongly than this (a bare "top",
+"list") only changes the previous call's slots."""
+
+
+def _refines(reading: Reading, intent: str | None, prev_tool: str) -> bool:
+    """ "and in France?", "now by tier", "top 5 only", "the ones from last week?": a
+    follow-up that only sets slots the previous tool takes is that call again, whatever
+    tool its filter words alone would suggest."""
+    if not reading.follow_marker or intent in (None, prev_tool):
+        return False
+    asked = {k for k in reading.slot_args() if k not in _IGNORABLE}
+    if not asked:
+        return False
+    if not asked <= _takes(prev_tool):
+        return False
+    if intent in _SIGNALLED:
+        return False  # "and what share of revenue is that?" asks for a share, by its words
+    return own_score(reading.intent_keys, intent) < REFINING_SCORE
+
+
+_SIGNALLED = frozenset({"metric_share", "best_period", "needs_attention"})
+"""Intents recognised by a reader (share, extreme, attention) rather than phrase weights."""
+
+
+def _takes(tool: str) -> frozenset[str]:
+    """The slots `tool` can use: its argument names, plus slots `_call` renames for it."""
+    extra = {"partners"}
+    if tool == "pending_applications":
+        extra.add("period")  # the submission period
+    if tool in ONE_PARTNER_TOOLS:
+        extra.add("partners")
+    return _fields(tool) | extra
+
+
 def _fallback(reading: Reading, vocab: Vocabulary) -> Decision:
     """No intent keyword: decide from the slots alone."""
     slots = reading.slots
@@ -492,7 +567,13 @@ def _fallback(reading: Reading, vocab: Vocabulary) -> Decision:
         return _call("list_partners", reading.slot_args(), reading, vocab)
     if slots.application:
         return _call("application_detail", reading.slot_args(), reading, vocab)
+    if _DRAFT_VERBS & set(reading.doc.keys_list()) and reading.pronoun:
+        # "draft something for them" with nothing before it: for whom?
+        return _missing("draft_outreach", {}, vocab) or Refuse(OUT_OF_SCOPE_TEXT)
     return Refuse(OUT_OF_SCOPE_TEXT)
+
+
+_DRAFT_VERBS = frozenset({"draft", "write", "email", "mail", "message"})
 
 
 def _clarify_between(reading: Reading, vocab: Vocabulary) -> Clarify:
@@ -519,7 +600,7 @@ def _merge(tool: str, arguments: dict[str, Any], reading: Reading, vocab: Vocabu
     if "partner" in base and tool in ONE_PARTNER_TOOLS:
         base["partners"] = [base.pop("partner")]
     new = reading.slot_args()
-    fields = _fields(tool) | {"partners"}
+    fields = _takes(tool)
     asked = {k for k in new if k not in _IGNORABLE}
     if tool == "compare_partners" and reading.slots.metric and not reading.slots.partners:
         # "which one has the better EPC?" ranks the compared partners by that metric.
@@ -561,6 +642,12 @@ def _call(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
         and PARTNER_NOUNS & set(reading.doc.keys_list())
     ):
         tool = "list_partners"  # "partners per manager" counts partners, it sums nothing
+    if slots.group and not slots.by and tool in ("top_movers", "leaderboard"):
+        # "which tier's revenue shrank most": groups ranked, not partners.
+        values = {**values, "by": slots.group}
+        if tool == "leaderboard":
+            tool = "performance_breakdown"  # "which tier has the most revenue"
+            values = {k: v for k, v in values.items() if k not in ("n", "order")}
     if tool == "compare_partners":
         if len(slots.partners) > 1:
             values = {**values, "partners": list(slots.partners)}
@@ -598,6 +685,8 @@ def _call(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
         values["submitted"] = values.pop("period")  # "applications from the last 10 days"
     if tool == "quiet_partners" and "days" not in values and slots.days:
         values["days"] = slots.days
+    if slots.same_unit and "period" not in values and "period" in _fields(tool):
+        values["period"] = f"this {slots.same_unit}"  # "vs the same month last year"
 
     _drop_inherent(tool, values, slots)
     fields = _fields(tool)

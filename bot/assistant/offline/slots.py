@@ -82,6 +82,10 @@ class Slots:
     format: str | None = None
     count: bool = False
     goal: str | None = None
+    same_unit: str | None = None
+    """'month' for "vs the same month last year": the period, if none is named, is that unit."""
+    group: str | None = None
+    """The dimension a "which tier / which partner type …" question ranks groups by."""
     joined: bool = False
     """The request is about joining ("who joined this year"): its period is a join date."""
     spans: dict[str, str] = field(default_factory=dict)
@@ -299,11 +303,14 @@ PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | No
 )  # fmt: skip
 
 _BARE_MONTH = ((re.compile(rf"\b({_MON})\b"), lambda m: m.group(1)),)
+_BARE_MONTH_ALONE = ((re.compile(rf"\b(?!may\b)({_MON})\b"), lambda m: m.group(1)),)
+"""A month named on its own ("october conversions for atlas"), read only when no fuller
+period phrase is there; "may" alone is too often the verb."""
 
 
 def read_period(doc: Doc) -> str | None:
     """The period phrase in the request, normalised ("past 2 weeks" -> "last 2 weeks")."""
-    found = _best_match(doc, PERIOD_PATTERNS)
+    found = _best_match(doc, PERIOD_PATTERNS) or _best_match(doc, _BARE_MONTH_ALONE)
     if found is None:
         return None
     start, stop, phrase = found
@@ -540,16 +547,23 @@ def read_days(doc: Doc) -> int | None:
     return count * 30
 
 
-def read_first(doc: Doc, table: Iterable[tuple[str, tuple[Phrase, ...]]]) -> str | None:
-    """The first label in priority order whose phrases occur (purposes, content formats)."""
+def read_first(
+    doc: Doc, table: Iterable[tuple[str, tuple[Phrase, ...]]], *, claim: bool = False
+) -> str | None:
+    """The first label in priority order whose phrases occur (purposes, content formats);
+    with `claim`, the longest phrase found is claimed (so a note can quote it)."""
     for label, phrases in table:
-        if phrase_hits(doc, phrases):
+        hits = phrase_hits(doc, phrases)
+        if hits:
+            if claim:
+                at, phrase = max(hits, key=lambda hit: len(hit[1]))
+                doc.claim(at, at + len(phrase))
             return label
     return None
 
 
 def read_grain(doc: Doc) -> str | None:
-    return read_first(doc, GRAIN_PHRASES.items())
+    return read_first(doc, GRAIN_PHRASES.items(), claim=True)
 
 
 def read_sort(doc: Doc) -> str | None:
@@ -557,7 +571,7 @@ def read_sort(doc: Doc) -> str | None:
 
 
 def read_breakdown(doc: Doc) -> str | None:
-    return read_first(doc, BREAKDOWN_PHRASES.items())
+    return read_first(doc, BREAKDOWN_PHRASES.items(), claim=True)
 
 
 def read_order(doc: Doc) -> str | None:
@@ -581,17 +595,65 @@ def read_status(doc: Doc) -> str | None:
     return read_words(doc, STATUS_WORDS)
 
 
-def read_extreme(doc: Doc) -> tuple[str, str] | None:
-    """(grain, order) for "our weakest month", "best week", "the busiest day" — an extreme
-    word right before (or two words before) day/week/month; the words are claimed."""
+@dataclass(frozen=True)
+class Extreme:
+    grain: str
+    order: str
+    n: int | None = None
+
+
+_WHICH = frozenset({"which", "what"})
+_MOST = {"most": "top", "highest": "top", "biggest": "top", "best": "top", "top": "top",
+         "least": "bottom", "fewest": "bottom", "lowest": "bottom", "worst": "bottom"}  # fmt: skip
+
+
+def read_extreme(doc: Doc) -> Extreme | None:
+    """An extreme period: "our weakest month", "top 3 weeks", "lowest revenue day" (an
+    extreme word up to two words before day/week/month; a number between them is how many),
+    or "which month had the most refunds". Only the extreme word and the unit are claimed,
+    so a metric between them is still read as the metric."""
     keys = doc.free_keys()
     for i, key in enumerate(keys):
         if key not in EXTREME_WORDS:
             continue
         for j in (i + 1, i + 2):
             if j < len(keys) and keys[j] in EXTREME_UNITS:
-                doc.claim(i, j + 1)
-                return EXTREME_UNITS[str(keys[j])], EXTREME_WORDS[key]
+                middle = keys[i + 1] if j == i + 2 else None
+                n = int(middle) if middle is not None and middle.isdigit() else None
+                doc.claim(i, i + 1)
+                doc.claim(j, j + 1)
+                if n is not None:
+                    doc.claim(i + 1, i + 2)
+                return Extreme(EXTREME_UNITS[str(keys[j])], EXTREME_WORDS[key], n)
+    for i, key in enumerate(keys[:-1]):
+        unit = keys[i + 1]
+        if key in _WHICH and unit in EXTREME_UNITS:
+            order = next((_MOST[k] for k in keys[i + 2 :] if k in _MOST), None)
+            if order is not None:
+                doc.claim(i, i + 2)
+                return Extreme(EXTREME_UNITS[str(unit)], order)
+    return None
+
+
+_GROUP_WORDS: dict[tuple[str, ...], str] = {
+    ("tier",): "tier", ("tiers",): "tier", ("partner", "type"): "type", ("type",): "type",
+    ("types",): "type", ("country",): "country", ("market",): "country",
+    ("manager",): "owner", ("partner", "manager"): "owner", ("account", "manager"): "owner",
+    ("owner",): "owner",
+}  # fmt: skip
+
+
+def read_group(doc: Doc) -> str | None:
+    """The dimension in "which tier's revenue shrank", "what partner type lost most": the
+    question ranks groups of partners, not partners. The words are claimed."""
+    keys = doc.free_keys()
+    for i, key in enumerate(keys):
+        if key not in ("which", "what"):
+            continue
+        for words, group in sorted(_GROUP_WORDS.items(), key=lambda kv: -len(kv[0])):
+            if tuple(keys[i + 1 : i + 1 + len(words)]) == words:
+                doc.claim(i, i + 1 + len(words))
+                return group
     return None
 
 
@@ -635,7 +697,7 @@ def read_owners(doc: Doc, owners: Iterable[str]) -> list[str]:
         raw = doc.tokens[i].raw
         before = keys[i - 1] if i > 0 else None
         after = keys[i + 1] if i + 1 < len(keys) else None
-        possessive = raw.endswith(("'s", "’s")) and after in OWNED_NOUNS
+        possessive = raw.endswith(("'s", "’s")) and (after in OWNED_NOUNS or after is None)
         led = before in OWNER_LEADS
         if possessive or led or (after in OWNED_NOUNS and raw[:1].isupper()):
             start = i - 1 if led else i
