@@ -3,71 +3,21 @@ property that nothing the router recognised in a request is dropped in silence."
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.assistant import Clarify, Help, Refuse, ToolCall, TurnState, Vocabulary, route
+from bot.assistant import ToolCall, Vocabulary, route
 from bot.assistant.offline.router import _read
 from bot.assistant.offline.text import fold, tokenize
-from bot.assistant.plan import Decision
 from tests.conftest import SUMMARY
+from tests.router_tables import DATA, case_id, expected, got, load, previous
 from tools import registry
 
-DATA = Path(__file__).parent / "data"
 HOLDOUT_FILE = DATA / "router_holdout.toml"
 CASES_FILE = DATA / "router_cases.toml"
-
-
-def _load(path: Path) -> tuple[list[dict[str, Any]], Vocabulary]:
-    """A case table and the vocabulary its cases are read with."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    words = data["vocabulary"]
-    vocab = Vocabulary(
-        partner_names=tuple(words["partner_names"]),
-        goal_names=tuple(words.get("goal_names", ())),
-        application_names=tuple(words.get("application_names", ())),
-        owners=tuple(words.get("owners", ())),
-        tags=tuple(words.get("tags", ())),
-    )
-    return list(data["case"]), vocab
-
-
-CASES, VOCAB = _load(HOLDOUT_FILE)
-TABLES = {"holdout": (CASES, VOCAB), "cases": _load(CASES_FILE)}
-
-
-def _previous(case: dict[str, Any]) -> TurnState | None:
-    prev = case.get("previous")
-    if prev is None:
-        return None
-    return TurnState(tool=prev["tool"], arguments=dict(prev.get("arguments", {})))
-
-
-def _expected(case: dict[str, Any]) -> str:
-    for kind in ("help", "refuse", "clarify"):
-        if case.get(kind):
-            return kind
-    unplaced = sorted(case.get("unplaced", []))
-    return f"{case['tool']} {sorted(dict(case['arguments']).items())} unplaced={unplaced}"
-
-
-def _got(decision: Decision) -> str:
-    if isinstance(decision, Help):
-        return "help"
-    if isinstance(decision, Refuse):
-        return "refuse"
-    if isinstance(decision, Clarify):
-        return "clarify"
-    unplaced = sorted(u.text for u in decision.unplaced)
-    return f"{decision.tool} {sorted(decision.arguments.items())} unplaced={unplaced}"
-
-
-def _case_id(case: dict[str, Any]) -> str:
-    prefix = "followup:" if "previous" in case else ""
-    return prefix + str(case["text"])[:60]
+CASES, VOCAB = load(HOLDOUT_FILE)
+TABLES = {"holdout": (CASES, VOCAB), "cases": load(CASES_FILE)}
 
 
 GAP = pytest.mark.xfail(
@@ -80,15 +30,15 @@ GAP = pytest.mark.xfail(
 @pytest.mark.parametrize(
     "case",
     [pytest.param(c, marks=[GAP]) if c.get("gap") else c for c in CASES],
-    ids=[_case_id(c) for c in CASES],
+    ids=[case_id(c) for c in CASES],
 )
 def test_router_holdout_case(case: dict[str, Any]) -> None:
-    decision = route(case["text"], VOCAB, _previous(case))
-    assert _got(decision) == _expected(case), decision
+    decision = route(case["text"], VOCAB, previous(case))
+    assert got(decision) == expected(case), decision
 
 
 def test_router_holdout_accuracy() -> None:
-    right = sum(_got(route(c["text"], VOCAB, _previous(c))) == _expected(c) for c in CASES)
+    right = sum(got(route(c["text"], VOCAB, previous(c))) == expected(c) for c in CASES)
     accuracy = right / len(CASES)
     SUMMARY.append(
         f"router holdout accuracy: {right}/{len(CASES)} = {accuracy:.1%} (intent, arguments "
@@ -206,7 +156,7 @@ def test_every_recognised_constraint_is_placed_or_reported(table: str) -> None:
     cases, vocab = TABLES[table]
     dropped: list[str] = []
     for case in cases:
-        decision = route(case["text"], vocab, _previous(case))
+        decision = route(case["text"], vocab, previous(case))
         if isinstance(decision, ToolCall):
             dropped.extend(_silently_dropped(case["text"], vocab, decision))
     assert not dropped, "\n".join(dropped)

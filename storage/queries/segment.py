@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Partner, PartnerTag
@@ -39,31 +39,6 @@ class PartnerSegment(Protocol):
     def tags(self) -> Sequence[str]: ...
     @property
     def commission_models(self) -> Sequence[str]: ...
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def owner_condition(owner: str) -> ColumnElement[bool]:
-    """An owner as people name them: the stored value, the part of an email before '@'
-    ('maya' finds maya@…, maya.chen@…), or the first name of a stored full name.
-
-    For words not yet resolved. A segment holds stored owners (resolve_segment picked them),
-    so `segment_conditions` compares those exactly: a prefix match there would widen an
-    owner stored as 'leo' to every leo.…@ address.
-    """
-    wanted = owner.strip().casefold()
-    stored = func.lower(Partner.owner)
-    if "@" in wanted:
-        return stored == wanted
-    escaped = _escape_like(wanted)
-    return or_(
-        stored == wanted,
-        stored.like(f"{escaped}@%", "\\"),
-        stored.like(f"{escaped}.%@%", "\\"),
-        stored.like(f"{escaped} %", "\\"),
-    )
 
 
 def segment_conditions(segment: PartnerSegment | None) -> list[ColumnElement[bool]]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -436,19 +437,20 @@ def _other_language(reading: Reading, decision: Decision, vocab: Vocabulary) -> 
     return Clarify(OTHER_LANGUAGE_TEXT, options or [Option(o) for o in NO_CONTEXT_OPTIONS])
 
 
-_ROUTING_OPTION: list[bool] = []
-"""Set while an option's own words are routed, so its options are not routed in turn."""
+_ROUTING_OPTION: ContextVar[bool] = ContextVar("routing_option", default=False)
+"""Set while an option's own words are routed, so its options are not routed in turn (a
+context variable: Slack handlers route on several threads at once)."""
 
 
 def route_option(text: str, vocab: Vocabulary) -> ToolCall | None:
     """The call an option's words make, so a button can run it without re-reading text."""
-    if _ROUTING_OPTION:
+    if _ROUTING_OPTION.get():
         return None
-    _ROUTING_OPTION.append(True)
+    token = _ROUTING_OPTION.set(True)
     try:
         decision = _decide(_read(tokenize(text), vocab), vocab, None)
     finally:
-        _ROUTING_OPTION.pop()
+        _ROUTING_OPTION.reset(token)
     return decision if isinstance(decision, ToolCall) else None
 
 
