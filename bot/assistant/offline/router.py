@@ -43,7 +43,6 @@ from bot.assistant.offline.lexicon import (
     APPLICATION_NOUNS,
     ATTENTION_PHRASES,
     CHANGE_WORDS,
-    FILLER_WORDS,
     FOLLOW_UP_ANYWHERE,
     FOLLOW_UP_LEADS,
     JOIN_WORDS,
@@ -103,7 +102,8 @@ from bot.assistant.offline.slots import (
     read_tiers,
     read_type,
 )
-from bot.assistant.offline.text import Doc, find_phrase, fold, is_latin, tokenize
+from bot.assistant.offline.text import Doc, find_phrase, fold, tokenize
+from bot.assistant.offline.unread import other_language, unread_words
 from bot.assistant.plan import (
     Clarify,
     Decision,
@@ -339,11 +339,11 @@ def route(text: str, vocab: Vocabulary, previous: TurnState | None = None) -> De
         return Help(GREETING_TEXT if doc.tokens else HELP_TEXT)
     reading = _read(doc, vocab)
     decision = _decide(reading, vocab, previous)
-    foreign = _unread_words(reading)
+    foreign = unread_words(reading.doc)
     if isinstance(decision, ToolCall):
         typed = " ".join(str(v).casefold() for v in decision.arguments.values())
         foreign = [w for w in foreign if w.casefold() not in typed]
-    if _mostly_unread(reading, foreign):
+    if other_language(reading.doc, foreign):
         return _other_language(reading, decision, vocab)
     if isinstance(decision, ToolCall) and foreign:
         decision.unplaced.append(
@@ -352,77 +352,6 @@ def route(text: str, vocab: Vocabulary, previous: TurnState | None = None) -> De
             else Unplaced(foreign[0], "I don't know that word in a question about the program")
         )
     return decision
-
-
-def _unread_words(reading: Reading) -> list[str]:
-    """Words of the request that no reader claimed and the router does not know, as typed."""
-    words = []
-    for token, used in zip(reading.doc.tokens, reading.doc.used, strict=True):
-        key = token.key
-        if used or not key or key.isdigit() or key in KNOWN_WORDS or key in FILLER_WORDS:
-            continue
-        if key in PRONOUNS:
-            continue
-        if len(key) < 3 and is_latin(key):
-            continue
-        if is_latin(key) and len(key) >= 5 and _close_to_known(key):
-            continue  # a typo of a keyword the scorer already read ("leaderbord")
-        if _common_english(token.norm):
-            continue  # plain English the question doesn't hinge on ("own", "guys")
-        words.append(token.raw)
-    return words
-
-
-COMMON_ENGLISH_ZIPF = 3.0
-"""Words at least this frequent in English (wordfreq's Zipf scale: 3 ≈ once per million
-words) are ordinary English; rarer ones are names, typos or another language."""
-
-
-@lru_cache(maxsize=4096)
-def _common_english(word: str) -> bool:
-    from wordfreq import zipf_frequency  # loaded only when a request has unread words
-
-    return zipf_frequency(word, "en") >= COMMON_ENGLISH_ZIPF
-
-
-@lru_cache(maxsize=4096)
-def _close_to_known(key: str) -> bool:
-    from rapidfuzz import fuzz, process
-
-    return process.extractOne(key, KNOWN_WORDS, scorer=fuzz.ratio, score_cutoff=85) is not None
-
-
-def _mostly_unread(reading: Reading, unread: list[str]) -> bool:
-    """Another language: most words unknown, or most of the free words likelier in another
-    language than in English ("quels partenaires ont le plus de conversions"), or a
-    non-Latin text that names no partner ("先月のトップパートナー")."""
-    if not unread:
-        return False
-    words = [t for t in reading.doc.tokens if t.key and not t.key.isdigit()]
-    if len(unread) >= 2 and len(unread) * 2 >= len(words):
-        return True
-    letters = sum(len(t.raw) for t in words)
-    foreign_script = sum(len(w) for w in unread if not is_latin(w))
-    if foreign_script >= 4 and foreign_script * 2 >= letters:
-        return True
-    free = [t.norm for t, used in zip(reading.doc.tokens, reading.doc.used, strict=True)
-            if not used and t.norm.isalpha() and is_latin(t.norm)]  # fmt: skip
-    foreign = [w for w in free if _likelier_elsewhere(w)]
-    return len(foreign) >= 3 and len(foreign) * 5 >= len(words) * 2
-
-
-_OTHER_LANGUAGES = ("fr", "de", "es", "it", "pt", "nl")
-"""Languages whose everyday words are also short English-looking words ("le", "de", "ce")."""
-
-
-@lru_cache(maxsize=4096)
-def _likelier_elsewhere(word: str) -> bool:
-    """Much more frequent in one of _OTHER_LANGUAGES than in English (wordfreq, Zipf)."""
-    from wordfreq import zipf_frequency
-
-    english = zipf_frequency(word, "en")
-    other = max(zipf_frequency(word, lang) for lang in _OTHER_LANGUAGES)
-    return other >= 3.0 and other >= english + 1.5
 
 
 def _other_language(reading: Reading, decision: Decision, vocab: Vocabulary) -> Decision:
