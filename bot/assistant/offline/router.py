@@ -466,12 +466,10 @@ _SIGNALLED = frozenset({"metric_share", "best_period", "needs_attention"})
 
 
 def _takes(tool: str) -> frozenset[str]:
-    """The slots `tool` can use: its argument names, plus slots `_call` renames for it."""
-    extra = {"partners"}
-    if tool == "pending_applications":
-        extra.add("period")  # the submission period
-    if tool in ONE_PARTNER_TOOLS:
-        extra.add("partners")
+    """The slots `tool` can use: its argument names, plus the slots `_call` renames for it
+    (named partners become a one-partner tool's `partner`; a period, the applications'
+    submission period)."""
+    extra = {"partners", "period"} if tool == "pending_applications" else {"partners"}
     return _fields(tool) | extra
 
 
