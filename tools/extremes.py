@@ -375,7 +375,13 @@ class BestPeriodArgs(SegmentArgs):
 )
 def run_best_period(session: Session, ctx: ToolContext, args: BestPeriodArgs) -> BestPeriods:
     resolved = resolve_segment(session, args)
-    asked = resolve_period(args.period, ctx.today, default=DEFAULT_PERIODS[args.grain])
+    bounds = queries.data_bounds(session)
+    asked = resolve_period(
+        args.period,
+        ctx.today,
+        default=DEFAULT_PERIODS[args.grain],
+        data_from=bounds[0] if bounds else None,
+    )
     period, note = period_with_data(session, asked)
     result = best_period(
         session,

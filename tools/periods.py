@@ -672,11 +672,33 @@ def _resolve_clean(cleaned: str, today: date) -> DateRange | None:
     return None if day is None else _calendar("day", day, today)
 
 
-def resolve_period(text: str | None, today: date, *, default: str = "last 30 days") -> DateRange:
-    """The DateRange a phrase means as of `today` (the program-local date); PeriodError if none."""
+_ALL_TIME = re.compile(
+    r"^(?:all ?time|ever|of all time|since (?:we started|the start|the beginning|launch|"
+    r"day one|inception))$"
+)
+
+
+def resolve_period(
+    text: str | None,
+    today: date,
+    *,
+    default: str = "last 30 days",
+    data_from: date | None = None,
+) -> DateRange:
+    """The DateRange a phrase means as of `today` (the program-local date); PeriodError if none.
+
+    "all time" / "ever" starts on the program's first day with data, `data_from`; a caller
+    that cannot know it gets a PeriodError that says so, never a made-up start."""
     if text is None or not text.strip():
         text = default
     cleaned = _clean(text) or _clean(default)
+    if _ALL_TIME.match(cleaned):
+        if data_from is None or data_from > today:
+            raise PeriodError(
+                "“all time” starts on the first day with data, and there is none yet here; "
+                f"try e.g. {EXAMPLES}."
+            )
+        return DateRange(start=data_from, end=today, label="all time", to_date=True)
     before = _BEFORE.match(cleaned)
     if before is not None:
         inner = resolve_period(before.group(2), today) if before.group(2) else None

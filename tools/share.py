@@ -247,9 +247,10 @@ def run_metric_share(session: Session, ctx: ToolContext, args: MetricShareArgs) 
     if args.metric not in ADDITIVE_METRICS:
         raise ratio_refusal(args.metric)
     resolved = resolve_segment(session, args)
-    period, note = period_with_data(session, resolve_period(args.period, ctx.today))
-    compare = resolve_comparison(args.compare_to, period, ctx.today)
     bounds = queries.data_bounds(session)
+    asked = resolve_period(args.period, ctx.today, data_from=bounds[0] if bounds else None)
+    period, note = period_with_data(session, asked)
+    compare = resolve_comparison(args.compare_to, period, ctx.today)
     period, compare, cut = like_for_like(period, compare, bounds[1] if bounds else None)
     result = metric_share(
         session,

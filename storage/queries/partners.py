@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from storage.models import Partner
+from storage.models import Partner, PartnerTag
 from storage.queries.segment import PartnerSegment, known_values, segment_conditions
 
 __all__ = ["known_values"]
@@ -68,6 +68,25 @@ def count_grouped(
     col = getattr(Partner, column)
     stmt = select(col, func.count()).where(*segment_conditions(segment), *extra).group_by(col)
     return [(r[0], int(r[1])) for r in session.execute(stmt)]
+
+
+def count_by_tag(
+    session: Session, segment: PartnerSegment | None, extra: Sequence[Any] = ()
+) -> list[tuple[str | None, int]]:
+    """Partners per tag; a partner counts under each of its tags, untagged ones under None."""
+    in_segment = select(Partner.id).where(*segment_conditions(segment), *extra).subquery()
+    tagged = (
+        select(PartnerTag.tag, func.count())
+        .where(PartnerTag.partner_id.in_(select(in_segment.c.id)))
+        .group_by(PartnerTag.tag)
+    )
+    untagged = select(func.count()).where(
+        Partner.id.in_(select(in_segment.c.id)),
+        Partner.id.not_in(select(PartnerTag.partner_id)),
+    )
+    rows: list[tuple[str | None, int]] = [(r[0], int(r[1])) for r in session.execute(tagged)]
+    none = int(session.execute(untagged).scalar_one())
+    return [*rows, (None, none)] if none else rows
 
 
 def count_matching(

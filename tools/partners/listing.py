@@ -15,23 +15,27 @@ from storage.models import PartnerStatus, PartnerType
 from storage.queries import partners as queries
 from tools.context import ToolContext
 from tools.partners.names import normalize_name
-from tools.partners.words import PIPELINE_STATUSES, TYPE_LABELS
+from tools.partners.words import COMMISSION_LABELS, PIPELINE_STATUSES, TYPE_LABELS
 from tools.periods import DateRange, resolve_period
 from tools.registry import tool
 from tools.report import Cell, Fact, Percent, Report, Section, Table
 from tools.segment import DIMENSIONS, Segment, SegmentArgs, resolve_segment
 
 ListSort = Literal["name", "newest", "overlap"]
-ListGroup = Literal["owner", "tier", "country"]
+ListGroup = Literal["owner", "tier", "country", "commission_model", "tag"]
 _GROUP_LABELS: dict[ListGroup, str] = {
     "owner": "partner manager",
     "tier": "tier",
     "country": "country",
+    "commission_model": "commission model",
+    "tag": "tag",
 }
 _GROUP_MISSING: dict[ListGroup, str] = {
     "owner": "no manager",
     "tier": "no tier",
     "country": "no country",
+    "commission_model": "no commission model",
+    "tag": "no tag",
 }
 _SORT_COLUMNS: dict[ListSort, str] = {"newest": "Joined", "overlap": "Audience overlap"}
 """The column a sort adds to the table, so the order can be read off it."""
@@ -150,12 +154,16 @@ class PartnerList(BaseModel):
                 for name, n in self.by_group
             ],
         )
+        notes = list(self.notes)
+        if self.group_by == "tag":
+            notes.append("A partner with several tags counts under each, so shares add up "
+                         "to more than 100%.")  # fmt: skip
         return Report(
             title=f"{_capital(what)} by {label}",
             scope=self.description,
             sections=[Section(facts=[Fact(label="Partners", value=self.total)]),
                       Section(table=table)],
-            notes=self.notes,
+            notes=notes,
         )  # fmt: skip
 
     def _empty_report(self) -> Report:
@@ -265,9 +273,14 @@ def _grouped(
     session: Session, segment: Segment, extra: list[Any], group_by: ListGroup
 ) -> list[tuple[str, int]]:
     """(group, partners) most first, then by name; partners without a value grouped last."""
+    rows = (
+        queries.count_by_tag(session, segment, extra)
+        if group_by == "tag"
+        else queries.count_grouped(session, segment, group_by, extra)
+    )
+    label = COMMISSION_LABELS if group_by == "commission_model" else {}
     counts = [
-        (value or _GROUP_MISSING[group_by], n)
-        for value, n in queries.count_grouped(session, segment, group_by, extra)
+        (label.get(value, value) if value else _GROUP_MISSING[group_by], n) for value, n in rows
     ]
     return sorted(counts, key=lambda c: (c[0] == _GROUP_MISSING[group_by], -c[1], c[0]))
 
@@ -313,7 +326,9 @@ class ListPartnersArgs(SegmentArgs):
         "highest first, partners without a recorded overlap last; e.g. to rank prospects.",
     )
     by: ListGroup | None = Field(
-        None, description="Count partners per owner (manager), tier or country instead."
+        None,
+        description="Count partners per owner (manager), tier, country, commission model or "
+        "tag instead (a partner with several tags counts under each).",
     )
     count_only: bool = Field(False, description="Only count, without listing partners.")
     n: int = Field(25, ge=1, le=500, description="How many partners to list.")

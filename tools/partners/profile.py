@@ -13,43 +13,35 @@ from tools.context import ToolContext
 from tools.partners.names import resolve_partner
 from tools.partners.words import COMMISSION_LABELS, TYPE_LABELS
 from tools.registry import tool
-from tools.report import Cell, Fact, Percent, Report, Section
-
-_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+from tools.report import Cell, Fact, Line, Money, Percent, Report, Section
 
 
-def _plain(number: Decimal) -> str:
-    """12.5000 → '12.5', 10.0000 → '10' (rates are stored with four decimals)."""
-    return f"{number.normalize():f}"
-
-
-def _money_text(amount: Decimal, currency: str) -> str:
-    symbol = _CURRENCY_SYMBOLS.get(currency.upper())
-    rounded = f"{amount.quantize(Decimal('0.01')):,}"
-    return f"{symbol}{rounded}" if symbol else f"{rounded} {currency.upper()}"
-
-
-def describe_commission(model: str | None, rate: Decimal | None, currency: str = "USD") -> str:
+def describe_commission(
+    model: str | None, rate: Decimal | None, currency: str = "USD"
+) -> str | Line:
     """A commission as a person says it: '12.5% revenue share', 'CPA of $35.00 per
-    conversion', 'hybrid: 4% of revenue plus a per-conversion bounty'."""
+    conversion', 'hybrid: 4% of revenue plus a per-conversion bounty'. Words without a
+    figure are a str; with one, a Line whose rate or amount the renderer formats."""
     if model is None and rate is None:
         return "not set"
     label = COMMISSION_LABELS.get(model or "", model or "")
     if rate is None:
         return f"{label}, rate not set"
+    share = Percent(value=rate, exact=True)
+    money = Money(amount=rate, currency=currency)
     if model is None:
-        return f"rate {_plain(rate)}, commission model not set"
+        return Line.join(["rate ", rate, ", commission model not set"])
     if model == CommissionModel.REVSHARE:
-        return f"{_plain(rate)}% revenue share"
+        return Line.join([share, " revenue share"])
     if model == CommissionModel.CPA:
-        return f"CPA of {_money_text(rate, currency)} per conversion"
+        return Line.join(["CPA of ", money, " per conversion"])
     if model == CommissionModel.CPI:
-        return f"CPI of {_money_text(rate, currency)} per install"
+        return Line.join(["CPI of ", money, " per install"])
     if model == CommissionModel.FLAT:
-        return f"flat fee of {_money_text(rate, currency)} per action"
+        return Line.join(["flat fee of ", money, " per action"])
     if model == CommissionModel.HYBRID:
-        return f"hybrid: {_plain(rate)}% of revenue plus a per-conversion bounty"
-    return f"{label} at {_plain(rate)}"
+        return Line.join(["hybrid: ", share, " of revenue plus a per-conversion bounty"])
+    return Line.join([f"{label} at ", rate])
 
 
 class PartnerProfile(BaseModel):
@@ -74,14 +66,14 @@ class PartnerProfile(BaseModel):
     currency: str = "USD"
 
     @property
-    def commission(self) -> str:
+    def commission(self) -> str | Line:
         return describe_commission(self.commission_model, self.commission_rate, self.currency)
 
     def report(self) -> Report:
         contact = self.contact_name
         if self.contact_email:
             contact = f"{contact} <{self.contact_email}>" if contact else self.contact_email
-        facts: list[tuple[str, Cell]] = [
+        facts: list[tuple[str, Cell | Line]] = [
             ("Type", TYPE_LABELS.get(self.type, self.type)),
             ("Status", self.status),
             ("Tier", self.tier or "no tier"),

@@ -71,6 +71,13 @@ COMMISSION_PHRASES: tuple[tuple[Phrase, str], ...] = tuple(
 )  # fmt: skip
 """Commission models as people name them ("partners on CPA", "revshare deals")."""
 
+REGION_PHRASES = _p(
+    "europe", "european", "emea", "apac", "latam", "nordics", "nordic", "dach", "benelux",
+    "asia", "asian", "africa", "african", "north america", "south america", "latin america",
+    "middle east", "americas", "scandinavia", "eu",
+)  # fmt: skip
+"""Regions: not a partner filter (partners carry a country), so said back, not dropped."""
+
 OWNER_LEADS = frozenset({"owned", "managed", "manages", "by", "owner", "manager", "for"})
 """Words before a manager's name: "owned by Maya", "managed by leo"."""
 OWNED_NOUNS = frozenset(
@@ -214,6 +221,7 @@ BREAKDOWN_PHRASES: dict[str, tuple[Phrase, ...]] = {
                 "per partner manager", "by account manager", "each manager",
                 "manager breakdown"),
     "status": _p("by status", "per status", "status breakdown"),
+    "tag": _p("by tag", "per tag", "by tags", "each tag"),
     "commission_model": _p("by commission model", "per commission model",
                            "by commission type", "by deal type", "by payout model"),
 }  # fmt: skip
@@ -474,6 +482,7 @@ FILLER_WORDS = _words(
     guys folks team pls plz please thanks btw quick quickly real actually currently
     basically overall roughly approx approximately exactly precisely kinda sorta maybe
     hmm um uh ok okay yeah yep nope hey hi hello mate buddy again also still just
+    hows whats whos wheres thats lets hows theres heres
     our ours we us figure figures data info number numbers stuff things thing look looking
     see show tell give pull grab fetch check quick glance snapshot rundown summary overview
     brief briefly wondering wonder curious interested would like love need want could
@@ -537,7 +546,7 @@ def _all_words() -> frozenset[str]:
     words.update(BOTTOM_WORDS, RANK_WORDS, APPLICATION_NOUNS, PARTNER_NOUNS)
     words.update(STOPWORDS, TIME_WORDS, EXTRA_GENERIC, FILLER_WORDS, JOIN_WORDS, CHANGE_WORDS)
     words.update(EXTREME_WORDS, EXTREME_UNITS, OWNER_LEADS, OWNED_NOUNS)
-    for phrases in (SHARE_PHRASES, ATTENTION_PHRASES, OVERLAP_PHRASES):
+    for phrases in (SHARE_PHRASES, ATTENTION_PHRASES, OVERLAP_PHRASES, REGION_PHRASES):
         for phrase in phrases:
             words.update(phrase)
     for phrase, _ in COMMISSION_PHRASES:

@@ -185,6 +185,10 @@ _KEY_WHAT: dict[str, str] = {
 
 def unplaced_reason(tool: str, key: str) -> str:
     """Why `tool` could not take `key`, as a clause: "a partner's profile has no period"."""
+    if key == "region":
+        return (
+            "partners are filtered by country, not by region; name the countries, e.g. “in DE, FR”"
+        )
     what = _TOOL_WHAT.get(tool, tool.replace("_", " "))
     return f"{what} can't take {_KEY_WHAT.get(key, key.replace('_', ' '))}"
 

@@ -95,6 +95,7 @@ from bot.assistant.offline.slots import (
     read_owners,
     read_period,
     read_purpose,
+    read_region,
     read_sort,
     read_status,
     read_tag_owner_key,
@@ -220,7 +221,7 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     slots.period = take("period", lambda: read_period(doc))
     _unit_range_comparison(doc, slots)
     _same_unit_last_year(doc, slots)
-    terms = read_terms_question(doc, slots.period)
+    terms = read_terms_question(doc, slots.period, named=bool(partners))
     extreme = take("extreme", lambda: read_extreme(doc))
     share = bool(phrase_hits(doc, SHARE_PHRASES))
     attention = bool(phrase_hits(doc, ATTENTION_PHRASES))
@@ -241,6 +242,7 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     slots.tiers = take("tiers", lambda: read_tiers(doc, vocab.tiers))
     slots.types = take("types", lambda: read_all(read_type, doc))
     slots.statuses = take("statuses", lambda: read_all(read_status, doc))
+    slots.region = take("region", lambda: read_region(doc))
     slots.countries = take("countries", lambda: read_countries(doc))
     slots.n = take("n", lambda: read_n(doc))
     slots.order = take("order", lambda: read_order(doc))
@@ -536,8 +538,9 @@ def _merge(tool: str, arguments: dict[str, Any], reading: Reading, vocab: Vocabu
         compared = list(base.get("partners", []))
         values = {**base, **new, "partners": compared, "n": max(2, len(compared))}
         return _call("leaderboard", values, reading, vocab)
-    if asked and not all(k in fields for k in asked):
+    if asked and not all(k in fields for k in asked) and tool in _NO_FIGURE_TOOLS:
         # "revenue ytd?" after a profile: the same subject, but a question about numbers.
+        # After a figures tool the call stays, and what it can't take is said in a note.
         names_subject = any(k in new for k in _SUBJECT)
         subject = {} if names_subject else {k: v for k, v in base.items() if k in _SUBJECT}
         if reading.slots.metric or reading.slots.period or reading.slots.compare_to:
@@ -553,6 +556,13 @@ def _merge(tool: str, arguments: dict[str, Any], reading: Reading, vocab: Vocabu
     return _call(tool, {**base, **new}, reading, vocab)
 
 
+_NO_FIGURE_TOOLS = frozenset(
+    {"find_partner", "list_partners", "application_detail", "pending_applications",
+     "draft_outreach", "draft_content"}
+)  # fmt: skip
+"""Tools that show no figures: a follow-up asking for a metric or a period moves on to the
+same subject's performance."""
+
 _IGNORABLE = frozenset({"days", "count_only", "purpose", "format", "sort"})
 """Slots read from words that also serve another slot ("last 3 weeks" is a period and a
 day count; "quiet" a purpose and a question): used only where the tool takes them."""
@@ -567,7 +577,7 @@ def _call(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
     if (
         tool == "performance_breakdown"
         and not (slots.metric or slots.period)
-        and slots.by in ("owner", "tier", "country")
+        and slots.by in ("owner", "tier", "country", "commission_model", "tag")
         and PARTNER_NOUNS & set(reading.doc.keys_list())
     ):
         tool = "list_partners"  # "partners per manager" counts partners, it sums nothing
@@ -606,7 +616,7 @@ def _call(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
         goal = match_goal(keys, vocab.goal_names, partner_words, {fold(t) for t in vocab.tiers})
         if goal:
             values["goal"] = goal
-    if tool == "list_partners" and values.get("by") not in (None, "owner", "tier", "country"):
+    if tool == "list_partners" and values.get("by") in ("type", "status"):
         values.pop("by")  # type and status counts are in every list already
     if tool == "list_partners" and "period" in values and slots.joined:
         values["joined"] = values.pop("period")  # "who joined this year"

@@ -32,6 +32,7 @@ from bot.assistant.offline.lexicon import (
     PROFILE_PHRASES,
     PURPOSE_PHRASES,
     RANK_WORDS,
+    REGION_PHRASES,
     STATUS_WORDS,
     TERMS_QUESTIONS,
     TYPE_WORDS,
@@ -82,6 +83,8 @@ class Slots:
     format: str | None = None
     count: bool = False
     goal: str | None = None
+    region: str | None = None
+    """A region named ("europe"): no tool filters by region, so it is always reported."""
     same_unit: str | None = None
     """'month' for "vs the same month last year": the period, if none is named, is that unit."""
     group: str | None = None
@@ -97,7 +100,7 @@ class Slots:
         """The slots a tool call could use, under the registry's names (empty ones left out)."""
         names = (
             "application", "period", "compare_to", "metric", "n", "order", "grain", "by",
-            "sort", "days", "purpose", "format", "goal",
+            "sort", "days", "purpose", "format", "goal", "region",
         )  # fmt: skip
         args: dict[str, Any] = {k: getattr(self, k) for k in names if getattr(self, k)}
         if self.partners:
@@ -215,6 +218,21 @@ PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | No
             rf"(?:to|and|through|thru|until|-) (q[1-4]|h[12]|{_MON})(?: ({_YEAR}))?\b"
         ),
         lambda m: f"{_g(m.group(1), m.group(2))} to {_g(m.group(3), m.group(4))}",
+    ),
+    (
+        # "submitted after nov 10", "after 3 october": the day after that day onward
+        re.compile(rf"\bafter (?:{_DAY} (?:of )?({_MON})|({_MON}) {_DAY})(?: ({_YEAR}))?\b"),
+        lambda m: _g(
+            f"after {m.group(1) or m.group(4)} {m.group(2) or m.group(3)}", m.group(5)
+        ),
+    ),
+    (
+        # "best month ever", "all-time high", "since we started"
+        re.compile(
+            r"\b(?:ever|all ?time|of all time|since (?:we started|the start|the beginning|"
+            r"launch|day one|inception))\b"
+        ),
+        lambda m: "all time",
     ),
     (
         re.compile(rf"\b(?:(?:from|between) )?({_ISO}) {_RANGE_SEP} ({_ISO})"),
@@ -372,7 +390,8 @@ def read_comparison(doc: Doc, slots: Slots) -> None:
             return
         tail = Doc(text=doc.text, tokens=doc.tokens[after:], used=doc.used[after:])
         found = _best_match(tail, (*PERIOD_PATTERNS, *_BARE_MONTH))
-        if found is not None and found[0] <= 1:
+        leading = tail.free_keys()[: found[0]] if found is not None else []
+        if found is not None and all(k in {"the", "same"} for k in leading):
             doc.claim(at, after + found[1])
             slots.compare_to = found[2]
             return
@@ -381,11 +400,22 @@ def read_comparison(doc: Doc, slots: Slots) -> None:
 # ------------------------------------------------------------------ metrics and filters
 
 
-def read_terms_question(doc: Doc, period: str | None) -> bool:
+def read_terms_question(doc: Doc, period: str | None, named: bool = False) -> bool:
     """A question about a partner's deal ("what's the commission for Lumen?"); its words are
     claimed so they are not read as the payout metric. Never when a period is named."""
     if period is not None:
         return False
+    keys = doc.free_keys()
+    asks_amount = {"much", "paid", "pay", "total", "payout", "payouts", "spend", "spent"}
+    if (
+        named
+        and ("commission" in keys or "terms" in keys or "deal" in keys)
+        and not (asks_amount & set(keys) or "commissions" in keys or {"by", "per"} & set(keys))
+    ):
+        # "whats zabka's commission": the deal, not what was paid
+        at = next(i for i, k in enumerate(keys) if k in ("commission", "terms", "deal"))
+        doc.claim(at, at + 1)
+        return True
     for phrase in TERMS_QUESTIONS:
         at = find_phrase(doc.free_keys(), phrase)
         if at >= 0:
@@ -493,6 +523,8 @@ def read_tag_owner_key(doc: Doc, slots: Slots) -> None:
     keys = doc.free_keys()
     for lead in _TAG_LEAD:
         at = find_phrase(keys, lead)
+        if at > 0 and keys[at - 1] in ("by", "per", "each"):
+            continue  # "revenue by tag": a split, not a tag called "last"
         if at >= 0 and at + len(lead) < len(keys) and keys[at + len(lead)] is not None:
             slots.tags.append(str(keys[at + len(lead)]))
             doc.claim(at, at + len(lead) + 1)
@@ -637,24 +669,44 @@ def read_extreme(doc: Doc) -> Extreme | None:
 
 _GROUP_WORDS: dict[tuple[str, ...], str] = {
     ("tier",): "tier", ("tiers",): "tier", ("partner", "type"): "type", ("type",): "type",
-    ("types",): "type", ("country",): "country", ("market",): "country",
-    ("manager",): "owner", ("partner", "manager"): "owner", ("account", "manager"): "owner",
-    ("owner",): "owner",
+    ("partner", "types"): "type", ("types",): "type", ("country",): "country",
+    ("countries",): "country", ("market",): "country", ("markets",): "country",
+    ("manager",): "owner", ("managers",): "owner", ("partner", "manager"): "owner",
+    ("partner", "managers"): "owner", ("account", "manager"): "owner",
+    ("account", "managers"): "owner", ("owner",): "owner", ("owners",): "owner",
 }  # fmt: skip
+_PLURAL_GROUPS = frozenset(w for words in _GROUP_WORDS for w in words[-1:] if w.endswith("s"))
+_GROUP_LEADS = frozenset({"which", "what", "rank", "ranking", "top", "bottom", "best", "worst"})
 
 
 def read_group(doc: Doc) -> str | None:
-    """The dimension in "which tier's revenue shrank", "what partner type lost most": the
-    question ranks groups of partners, not partners. The words are claimed."""
+    """The dimension in "which tier's revenue shrank", "rank partner managers by revenue",
+    "top countries by clicks": the question ranks groups of partners, not partners. "which"
+    takes the singular or plural, a ranking word the plural. The words are claimed."""
     keys = doc.free_keys()
     for i, key in enumerate(keys):
-        if key not in ("which", "what"):
+        if key not in _GROUP_LEADS:
             continue
         for words, group in sorted(_GROUP_WORDS.items(), key=lambda kv: -len(kv[0])):
-            if tuple(keys[i + 1 : i + 1 + len(words)]) == words:
-                doc.claim(i, i + 1 + len(words))
+            if tuple(keys[i + 1 : i + 1 + len(words)]) != words:
+                continue
+            if key in ("which", "what") or words[-1] in _PLURAL_GROUPS:
+                doc.claim(i + (key not in ("which", "what")), i + 1 + len(words))
                 return group
     return None
+
+
+def read_region(doc: Doc) -> str | None:
+    """A region ("in europe", "EMEA partners"), claimed with a leading "in" so a note can
+    quote it; tools filter by country only."""
+    hits = phrase_hits(doc, REGION_PHRASES)
+    if not hits:
+        return None
+    at, phrase = min(hits)
+    keys = doc.free_keys()
+    start = at - 1 if at > 0 and keys[at - 1] in ("in", "across", "from") else at
+    doc.claim(start, at + len(phrase))
+    return " ".join(phrase)
 
 
 def read_overlap(doc: Doc) -> bool:
@@ -680,8 +732,8 @@ def read_commission_model(doc: Doc) -> str | None:
 def read_owners(doc: Doc, owners: Iterable[str]) -> list[str]:
     """Partner managers named in words: "Maya's partners", "owned by leo", "managed by Sam".
 
-    A name counts only next to an ownership word (owned, managed, book, portfolio, 's
-    partners), so a manager's first name that is also a partner's word is not misread.
+    A name that is also router vocabulary counts only next to an ownership word (owned,
+    managed, book, portfolio, a possessive).
     """
     locals_: dict[str, str] = {}
     for owner in owners:
@@ -697,9 +749,12 @@ def read_owners(doc: Doc, owners: Iterable[str]) -> list[str]:
         raw = doc.tokens[i].raw
         before = keys[i - 1] if i > 0 else None
         after = keys[i + 1] if i + 1 < len(keys) else None
-        possessive = raw.endswith(("'s", "’s")) and (after in OWNED_NOUNS or after is None)
+        possessive = raw.endswith(("'s", "’s"))
         led = before in OWNER_LEADS
-        if possessive or led or (after in OWNED_NOUNS and raw[:1].isupper()):
+        # A manager's name that is no other word of the router ("leo gold partners",
+        # "priya b2b brand revenue") is that manager: partner names were spotted first.
+        plain = key not in KNOWN_WORDS
+        if possessive or led or plain or (after in OWNED_NOUNS and raw[:1].isupper()):
             start = i - 1 if led else i
             doc.claim(start, i + 1)
             found.append(key)
