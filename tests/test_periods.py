@@ -414,3 +414,20 @@ def test_previous_unit_of_the_same_kind_is_the_like_for_like_previous_period(
 ) -> None:
     got = resolve_comparison(words, resolve_period(base_words, NOV23), NOV23)
     assert got is not None and (got.start, got.end, got.label) == (start, end, label)
+
+
+def test_all_time_starts_on_the_first_day_with_data() -> None:
+    today = date(2026, 11, 23)
+    for words in ("all time", "ever", "since we started", "all-time"):
+        period = resolve_period(words, today, data_from=date(2024, 11, 23))
+        assert (period.start, period.end, period.label) == (
+            date(2024, 11, 23),
+            today,
+            "all time",
+        ), words
+        assert period.to_date
+
+
+def test_all_time_without_knowing_the_data_says_so() -> None:
+    with pytest.raises(PeriodError, match="first day with data"):
+        resolve_period("all time", date(2026, 11, 23))

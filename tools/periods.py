@@ -673,7 +673,7 @@ def _resolve_clean(cleaned: str, today: date) -> DateRange | None:
 
 
 _ALL_TIME = re.compile(
-    r"^(?:all ?time|ever|of all time|since (?:we started|the start|the beginning|launch|"
+    r"^(?:all[ -]?time|ever|of all time|since (?:we started|the start|the beginning|launch|"
     r"day one|inception))$"
 )
 
