@@ -13,6 +13,7 @@ from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session
 
 import prompts
+from bot.render.values import line
 from storage.db import session_factory
 from storage.models import DailyPerformance, Partner, PartnerTag
 from tools import registry
@@ -26,7 +27,7 @@ from tools.drafts import (
     draft_outreach,
     person_name,
 )
-from tools.report import Money
+from tools.report import Line, Money
 
 TODAY = date(2026, 11, 23)
 LAST_90 = (TODAY - timedelta(days=89), TODAY)
@@ -39,6 +40,11 @@ def _usd(amount: Decimal) -> str:
     if amount >= 1000:
         return f"${amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
     return f"${amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
+
+
+def _text(value: Line | None) -> str:
+    """A draft's subject or body as a person reads it, figures formatted by the renderer."""
+    return "" if value is None else line(value)
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -154,7 +160,7 @@ LEFTOVER = re.compile(r"\$[A-Za-z_{]|\bNone\b|\bn/a\b|\{[a-z_]+\}")
 
 
 def _clean(draft: Draft) -> None:
-    for text in (draft.subject or "", draft.body):
+    for text in (_text(draft.subject), _text(draft.body)):
         assert not LEFTOVER.search(text), LEFTOVER.search(text)
         assert "  ." not in text and " ," not in text and "\n\n\n" not in text
 
@@ -179,14 +185,14 @@ def test_every_draft_reads_cleanly_for_a_partner_missing_optional_fields(
             wording_program, partner=bare, purpose=purpose, today=TODAY, sender=None
         )
         _clean(draft)
-        assert draft.subject
-        assert draft.body.startswith("Hi Bare Referral team,")
-        assert draft.body.rstrip().endswith("Best,\nThe partnerships team")
+        assert _text(draft.subject)
+        assert _text(draft.body).startswith("Hi Bare Referral team,")
+        assert _text(draft.body).rstrip().endswith("Best,\nThe partnerships team")
         assert draft.report().kind == "draft"
     for fmt in FORMATS:
         draft = draft_content(wording_program, partner=bare, format=fmt, today=TODAY)
         _clean(draft)
-        assert "Bare Referral" in draft.body
+        assert "Bare Referral" in _text(draft.body)
         report = draft.report()
         assert report.kind == "draft" and report.scope == "Bare Referral"
         assert report.period is not None
@@ -202,17 +208,19 @@ def test_reengage_cites_days_since_last_conversion_and_90_days_vs_prior(
 
     _clean(draft)
     assert draft.period is not None and (draft.period.start, draft.period.end) == LAST_90
-    assert f"It's been {(TODAY - QUIET_SINCE).days} days since" in draft.body
-    assert "(the most recent was on 1 Oct 2026)" in draft.body
+    assert f"It's been {(TODAY - QUIET_SINCE).days} days since" in _text(draft.body)
+    assert "(the most recent was on 1 Oct 2026)" in _text(draft.body)
     assert (
         f"your links sent {clicks:,} clicks and {conversions:,} conversions worth {_usd(revenue)}, "
         f"compared with {p_clicks:,} clicks and {p_conversions:,} conversions worth "
         f"{_usd(p_revenue)} in the 90 days before (28 May – 25 Aug 2026)."
-    ) in " ".join(draft.body.split())
+    ) in " ".join(_text(draft.body).split())
     threshold = math.ceil(p_conversions * 30 / 90)
-    assert f"once you pass {threshold} conversions in a calendar month" in draft.body
-    assert "$14.00 per conversion" in draft.body
-    assert draft.body.startswith("Hi Jordan,") and draft.body.rstrip().endswith("Best,\nLeo")
+    assert f"once you pass {threshold} conversions in a calendar month" in _text(draft.body)
+    assert "$14.00 per conversion" in _text(draft.body)
+    assert _text(draft.body).startswith("Hi Jordan,") and _text(draft.body).rstrip().endswith(
+        "Best,\nLeo"
+    )
     facts = {f.label: f.value for f in draft.facts}
     assert facts["Days since last conversion"] == (TODAY - QUIET_SINCE).days
     assert facts["Conversions, last 90 days"] == conversions
@@ -221,12 +229,12 @@ def test_reengage_cites_days_since_last_conversion_and_90_days_vs_prior(
 def test_recruit_cites_overlap_rank_fit_and_peer_commission_terms(program: Session) -> None:
     bloom = _get(program, "bloom")
     draft = draft_outreach(program, partner=bloom, purpose="recruit", today=TODAY, sender="Ana")
-    body = " ".join(draft.body.split())
+    body = " ".join(_text(draft.body).split())
     peer_payout = Decimal(21) * len(PEER_DAYS) * 4
     peer_clicks = sum(100 + i for i in range(4)) * len(PEER_DAYS)
 
     _clean(draft)
-    assert draft.subject == "A partnership idea for Bloom Beauty Lab"
+    assert _text(draft.subject) == "A partnership idea for Bloom Beauty Lab"
     assert body.startswith("Hi Bloom Beauty Lab team,")
     assert "About 23.5% of our audience already follows Bloom Beauty Lab" in body
     assert "the 3rd highest overlap of the 4 partners and prospects we've measured" in body
@@ -234,7 +242,7 @@ def test_recruit_cites_overlap_rank_fit_and_peer_commission_terms(program: Sessi
     assert "Your focus on beauty and skincare" in body  # the region tag is left out
     assert "a 12% revenue share, the median for the 3 active creators" in body
     assert f"earned {_usd(peer_payout / peer_clicks)} per click" in body
-    assert draft.body.rstrip().endswith("Best,\nAna")
+    assert _text(draft.body).rstrip().endswith("Best,\nAna")
     assert draft.notes == [
         "There is no contact email on file for Bloom Beauty Lab; add the recipient before sending."
     ]
@@ -249,17 +257,17 @@ def test_recruit_for_an_active_partner_still_drafts_and_notes_the_status(
     )
 
     _clean(draft)
-    assert "To start, we'd offer $14.00 per conversion." in draft.body
+    assert "To start, we'd offer $14.00 per conversion." in _text(draft.body)
     assert any("already a partner (status active)" in n for n in draft.notes)
 
 
 def test_cobrand_pitches_a_campaign_for_the_brands_country_and_tags(program: Session) -> None:
     brand = _get(program, "zabka")
     draft = draft_outreach(program, partner=brand, purpose="cobrand", today=TODAY, sender=None)
-    body = " ".join(draft.body.split())
+    body = " ".join(_text(draft.body).split())
 
     _clean(draft)
-    assert draft.subject == "A joint holiday campaign idea for Żabka Test"
+    assert _text(draft.subject) == "A joint holiday campaign idea for Żabka Test"
     assert body.startswith("Hi Agnieszka,")
     assert (
         "About 31.2% of our audience already follows Żabka Test, the 2nd highest overlap of the "
@@ -269,7 +277,7 @@ def test_cobrand_pitches_a_campaign_for_the_brands_country_and_tags(program: Ses
         "a joint holiday gift guide for shoppers in Poland, built around convenience and groceries."
         in body
     )
-    assert draft.body.rstrip().endswith("Best,\nMaya")
+    assert _text(draft.body).rstrip().endswith("Best,\nMaya")
     assert draft.notes == [
         "There is no contact email on file for Żabka Test; add the recipient before sending.",
         "Signed as Maya, who manages Żabka Test; change the sign-off if someone else sends it.",
@@ -281,13 +289,13 @@ def test_qbr_invite_cites_last_quarter_results_change_and_suggested_goals(
 ) -> None:
     brand = _get(program, "zabka")
     draft = draft_outreach(program, partner=brand, purpose="qbr_invite", today=TODAY, sender=None)
-    body = " ".join(draft.body.split())
+    body = " ".join(_text(draft.body).split())
     q3, q2 = Decimal(900) * len(Q3_DAYS), Decimal(800) * len(Q2_DAYS)
     growth = ((q3 - q2) / q2 * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     _clean(draft)
     assert draft.period is not None and draft.period.label == "Q3 2026"
-    assert draft.subject == "Your Q3 2026 review: results and plans for Q4 2026"
+    assert _text(draft.subject) == "Your Q3 2026 review: results and plans for Q4 2026"
     assert (
         f"your links brought {_usd(q3)} in revenue from {10 * len(Q3_DAYS):,} conversions "
         f"in Q3 2026, up {growth}% on Q2 2026"
@@ -306,13 +314,13 @@ def test_content_drafts_cite_the_partners_recent_figures(program: Session) -> No
         _clean(draft)
         assert draft.period is not None and (draft.period.start, draft.period.end) == LAST_90
     assert f"brought {conversions:,} conversions and {_usd(revenue)} in revenue" in " ".join(
-        blog.body.split()
+        _text(blog.body).split()
     )
-    assert "Title options\n1. " in blog.body and "Quiet Coupons' voice" in blog.body
+    assert "Title options\n1. " in _text(blog.body) and "Quiet Coupons' voice" in _text(blog.body)
     assert f"brought {clicks:,} clicks and {conversions:,} conversions" in " ".join(
-        webinar.body.split()
+        _text(webinar.body).split()
     )
-    assert "0:00–0:05" in webinar.body and "Promotion plan" in webinar.body
+    assert "0:00–0:05" in _text(webinar.body) and "Promotion plan" in _text(webinar.body)
 
 
 def test_social_posts_use_cobranded_hashtags_and_keep_internal_figures_out(
@@ -324,18 +332,18 @@ def test_social_posts_use_cobranded_hashtags_and_keep_internal_figures_out(
     )
 
     _clean(draft)
-    assert "#ŻabkaTest" in draft.body and "#AcmeGoodsxŻabkaTest" in draft.body
-    assert "#Grocery" in draft.body
-    assert "31.2" not in draft.body
-    assert [line for line in draft.body.splitlines() if re.match(r"^\d\. ", line)] == [
+    assert "#ŻabkaTest" in _text(draft.body) and "#AcmeGoodsxŻabkaTest" in _text(draft.body)
+    assert "#Grocery" in _text(draft.body)
+    assert "31.2" not in _text(draft.body)
+    assert [line for line in _text(draft.body).splitlines() if re.match(r"^\d\. ", line)] == [
         "1. LinkedIn (announcement)",
         "2. Instagram (feed post or carousel)",
         "3. X",
         "4. LinkedIn (follow-up, a week later)",
     ]
     email = draft_content(wording_program, partner=brand, format="cobranded_email", today=TODAY)
-    assert email.subject == "Something new with Żabka Test"
-    assert "Subject line options" in email.body and "Preview text:" in email.body
+    assert _text(email.subject) == "Something new with Żabka Test"
+    assert "Subject line options" in _text(email.body) and "Preview text:" in _text(email.body)
 
 
 def test_registered_draft_tools_resolve_the_partner_and_pick_sensible_defaults(
@@ -349,7 +357,9 @@ def test_registered_draft_tools_resolve_the_partner_and_pick_sensible_defaults(
         "No purpose was given; drafted a re-engagement email because Quiet Coupons last "
         "converted on 1 Oct 2026, 53 days ago."
     )
-    assert quiet.body.rstrip().endswith("Best,\nAna Lopez") and "U024BE7LH" not in quiet.body
+    assert _text(quiet.body).rstrip().endswith("Best,\nAna Lopez") and "U024BE7LH" not in _text(
+        quiet.body
+    )
     bloom = registry.call(wording_program, ctx, "draft_outreach", {"partner": "Bloom Beauty"})
     assert isinstance(bloom, Draft) and bloom.name == "recruit"
     explicit = registry.call(
@@ -509,7 +519,7 @@ def _day(text: str) -> date:
 def _audit(draft: Draft, today: date = TODAY) -> str:
     """Assert the glitch classes are absent and every day count agrees with its window."""
     _clean(draft)
-    text = " ".join(f"{draft.subject or ''}\n{draft.body}".split())
+    text = " ".join(f"{_text(draft.subject)}\n{_text(draft.body)}".split())
     for name, pattern in GLITCHES.items():
         found = pattern.search(text)
         assert not found, f"{name}: …{text[max(0, found.start() - 60) : found.end() + 40]}…"
@@ -546,7 +556,11 @@ def test_every_purpose_reads_cleanly_and_is_addressed_and_signed_for_every_partn
                 )
                 _audit(draft)
                 signer = _signer(key, sender)
-                assert draft.body.rstrip().endswith(f"Best,\n{signer}"), (key, purpose, sender)
+                assert _text(draft.body).rstrip().endswith(f"Best,\n{signer}"), (
+                    key,
+                    purpose,
+                    sender,
+                )
                 assert draft.from_line == signer and draft.to_line == TO[key]
                 facts = {f.label: f.value for f in draft.report().sections[0].facts}
                 assert facts == {"To": TO[key], "From": signer}
@@ -579,16 +593,18 @@ def test_names_ending_in_a_period_are_not_followed_by_another(wording_matrix: Se
     blog = draft_content(wording_matrix, partner=atlas, format="blog_outline", today=TODAY)
 
     assert "About 18.0% of our audience already follows Atlas Outdoor Co. As a B2B brand" in (
-        " ".join(recruit.body.split())
+        " ".join(_text(recruit.body).split())
     )
-    assert "who already follow Atlas Outdoor Co.\nWhy this pairing works" in blog.body
-    assert "Atlas Outdoor Co.'s" in blog.body
+    assert "who already follow Atlas Outdoor Co.\nWhy this pairing works" in _text(blog.body)
+    assert "Atlas Outdoor Co.'s" in _text(blog.body)
 
 
 def test_tags_types_and_commission_models_read_as_words(wording_matrix: Session) -> None:
     atlas, acme = _get(wording_matrix, "atlas"), _get(wording_matrix, "acme")
     recruit = " ".join(
-        draft_outreach(wording_matrix, partner=atlas, purpose="recruit", today=TODAY).body.split()
+        _text(
+            draft_outreach(wording_matrix, partner=atlas, purpose="recruit", today=TODAY).body
+        ).split()
     )
     cobrand = draft_outreach(wording_matrix, partner=atlas, purpose="cobrand", today=TODAY)
     reengage = draft_outreach(wording_matrix, partner=atlas, purpose="reengage", today=TODAY)
@@ -598,15 +614,15 @@ def test_tags_types_and_commission_models_read_as_words(wording_matrix: Session)
     assert "As a B2B brand in the US" in recruit
     assert "active B2B brand partners in our program earned" in recruit
     assert "To start, we'd offer a 12.5% revenue share." in recruit
-    assert "built around the outdoors." in cobrand.body
-    assert "above your current 12.5% revenue share for the rest" in reengage.body
+    assert "built around the outdoors." in _text(cobrand.body)
+    assert "above your current 12.5% revenue share for the rest" in _text(reengage.body)
     assert "above your current hybrid terms (a fee per conversion plus a revenue share)" in (
-        hybrid.body
+        _text(hybrid.body)
     )
     labels = [f.label for f in reengage.facts]
     assert "Current commission (revenue share)" in labels
     acme_recruit = draft_outreach(wording_matrix, partner=acme, purpose="recruit", today=TODAY)
-    assert "your focus on B2B and home decor lines up" in acme_recruit.body
+    assert "your focus on B2B and home decor lines up" in _text(acme_recruit.body)
 
 
 @pytest.mark.parametrize(
@@ -726,7 +742,7 @@ def test_reengage_never_cites_a_conversion_after_today(wording_program: Session)
 
     _audit(draft, today)
     assert {f.label: f.value for f in draft.facts}["Last conversion"] == today
-    assert "Your most recent conversion came through on 1 Sep 2026" in draft.body
+    assert "Your most recent conversion came through on 1 Sep 2026" in _text(draft.body)
 
 
 def test_greeting_and_to_line_use_only_what_is_on_file(wording_matrix: Session) -> None:
@@ -739,8 +755,8 @@ def test_greeting_and_to_line_use_only_what_is_on_file(wording_matrix: Session) 
     titled = draft_outreach(wording_matrix, partner=acme, purpose="recruit", today=TODAY)
 
     _audit(mail)
-    assert mail.body.startswith("Hi Mail Only Ltd. team,")
+    assert _text(mail.body).startswith("Hi Mail Only Ltd. team,")
     assert mail.to_line == "hello@mailonly.example (no contact name on file)"
     assert not any("no contact email" in n for n in mail.notes)
-    assert titled.body.startswith("Hi Stefan,")
+    assert _text(titled.body).startswith("Hi Stefan,")
     assert titled.to_line == "Dr. Stefan Wagner (no contact email on file)"

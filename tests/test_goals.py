@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.render.text import render_text
+from bot.render.values import bullet as render_bullet
 from storage.models import DailyPerformance, Goal, GoalCheckpoint, Partner, PartnerTag
 from tools.context import ToolContext
 from tools.errors import NotFound
@@ -28,7 +30,7 @@ from tools.goals import (
 )
 from tools.partners import PIPELINE_STATUSES
 from tools.periods import DateRange, resolve_period
-from tools.report import Money
+from tools.report import Line, Money
 from tools.segment import Segment
 
 TODAY = date(2026, 11, 16)  # data counted through 15 Nov: 46 days of Q4
@@ -350,10 +352,12 @@ def test_report_states_each_goal_period_and_what_the_next_checkpoint_needs(
     assert row[1] == "Q4 2026 (1 Oct – 31 Dec 2026)"
     assert row[2] == Money(amount=Decimal(46_000), currency="EUR")
     assert row[6] == "on track"
-    bullets = [b for b in section.bullets if isinstance(b, str)]
-    assert len(bullets) == len(section.bullets)
+    # Figures stay typed in the bullets; the renderer formats them like the table's.
+    assert all(isinstance(b, Line) for b in section.bullets)
+    bullets = [render_bullet(b) for b in section.bullets]
     bullet = next(b for b in bullets if b.startswith("Q4 2026 partner revenue"))
-    assert "30 Nov 2026" in bullet and "EUR 19,000 more" in bullet
+    assert "30 Nov 2026" in bullet and "€19,000 more" in bullet
+    assert "EUR" not in render_text(report)
     assert any("Q3 2026 partner revenue" in b and "missed" in b for b in bullets)
     active = next(b for b in bullets if b.startswith("Q4 2026 active partners"))
     assert "needs 1 more" in active

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.render.values import bullet, cell
 from storage.models import Partner, PartnerTag
 from tools import registry
 from tools.context import ToolContext
@@ -196,7 +197,7 @@ def test_profile_states_commission_and_a_period_free_scope(partners: Session) ->
     assert report.title == "Żabka Polska"
     assert report.period is None
     assert report.scope is not None and "Żabka Polska" in report.scope
-    assert facts["Commission"] == "12.5% revenue share"
+    assert cell(facts["Commission"]) == "12.5% revenue share"
     assert facts["Type"] == "B2B brand"
     assert facts["Tier"] == "Gold"
     assert facts["Executive sponsor"] == "Anna Nowak"
@@ -210,16 +211,19 @@ def test_profile_states_commission_and_a_period_free_scope(partners: Session) ->
     assert spec.args is FindPartnerArgs
     profile = spec.run(partners, ctx, FindPartnerArgs(partner="northwind"))
     assert isinstance(profile, PartnerProfile)
-    assert profile.commission == "CPA of $35.00 per conversion"
+    assert bullet(profile.commission) == "CPA of $35.00 per conversion"
 
 
 @pytest.mark.parametrize(
     ("model", "rate", "currency", "text"),
     [
         ("revshare", Decimal("12.5000"), "USD", "12.5% revenue share"),
+        ("revshare", Decimal("12.2500"), "USD", "12.25% revenue share"),
         ("revshare", Decimal("10.0000"), "USD", "10% revenue share"),
-        ("cpa", Decimal("1250"), "EUR", "CPA of €1,250.00 per conversion"),
-        ("cpi", Decimal("2.5"), "PLN", "CPI of 2.50 PLN per install"),
+        ("cpa", Decimal("1250"), "EUR", "CPA of €1,250 per conversion"),
+        ("cpi", Decimal("2.5"), "PLN", "CPI of zł 2.50 per install"),
+        ("cpa", Decimal("35.5"), "KRW", "CPA of ₩36 per conversion"),
+        ("cpa", Decimal("35.5"), "CHF", "CPA of 35.50 CHF per conversion"),
         ("flat", Decimal("500"), "GBP", "flat fee of £500.00 per action"),
         ("hybrid", Decimal("4.0"), "USD", "hybrid: 4% of revenue plus a per-conversion bounty"),
         ("revshare", None, "USD", "revenue share, rate not set"),
@@ -230,7 +234,7 @@ def test_profile_states_commission_and_a_period_free_scope(partners: Session) ->
 def test_commission_is_described_in_words(
     model: str | None, rate: Decimal | None, currency: str, text: str
 ) -> None:
-    words = describe_commission(model, rate, currency)
+    words = bullet(describe_commission(model, rate, currency))
     assert words == text
     assert " %" not in words and "revshare" not in words  # how a person writes it
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from bot.render.blocks import escape, render_blocks
 from bot.render.text import display_width, render_text
 from bot.render.values import cell, change, line
+from storage.models import Goal, Partner
+from tests.factories import Row
 from tools.report import Change, Fact, Line, Money, Percent, Ratio, Report, Section, Table
 
 
@@ -202,6 +205,42 @@ def test_a_line_value_can_be_a_change_and_a_fact_value_can_be_a_line() -> None:
     assert cell(terms) == "CPA of zł 35.00 per conversion"
 
 
+def test_line_join_keeps_words_as_written_and_figures_typed() -> None:
+    rate = Line(template="{rate} per conversion", values={"rate": Money(amount=Decimal(35))})
+    joined = Line.join(["{Curly} Co. gets ", rate, " and ", rate, ", ", 1234, " clicks"])
+    assert (
+        line(joined)
+        == "{Curly} Co. gets $35.00 per conversion and $35.00 per conversion, 1,234 clicks"
+    )
+    assert len(joined.values) == 3  # the second `rate` was renamed, not merged or lost
+    spaced = Line.join(["a", Percent(value=Decimal("12.345"))], sep=" ")
+    assert line(spaced) == "a 12.3%"
+
+
+def test_an_agreed_rate_keeps_its_decimals() -> None:
+    assert cell(Percent(value=Decimal("12.5000"), exact=True)) == "12.5%"
+    assert cell(Percent(value=Decimal("10.0000"), exact=True)) == "10%"
+    assert cell(Percent(value=Decimal("12.25"), exact=True)) == "12.25%"
+    assert cell(Percent(value=Decimal("10"))) == "10.0%"  # a measured percentage rounds
+
+
+def test_section_lines_read_like_text_with_their_figures_formatted() -> None:
+    from rich.console import Console
+
+    from bot.render.terminal import render_rich
+
+    body = Line.join(
+        ["Hi <team>,\n\nYou earned ", Money(amount=Decimal(1500), currency="PLN"), "."]
+    )
+    report = Report(title="t", sections=[Section(title="Draft", lines=[body, "Best,\nAna"])])
+    assert "Draft\nHi <team>,\n\nYou earned zł 1,500.\nBest,\nAna\n" in render_text(report)
+    console = Console(width=80, record=True)
+    console.print(render_rich(report))
+    assert "You earned zł 1,500." in console.export_text()
+    mrkdwn = [b["text"]["text"] for b in render_blocks(report) if "text" in b]
+    assert "Hi &lt;team&gt;,\n\nYou earned zł 1,500." in mrkdwn
+
+
 @pytest.mark.parametrize(
     ("template", "values", "problem"),
     [
@@ -314,19 +353,7 @@ def test_currencies_without_minor_units_read_in_whole_units() -> None:
     assert change(krw) == "₩0 vs Q2"
 
 
-_PROFILE_OWN_FORMAT = pytest.mark.xfail(
-    strict=True, reason="tools/partners/profile.py still formats commission money itself"
-)
-
-
-@pytest.mark.parametrize(
-    "currency",
-    [
-        pytest.param("PLN", marks=_PROFILE_OWN_FORMAT),
-        pytest.param("KRW", marks=_PROFILE_OWN_FORMAT),
-        "EUR",
-    ],
-)
+@pytest.mark.parametrize("currency", ["PLN", "KRW", "EUR", "CHF"])
 def test_a_partner_profile_reads_commission_money_like_every_table(currency: str) -> None:
     from storage.models import Partner
     from tools.partners.profile import partner_profile
@@ -337,6 +364,94 @@ def test_a_partner_profile_reads_commission_money_like_every_table(currency: str
     )  # fmt: skip
     text = render_text(partner_profile(partner, currency=currency).report())
     assert cell(Money(amount=Decimal("35.5"), currency=currency)) in text
+
+
+# ---- one program per currency: every tool's money reads the same ----
+
+DAILY_REVENUE = Decimal("1234.57")
+CURRENCY_FORMS = {
+    # currency: (how 8,642 reads, how 35.5 reads)
+    "PLN": ("zł {}", "zł 35.50"),
+    "KRW": ("₩{}", "₩36"),
+    "EUR": ("€{}", "€35.50"),
+    "CHF": ("{} CHF", "35.50 CHF"),
+}
+
+
+def _one_partner_program(session: Session) -> Partner:
+    """One CPA partner earning DAILY_REVENUE a day from 1 Apr to 22 Nov 2026, with a Q4 goal."""
+    from tests.factories import add_daily, partner
+
+    p = partner(
+        "solo", name="Solo Deals", contact_name="Ola Nowak", commission_model="cpa",
+        commission_rate=Decimal("35.5"),
+    )  # fmt: skip
+    session.add(p)
+    session.flush()
+    days = (date(2026, 11, 22) - date(2026, 4, 1)).days + 1
+    add_daily(
+        session,
+        (
+            (p.id, Row("solo", date(2026, 4, 1) + timedelta(days=i), 100, 0, 5, 0,
+                       DAILY_REVENUE, Decimal(50)))
+            for i in range(days)
+        ),
+    )  # fmt: skip
+    session.add(
+        Goal(
+            goal_key="solo-q4", name="Solo Q4 revenue", scope="partner", partner_id=p.id,
+            metric="revenue", target=Decimal(200000), start=date(2026, 10, 1),
+            end=date(2026, 12, 31),
+        )
+    )  # fmt: skip
+    session.commit()
+    return p
+
+
+@pytest.mark.parametrize("currency", list(CURRENCY_FORMS))
+def test_one_currency_reads_the_same_in_tables_bullets_profiles_and_drafts(
+    session: Session, currency: str
+) -> None:
+    """zł/₩/€ before the figure, an unknown code after it; ₩ in whole units; everywhere."""
+    from tools.drafts import draft_outreach
+    from tools.goals import goal_progress
+    from tools.partners.profile import partner_profile
+    from tools.performance import leaderboard
+    from tools.periods import resolve_period
+    from tools.qbr import qbr_summary
+    from tools.segment import Segment
+
+    solo = _one_partner_program(session)
+    today = date(2026, 11, 23)
+    big, small = CURRENCY_FORMS[currency]
+    q3 = resolve_period("Q3 2026", today)
+
+    table = render_text(leaderboard(session, period=q3, currency=currency).report())
+    goals = render_text(goal_progress(session, today=today, currency=currency).report())
+    profile = render_text(partner_profile(solo, currency=currency).report())
+    qbr = render_text(
+        qbr_summary(session, segment=Segment.of(solo), quarter=q3, today=today,
+                    currency=currency).report()
+    )  # fmt: skip
+    draft = render_text(
+        draft_outreach(session, partner=solo, purpose="reengage", today=today,
+                       currency=currency).report()
+    )  # fmt: skip
+
+    assert big.format("113,580") in table  # 92 days in Q3
+    assert f"needs {big.format('134,568')} more" in goals  # 200,000 - 53 days' revenue
+    assert f"  Commission  CPA of {small} per conversion" in profile
+    assert f"Best week: 6–12 Jul 2026, {big.format('8,642')} revenue." in qbr
+    assert f"conversions worth {big.format('109,877')}, compared with" in draft  # 89 days
+    assert f"above your current {small} per conversion" in draft
+    for text in (table, goals, profile, qbr, draft):
+        if currency != "CHF":
+            assert currency not in text  # a symbol currency never shows its code
+        assert not re.search(r"(zł|₩|€|\$|CHF) ?-?\d[\d,]*\.\d(?!\d)", text)  # no 1-place cents
+        if currency == "KRW":
+            assert not re.search(r"₩[\d,]+\.\d", text)  # no minor units
+        if currency == "CHF":
+            assert not re.search(r"CHF ?\d", text)  # the code follows the figure
 
 
 # ---- wide characters keep plain-text columns aligned ----

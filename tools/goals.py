@@ -50,7 +50,7 @@ from tools.partners import (
 )
 from tools.periods import DateRange, quarter_of, resolve_period
 from tools.registry import tool
-from tools.report import Cell, Money, Percent, Report, Section, Table
+from tools.report import Bullet, Cell, Line, Money, Percent, Report, Section, Table
 from tools.segment import DIMENSION_WORDS, Dimension, Segment, SegmentArgs, resolve_segment
 
 GoalMetricName = Literal["revenue", "conversions", "leads", "clicks", "payout", "active_partners"]
@@ -186,7 +186,7 @@ class GoalProgressList(BaseModel):
             "Forecast at end",
         ]
         rows: list[list[Cell]] = []
-        bullets: list[str] = []
+        bullets: list[Bullet] = []
         for g in self.goals:
             rows.append(
                 [
@@ -209,44 +209,51 @@ class GoalProgressList(BaseModel):
         )
         return report
 
-    def _bullet(self, g: GoalProgress) -> str:
+    def _bullet(self, g: GoalProgress) -> Line:
+        head = f"{g.name} ({g.scope.describe()})"
         if g.finished:
-            done = f"{_pct(g.attainment)} of target" if g.attainment is not None else "done"
-            return (
-                f"{g.name} ({g.scope.describe()}) ended {_day(g.period.end)}: {g.status}, {done}."
+            done: list[str | Cell] = (
+                ["done"] if g.attainment is None else [Percent(value=g.attainment), " of target"]
             )
+            return Line.join([f"{head} ended {_day(g.period.end)}: {g.status}, ", *done, "."])
         nxt = g.next_checkpoint
         if nxt is None:  # pragma: no cover - running goals always have one
-            return f"{g.name}: {g.status}."
+            return Line.join([f"{g.name}: {g.status}."])
         what = "the goal's end" if nxt.is_goal_end else "the next checkpoint"
-        due = (
-            f"{_amount(nxt.amount_due, g.metric, self.currency)} "
-            f"({_pct(nxt.fraction * 100)} of target) is due by {what}, {_day(nxt.due_on)}"
-        )
+        due: list[str | Cell] = [
+            f"{head}: ",
+            _amount(nxt.amount_due, g.metric, self.currency),
+            " (",
+            Percent(value=nxt.fraction * 100),
+            f" of target) is due by {what}, {_day(nxt.due_on)}",
+        ]
         if nxt.still_needed <= 0:
-            return f"{g.name} ({g.scope.describe()}): {due}; already reached."
-        needs = f"needs {_amount(nxt.still_needed, g.metric, self.currency)} more"
+            return Line.join([*due, "; already reached."])
+        needs: list[str | Cell] = [
+            "; needs ",
+            _amount(nxt.still_needed, g.metric, self.currency),
+            " more",
+        ]
         if nxt.per_day is not None:
-            needs += (
-                f", about {_amount(nxt.per_day, g.metric, self.currency)} a day"
-                f" over {nxt.days_left} days"
-            )
-        return f"{g.name} ({g.scope.describe()}): {due}; {needs}."
+            needs += [
+                ", about ",
+                _amount(nxt.per_day, g.metric, self.currency),
+                " a day over ",
+                nxt.days_left,
+                " days",
+            ]
+        return Line.join([*due, *needs, "."])
 
 
 def _day(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def _pct(value: Decimal | None) -> str:
-    return "n/a" if value is None else f"{value:.0f}%"
-
-
-def _amount(value: Decimal, metric: str, currency: str) -> str:
-    """Money to whole units; counts rounded up (2.2 partners still needed means 3)."""
+def _amount(value: Decimal, metric: str, currency: str) -> Cell:
+    """Money as money; counts rounded up (2.2 partners still needed means 3)."""
     if metric in (GoalMetric.REVENUE, GoalMetric.PAYOUT):
-        return f"{currency} {value:,.0f}"
-    return f"{value.to_integral_value(rounding=ROUND_CEILING):,}"
+        return Money(amount=value, currency=currency)
+    return int(value.to_integral_value(rounding=ROUND_CEILING))
 
 
 def _cell(value: Decimal | None, metric: str, currency: str) -> Cell:

@@ -7,6 +7,7 @@ Money stays a Decimal until a renderer rounds it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from string import Formatter
@@ -24,6 +25,9 @@ class Percent(BaseModel):
     """A percentage: `value` 12.5 means 12.5 %."""
 
     value: Decimal
+    exact: bool = False
+    """A rate as agreed (a commission): read with the decimals it has ('12.5%', '10%',
+    '12.25%') rather than rounded like a measured percentage."""
 
 
 class Ratio(BaseModel):
@@ -74,6 +78,44 @@ class Line(BaseModel):
             raise ValueError(f"template and values disagree: missing {missing}, unused {unused}")
         return self
 
+    @classmethod
+    def join(cls, parts: Iterable[str | Line | Cell | Change], sep: str = "") -> Line:
+        """One Line from parts in order: a str is words as written (braces and all), a Line
+        keeps its figures (placeholders renamed where two parts would clash), and any other
+        value is a figure of its own. `Line.join(["About ", Percent(value=x), " of ..."])`."""
+        template: list[str] = []
+        values: dict[str, Cell | Change] = {}
+
+        def fresh(name: str) -> str:
+            if name not in values:
+                return name
+            n = 2
+            while f"{name}_{n}" in values:
+                n += 1
+            return f"{name}_{n}"
+
+        for i, part in enumerate(parts):
+            if i:
+                template.append(_escape(sep))
+            if isinstance(part, str):
+                template.append(_escape(part))
+            elif isinstance(part, Line):
+                for literal, name, _, _ in Formatter().parse(part.template):
+                    template.append(_escape(literal))
+                    if name is not None:
+                        new = fresh(name)
+                        values[new] = part.values[name]
+                        template.append("{" + new + "}")
+            else:
+                new = fresh(f"v{len(values) + 1}")
+                values[new] = part
+                template.append("{" + new + "}")
+        return cls(template="".join(template), values=values)
+
+
+def _escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
 
 Bullet = str | Line
 """A bullet is plain words, or a Line when it states figures."""
@@ -101,6 +143,9 @@ class Section(BaseModel):
     quote: str | None = None
     """Untrusted text (an applicant's message): renderers show it quoted, never as markup."""
     text: str | None = None
+    lines: list[Bullet] = Field(default_factory=list)
+    """Text shown as `text` is (after it), but whose figures stay typed: plain words or Lines,
+    each possibly several lines long (a draft's subject and body)."""
 
 
 class Report(BaseModel):

@@ -55,6 +55,7 @@ def _section(section: Section) -> list[Block]:
         out.append(_mrkdwn(f"*{escape(section.title)}*"))
     if section.text:
         out.append(_mrkdwn(escape(section.text)))
+    out.extend(_mrkdwn(escape(bullet(text))) for text in section.lines)
     for start in range(0, len(section.facts), MAX_FIELDS):
         fields = []
         for fact in section.facts[start : start + MAX_FIELDS]:

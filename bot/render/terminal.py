@@ -38,6 +38,7 @@ def _section(section: Section) -> list[RenderableType]:
         out.append(Text("\n" + section.title, style="bold"))
     if section.text:
         out.append(Text(section.text))
+    out.extend(Text(bullet(text)) for text in section.lines)
     if section.facts:
         facts = RichTable.grid(padding=(0, 2))
         facts.add_column()

@@ -72,6 +72,8 @@ def _section(section: Section) -> list[str]:
         lines.append(section.title)
     if section.text:
         lines.extend(section.text.splitlines())
+    for text in section.lines:
+        lines.extend(bullet(text).splitlines())
     if section.facts:
         width = max(display_width(f.label) for f in section.facts)
         values = [cell(f.value) for f in section.facts]

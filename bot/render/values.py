@@ -40,6 +40,12 @@ def percent(value: Decimal, places: int = 1) -> str:
     return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,}%"
 
 
+def exact_percent(value: Decimal) -> str:
+    """A rate as agreed, with the decimals it has (to four): '12.5%', '10%', '12.25%'."""
+    kept = value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP).normalize()
+    return f"{kept:,f}%"
+
+
 def cell(value: Cell | Line) -> str:
     if value is None:
         return "n/a"
@@ -48,7 +54,7 @@ def cell(value: Cell | Line) -> str:
     if isinstance(value, Money):
         return money(value)
     if isinstance(value, Percent):
-        return percent(value.value)
+        return exact_percent(value.value) if value.exact else percent(value.value)
     if isinstance(value, Ratio):
         return f"{value.value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}×"
     if isinstance(value, bool):

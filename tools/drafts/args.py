@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from storage.models import Partner, PartnerStatus, PartnerType
-from tools.drafts.common import QUIET_DAYS, ContentFormat, Purpose, days_text
-from tools.drafts.figures import last_conversion, window
+from tools.drafts.common import QUIET_DAYS, ContentFormat, Purpose, days_words
+from tools.drafts.figures import last_conversion, window_words
 from tools.qbr import day_text
 
 _FORMAT_BY_TYPE: dict[str, ContentFormat] = {
@@ -35,13 +35,13 @@ def suggest_purpose(session: Session, partner: Partner, today: date) -> tuple[Pu
     if last.day is None:
         if last.searched is not None:
             return "reengage", (
-                f"{partner.name} has had no conversion in the last {window(last.searched)}"
+                f"{partner.name} has had no conversion in the last {window_words(last.searched)}"
             )
         return "reengage", f"{partner.name} hasn't had a conversion yet"
     days = (today - last.day).days
     if days >= QUIET_DAYS:
         return "reengage", (
-            f"{partner.name} last converted on {day_text(last.day)}, {days_text(days)} ago"
+            f"{partner.name} last converted on {day_text(last.day)}, {days_words(days)} ago"
         )
     if partner.type == PartnerType.B2B_BRAND:
         return "cobrand", f"{partner.name} is an active B2B brand"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from string import Formatter, Template
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -30,7 +30,7 @@ from tools.drafts.vocabulary import (
 )
 from tools.periods import DateRange
 from tools.qbr import day_text
-from tools.report import Fact, Report, Section
+from tools.report import Cell, Fact, Line, Report, Section
 
 Purpose = Literal["recruit", "reengage", "cobrand", "qbr_invite"]
 ContentFormat = Literal["blog_outline", "webinar_plan", "social_posts", "cobranded_email"]
@@ -90,8 +90,9 @@ class Draft(BaseModel):
     """The contact's email address; None when none is on file (never invented)."""
     signed_by: str | None = None
     """The person the draft is signed by; None means the partnerships team."""
-    subject: str | None = None
-    body: str
+    subject: Line | None = None
+    body: Line = Field(default_factory=lambda: Line(template=""))
+    """The text to send: words as written, figures typed; `bot/render` turns it into text."""
     facts: list[Fact] = Field(default_factory=list)
     period: DateRange | None = None
     """The period the cited performance figures cover; None when only the profile is used."""
@@ -122,9 +123,9 @@ class Draft(BaseModel):
                 ]
             )
         ]
-        if self.subject:
-            sections.append(Section(title="Subject", text=self.subject))
-        sections.append(Section(title="Draft", text=self.body))
+        if self.subject is not None and self.subject.template:
+            sections.append(Section(title="Subject", lines=[self.subject]))
+        sections.append(Section(title="Draft", lines=[self.body]))
         if self.facts:
             sections.append(Section(title="Figures used", facts=self.facts))
         else:
@@ -222,46 +223,41 @@ def contact_email(text: str | None) -> str | None:
 
 
 # ---- figures inside a draft's sentences ----
-# A draft body is finished text a person sends, so it states its figures in words here,
-# by the same rules `bot/render/values` uses for tables (symbols, whole units from 1,000).
+# A draft's sentences are Lines: the words are written here, the figures stay typed (Money,
+# Percent, a count) and `bot/render` formats them as it formats every table, so a PLN draft
+# reads "zł 1,234" like the program's tables do.
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "KRW": "₩", "INR": "₹", "PLN": "zł "}
-_ZERO_DECIMAL = frozenset({"JPY", "KRW"})
-
-
-def money_text(amount: Decimal, currency: str) -> str:
-    """Money inside a sentence: '$1,234' from 1,000 up, '$12.35' below, '10.00 CHF'."""
-    code = currency.upper()
-    whole = code in _ZERO_DECIMAL or abs(amount) >= 1000
-    rounded = Decimal(amount).quantize(
-        Decimal(1) if whole else Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
-    if abs(rounded) >= 1000:
-        rounded = rounded.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
-    digits = f"{abs(rounded):,}"
-    symbol = _SYMBOLS.get(code)
-    return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {code}"
+Words = str | Line
+"""A piece of a draft: plain words, or a Line when it states figures."""
 
 
-def percent_text(value: Decimal, places: int = 1) -> str:
-    """A percentage inside a sentence: `12.5` reads '12.5%'."""
-    quantum = Decimal(1).scaleb(-places)
-    return f"{Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP):,}%"
+def say(*parts: str | Line | Cell) -> Line:
+    """A sentence from words and figures in order: `say("sent ", clicks, " clicks")`."""
+    return Line.join(parts)
 
 
-def count_text(value: int) -> str:
-    """A count inside a sentence, with thousands separators."""
-    return f"{value:,}"
+def days(n: int) -> Line:
+    """A day count inside a sentence: '1 day', '53 days'."""
+    return say(n, " day" if n == 1 else " days")
+
+
+def days_words(n: int) -> str:
+    """A day count inside a note (notes are plain words): '53 days'."""
+    return f"{n} day" if n == 1 else f"{n} days"
 
 
 # ---- phrasing ----
 
 
-def sentence(text: str) -> str:
-    """`text` ending in one full stop: 'follows Atlas Outdoor Co.' gets no second period."""
-    text = text.rstrip()
-    return text if text.endswith((".", "!", "?", "…")) else text + "."
+def sentence(text: Words) -> Line:
+    """`text` ending in one full stop: 'follows Atlas Outdoor Co.' gets no second period.
+
+    A Line that ends in a figure gets one: figures never end in a full stop."""
+    words = text if isinstance(text, Line) else Line.join([text])
+    template = words.template.rstrip()
+    if not template.endswith((".", "!", "?", "…")):
+        template += "."
+    return Line(template=template, values=words.values)
 
 
 def join_words(items: list[str], word: str = "and") -> str:
@@ -285,10 +281,6 @@ def article(phrase: str) -> str:
 
 def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def days_text(n: int) -> str:
-    return f"{n:,} day" if n == 1 else f"{n:,} days"
 
 
 def tag_words(tag: str) -> str:
@@ -320,23 +312,54 @@ def topical_tags(tags: list[str]) -> list[str]:
     ]
 
 
-def tidy(text: str) -> str:
+def tidy(text: Line) -> Line:
     """Rendered template text with stray spaces, doubled periods and blank runs removed."""
-    lines = [line.strip() for line in text.strip().splitlines()]
+    lines = [line.strip() for line in text.template.strip().splitlines()]
     body = "\n".join(lines)
     body = re.sub(r"(?<=\w)\.\.(?=\s|$)", ".", body)
-    return re.sub(r"\n{3,}", "\n\n", body).strip()
+    body = re.sub(r"\n{3,}", "\n\n", body).strip()
+    return _only_used(body, text)
 
 
-def render(template: str, **values: object) -> tuple[str | None, str]:
+def _only_used(template: str, source: Line) -> Line:
+    """A Line with `template` and the values of `source` it still names."""
+    names = {name for _, name, _, _ in Formatter().parse(template) if name is not None}
+    return Line(template=template, values={k: v for k, v in source.values.items() if k in names})
+
+
+_PLACEHOLDER_PATTERN = Template.pattern
+
+
+def fill(template: str, **values: Words) -> Line:
+    """A prompt template's `$name` placeholders filled with words or Lines; a missing value
+    is an error, as in `prompts.render`."""
+    parts: list[Words] = []
+    text = prompts.load(template)
+    at = 0
+    for found in _PLACEHOLDER_PATTERN.finditer(text):
+        parts.append(text[at : found.start()])
+        at = found.end()
+        if found.group("escaped") is not None:
+            parts.append("$")
+            continue
+        name = found.group("named") or found.group("braced")
+        if name is None:
+            raise ValueError(f"invalid placeholder in prompt {template!r} at {found.start()}")
+        if name not in values:
+            raise KeyError(name)
+        parts.append(values[name])
+    parts.append(text[at:])
+    return Line.join(parts)
+
+
+def render(template: str, **values: Words) -> tuple[Line | None, Line]:
     """Fill a template; a first line 'Subject: …' becomes the subject."""
-    text = tidy(prompts.render(template, **values))
-    lines = text.splitlines()
-    subject = None
-    if lines and lines[0].startswith("Subject:"):
-        subject = lines[0].removeprefix("Subject:").strip()
-        lines = lines[1:]
-    return subject, "\n".join(lines).strip() + "\n"
+    text = tidy(fill(template, **values))
+    first, _, rest = text.template.partition("\n")
+    if not first.startswith("Subject:"):
+        return None, _only_used(text.template.strip() + "\n", text)
+    subject = _only_used(first.removeprefix("Subject:").strip(), text)
+    return subject, _only_used(rest.strip() + "\n", text)
 
 
 # ---- who the draft is for, and who it is from ----
@@ -406,7 +429,6 @@ def new_draft(w: Who, kind: Literal["outreach", "content"], name: str, today: da
         to_name=w.to_name,
         to_email=w.to_email,
         signed_by=w.signed_by,
-        body="",
         as_of=today,
     )
     if w.to_email is None:

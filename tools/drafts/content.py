@@ -13,20 +13,19 @@ from tools.drafts.common import (
     ContentFormat,
     Draft,
     Who,
+    Words,
     cap,
-    count_text,
-    money_text,
     new_draft,
-    percent_text,
     possessive,
     render,
+    say,
     sentence,
     tag_words,
     who,
 )
 from tools.drafts.figures import Recent, recent, recent_facts, window
 from tools.drafts.vocabulary import CONTENT_PLANS, SECTIONS, WALKTHROUGHS
-from tools.report import Fact, Percent
+from tools.report import Fact, Line, Money, Percent
 
 Builder = Callable[[Session, Who, date, str, str | None], Draft]
 
@@ -57,40 +56,51 @@ def draft_content(
     return builders[format](session, w, today, currency, brand)
 
 
-def _audience(w: Who) -> str:
+def _audience(w: Who) -> Words:
     where = f" in {w.country}" if w.country else ""
     name = w.partner.name
     overlap = w.partner.audience_overlap_pct
     if overlap is not None:
         return sentence(
-            f"{possessive(name)} audience{where}, and the {percent_text(overlap)} "
-            f"of our audience who already follow {name}"
+            say(
+                f"{possessive(name)} audience{where}, and the ",
+                Percent(value=overlap),
+                f" of our audience who already follow {name}",
+            )
         )
     return f"{possessive(name)} audience{where} who care about {w.topic}."
 
 
-def _why(w: Who, r: Recent, currency: str) -> str:
-    parts: list[str] = []
+def _why(w: Who, r: Recent, currency: str) -> Line:
+    parts: list[Words] = []
     name = w.partner.name
     if w.partner.audience_overlap_pct is not None:
         parts.append(
             sentence(
-                f"{percent_text(w.partner.audience_overlap_pct)} of our audience already "
-                f"follows {name}"
+                say(
+                    Percent(value=w.partner.audience_overlap_pct),
+                    f" of our audience already follows {name}",
+                )
             )
         )
     if r.now.conversions > 0:
         parts.append(
-            f"{possessive(name)} links brought {count_text(r.now.conversions)} conversions "
-            f"and {money_text(r.now.revenue, currency)} in revenue over the last "
-            f"{window(r.period)}."
+            say(
+                f"{possessive(name)} links brought ",
+                r.now.conversions,
+                " conversions and ",
+                Money(amount=r.now.revenue, currency=currency),
+                " in revenue over the last ",
+                window(r.period),
+                ".",
+            )
         )
     if not parts:
         parts.append(
             f"{name} speaks to people who care about {w.topic}, which is what our "
             "customers come to us for."
         )
-    return " ".join(parts)
+    return Line.join(parts, sep=" ")
 
 
 def _content_facts(draft: Draft, w: Who, r: Recent, currency: str) -> None:
@@ -142,13 +152,19 @@ def _webinar_plan(session: Session, w: Who, today: date, currency: str, brand: s
     walkthrough = WALKTHROUGHS.get(p.type, "how it works in practice").format(
         partner=p.name, partner_s=possessive(p.name)
     )
+    baseline: Words
     if r.active:
-        baseline = (
+        baseline = say(
             f"Clicks and conversions from {possessive(p.name)} tracked links in the 30 days "
-            "after the webinar, compared with the 30 days before it. For reference, the last "
-            f"{window(r.period)} brought {count_text(r.now.clicks)} clicks and "
-            f"{count_text(r.now.conversions)} conversions worth "
-            f"{money_text(r.now.revenue, currency)}."
+            "after the webinar, compared with the 30 days before it. For reference, the last ",
+            window(r.period),
+            " brought ",
+            r.now.clicks,
+            " clicks and ",
+            r.now.conversions,
+            " conversions worth ",
+            Money(amount=r.now.revenue, currency=currency),
+            ".",
         )
     else:
         baseline = (
@@ -268,5 +284,5 @@ def _cobranded_email(
         cta=f"See the {adjective} picks",
         sign_off=f"The teams at {brand} and {p.name}" if brand else f"Our team, with {p.name}",
     )
-    draft.subject = subjects[0]
+    draft.subject = say(subjects[0])
     return draft

@@ -25,12 +25,12 @@ from storage.queries import (
     totals,
 )
 from storage.queries import partners as partner_queries
-from tools.drafts.common import days_text, money_text
+from tools.drafts.common import Words, days, days_words, say
 from tools.metrics import Metric, change, metric_cell, metric_value
 from tools.partners import COMMISSION_LABELS
 from tools.periods import DateRange, previous_period, resolve_period
 from tools.qbr import span_text
-from tools.report import Fact, Money, Percent
+from tools.report import Fact, Line, Money, Percent
 from tools.segment import PartnerRef, Segment
 
 RECENT = "last 90 days"
@@ -49,14 +49,19 @@ def span(r: DateRange) -> str:
     return span_text(r.start, r.end)
 
 
-def window(r: DateRange) -> str:
+def window(r: DateRange) -> Line:
     """A day count with the dates it covers: '90 days (26 Aug – 23 Nov 2026)'."""
-    return f"{days_text(r.days)} ({span(r)})"
+    return say(days(r.days), f" ({span(r)})")
 
 
-def window_before(r: DateRange) -> str:
+def window_words(r: DateRange) -> str:
+    """`window` for a note, which is plain words: '365 days (24 Nov 2025 – 23 Nov 2026)'."""
+    return f"{days_words(r.days)} ({span(r)})"
+
+
+def window_before(r: DateRange) -> Line:
     """The window before another, in words: 'the 90 days before (28 May – 25 Aug 2026)'."""
-    return f"the {days_text(r.days)} before ({span(r)})"
+    return say("the ", days(r.days), f" before ({span(r)})")
 
 
 # ---- a partner's recent performance ----
@@ -103,7 +108,8 @@ def _metric_fact(label: str, metric: Metric, r: Recent, against: str, cur: str) 
 
 def recent_facts(r: Recent, currency: str) -> list[Fact]:
     """Revenue, conversions and clicks over the recent window, each against the one before."""
-    against = window_before(r.prior)
+    # A change's comparison is a label (plain words), as in every other answer.
+    against = f"the {days_words(r.prior.days)} before ({span(r.prior)})"
     metrics: tuple[tuple[Metric, str], ...] = (
         ("revenue", "Revenue"),
         ("conversions", "Conversions"),
@@ -138,19 +144,13 @@ def last_conversion(session: Session, partner: Partner, today: date) -> LastConv
 # ---- commission terms ----
 
 
-def rate_text(rate: Decimal) -> str:
-    """A commission percentage as agreed, without rounding it away: '12.5%', '10%', '12.25%'."""
-    text = f"{rate.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
-    return f"{text}%"
-
-
 @dataclass(frozen=True)
 class Terms:
     model: str
     rate: Decimal | None
-    offer: str
+    offer: Words
     """As it reads after 'we'd offer': 'a 12.5% revenue share', '$14.00 per conversion'."""
-    current: str
+    current: Words
     """As it reads for the partner's own terms: 'your current 12.5% revenue share'."""
 
     @property
@@ -170,24 +170,28 @@ def terms(model: str | None, rate: Decimal | None, currency: str) -> Terms | Non
     if model is None or rate is None:
         return None
     rate = Decimal(rate)
-    money, share = money_text(rate, currency), f"{rate_text(rate)} revenue share"
+    money = Money(amount=rate, currency=currency)
+    share = say(Percent(value=rate, exact=True), " revenue share")
     phrases = {
-        CommissionModel.REVSHARE: (f"a {share}", share),
-        CommissionModel.CPA: (f"{money} per conversion", f"{money} per conversion"),
-        CommissionModel.CPI: (f"{money} per install", f"{money} per install"),
-        CommissionModel.FLAT: (f"a flat {money} per action", f"flat {money} per action"),
+        CommissionModel.REVSHARE: (say("a ", share), share),
+        CommissionModel.CPA: (say(money, " per conversion"), say(money, " per conversion")),
+        CommissionModel.CPI: (say(money, " per install"), say(money, " per install")),
+        CommissionModel.FLAT: (
+            say("a flat ", money, " per action"),
+            say("flat ", money, " per action"),
+        ),
     }
     if model not in phrases:
         return None
     offer, own = phrases[CommissionModel(model)]
-    return Terms(model, rate, offer, f"your current {own}")
+    return Terms(model, rate, offer, say("your current ", own))
 
 
 def terms_fact(label: str, t: Terms, currency: str) -> Fact:
     if t.rate is None:
         return Fact(label=f"{label} ({t.model_words})", value=_HYBRID)
     value = (
-        Percent(value=t.rate)
+        Percent(value=t.rate, exact=True)
         if t.model == CommissionModel.REVSHARE
         else Money(amount=t.rate, currency=currency)
     )

@@ -16,16 +16,16 @@ from tools.drafts.common import (
     Draft,
     Purpose,
     Who,
+    Words,
     article,
-    count_text,
-    days_text,
+    days,
+    days_words,
     label_with_article,
-    money_text,
     new_draft,
-    percent_text,
     person_name,
     possessive,
     render,
+    say,
     sentence,
     who,
 )
@@ -47,7 +47,7 @@ from tools.drafts.vocabulary import FIT
 from tools.metrics import metric_value
 from tools.periods import last_full_quarter, resolve_period
 from tools.qbr import QBRSummary, day_text, qbr_summary
-from tools.report import Fact, Money, Percent, Ratio
+from tools.report import Fact, Line, Money, Percent, Ratio
 
 
 def draft_outreach(
@@ -86,7 +86,7 @@ def _others(*purposes: Purpose) -> str:
     return ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else words[0]
 
 
-def _overlap_sentence(w: Who, rank: tuple[int, int] | None) -> str:
+def _overlap_sentence(w: Who, rank: tuple[int, int] | None) -> Words:
     overlap = w.partner.audience_overlap_pct
     if overlap is None:
         if w.tags:
@@ -98,10 +98,14 @@ def _overlap_sentence(w: Who, rank: tuple[int, int] | None) -> str:
             "We haven't measured our audience overlap with you yet, but I think our "
             "customers would enjoy hearing from you, and yours from us."
         )
-    text = f"About {percent_text(overlap)} of our audience already follows {w.partner.name}"
+    text = say(
+        "About ", Percent(value=overlap), f" of our audience already follows {w.partner.name}"
+    )
     if rank is not None and rank[1] >= 3 and rank[0] <= 3:
         place = "the highest" if rank[0] == 1 else f"the {_ordinal(rank[0])} highest"
-        text += f", {place} overlap of the {rank[1]} partners and prospects we've measured"
+        text = say(
+            text, f", {place} overlap of the ", rank[1], " partners and prospects we've measured"
+        )
     return sentence(text)
 
 
@@ -116,7 +120,7 @@ def _overlap_facts(draft: Draft, w: Who, rank: tuple[int, int] | None) -> None:
             Fact(label="Audience overlap", value=Percent(value=w.partner.audience_overlap_pct))
         )
         if rank is not None:
-            draft.facts.append(Fact(label="Overlap rank", value=f"{rank[0]} of {rank[1]}"))
+            draft.facts.append(Fact(label="Overlap rank", value=say(rank[0], " of ", rank[1])))
 
 
 def _recruit(session: Session, w: Who, today: date, currency: str) -> Draft:
@@ -147,18 +151,22 @@ def _recruit(session: Session, w: Who, today: date, currency: str) -> Draft:
     group = peers(session, p)
     own = terms(p.commission_model, p.commission_rate, currency)
     norm = median_terms(group, currency)
+    proposal: Line
     if own is not None:
-        proposal = f"To start, we'd offer {own.offer}."
+        proposal = say("To start, we'd offer ", own.offer, ".")
         draft.facts.append(terms_fact("Proposed commission", own, currency))
     elif norm is not None:
         found, n = norm
-        proposal = (
-            f"To start, we'd offer {found.offer}, the median for the {n} active {w.plural} "
-            "on that model in our program."
+        proposal = say(
+            "To start, we'd offer ",
+            found.offer,
+            ", the median for the ",
+            n,
+            f" active {w.plural} on that model in our program.",
         )
         draft.facts.append(terms_fact(f"Median rate, active {w.plural}", found, currency))
     else:
-        proposal = (
+        proposal = say(
             "To start, we'd agree commission terms that suit how you work, whether that's a "
             "fee per conversion or a share of revenue."
         )
@@ -167,10 +175,13 @@ def _recruit(session: Session, w: Who, today: date, currency: str) -> Draft:
         peer_totals = totals(session, period.start, period.end, group.segment)
         epc = metric_value(peer_totals, "epc")
         if isinstance(epc, Decimal) and epc > 0:
-            proposal += (
-                f" For context, active {w.plural} in our program earned "
-                f"{money_text(epc, currency)} per click on average over the last "
-                f"{window(period)}."
+            proposal = say(
+                proposal,
+                f" For context, active {w.plural} in our program earned ",
+                Money(amount=epc, currency=currency),
+                " per click on average over the last ",
+                window(period),
+                ".",
             )
             draft.facts.append(
                 Fact(label=f"EPC, active {w.plural}", value=Money(amount=epc, currency=currency))
@@ -202,28 +213,32 @@ def _reengage(session: Session, w: Who, today: date, currency: str) -> Draft:
     draft.period = r.period
     last = last_conversion(session, p, today)
     if last.day is not None:
-        days = (today - last.day).days
+        since = (today - last.day).days
         draft.facts.append(Fact(label="Last conversion", value=last.day))
-        draft.facts.append(Fact(label="Days since last conversion", value=days))
-        if days >= 2:
-            opening = (
-                f"It's been {days_text(days)} since we last saw a conversion from your links "
-                f"(the most recent was on {day_text(last.day)}), so I wanted to check in."
+        draft.facts.append(Fact(label="Days since last conversion", value=since))
+        opening: Words
+        if since >= 2:
+            opening = say(
+                "It's been ",
+                days(since),
+                " since we last saw a conversion from your links "
+                f"(the most recent was on {day_text(last.day)}), so I wanted to check in.",
             )
         else:
             opening = (
                 f"Your most recent conversion came through on {day_text(last.day)}, and I "
                 "wanted to check in on how things are going."
             )
-        if days < QUIET_DAYS:
+        if since < QUIET_DAYS:
             draft.notes.append(
-                f"{p.name} converted {days_text(days)} ago, so it isn't quiet; "
+                f"{p.name} converted {days_words(since)} ago, so it isn't quiet; "
                 f"{_others('qbr_invite')} may fit better."
             )
     elif last.searched is not None:
-        opening = (
-            "We haven't seen a conversion come through your links over the last "
-            f"{window(last.searched)}, so I wanted to check in and see how we can help."
+        opening = say(
+            "We haven't seen a conversion come through your links over the last ",
+            window(last.searched),
+            ", so I wanted to check in and see how we can help.",
         )
     else:
         opening = (
@@ -235,48 +250,69 @@ def _reengage(session: Session, w: Who, today: date, currency: str) -> Draft:
     now, before = r.now, r.before
     quiet_both = not r.active and before.clicks == 0 and before.conversions == 0
     if quiet_both:
-        numbers = (
-            "Your links haven't recorded any clicks or conversions over the last "
-            f"{window(r.both)}, so whatever we do next is a fresh start."
+        numbers = say(
+            "Your links haven't recorded any clicks or conversions over the last ",
+            window(r.both),
+            ", so whatever we do next is a fresh start.",
         )
     else:
-        numbers = (
-            f"Over the last {window(r.period)} your links sent {count_text(now.clicks)} clicks "
-            f"and {count_text(now.conversions)} conversions worth "
-            f"{money_text(now.revenue, currency)}, compared with {count_text(before.clicks)} "
-            f"clicks and {count_text(before.conversions)} conversions worth "
-            f"{money_text(before.revenue, currency)} in {window_before(r.prior)}."
+        numbers = say(
+            "Over the last ",
+            window(r.period),
+            " your links sent ",
+            now.clicks,
+            " clicks and ",
+            now.conversions,
+            " conversions worth ",
+            Money(amount=now.revenue, currency=currency),
+            ", compared with ",
+            before.clicks,
+            " clicks and ",
+            before.conversions,
+            " conversions worth ",
+            Money(amount=before.revenue, currency=currency),
+            " in ",
+            window_before(r.prior),
+            ".",
         )
         if before.conversions > 0 and now.conversions != before.conversions:
             pct = abs(Decimal(now.conversions - before.conversions)) * 100 / before.conversions
             direction = "fewer" if now.conversions < before.conversions else "more"
-            numbers += f" That's {percent_text(pct)} {direction} conversions"
-            numbers += (
+            numbers = say(
+                numbers,
+                " That's ",
+                Percent(value=pct),
+                f" {direction} conversions",
                 " than before, so the momentum is there to build on."
                 if direction == "more"
-                else " than before."
+                else " than before.",
             )
 
     own = terms(p.commission_model, p.commission_rate, currency)
-    current = own.current if own else "your current rate"
+    current: Words = own.current if own else "your current rate"
     if own:
         draft.facts.append(terms_fact("Current commission", own, currency))
     if before.conversions > 0:
         pace = math.ceil(Decimal(before.conversions) * 30 / r.prior.days)
         draft.facts.append(Fact(label="Bonus threshold, conversions a month", value=pace))
-        offer = (
-            f"To help you get going again, I'd like to offer a bonus tier: once you pass "
-            f"{count_text(pace)} conversions in a calendar month, your monthly pace between "
+        offer = say(
+            "To help you get going again, I'd like to offer a bonus tier: once you pass ",
+            pace,
+            " conversions in a calendar month, your monthly pace between "
             f"{day_text(r.prior.start)} and {day_text(r.prior.end)}, we'd lift your "
-            f"commission above {current} for the rest of that quarter."
+            "commission above ",
+            current,
+            " for the rest of that quarter.",
         )
         draft.notes.append(
             "Set the bonus amount before sending; the draft names the threshold only."
         )
     else:
-        offer = (
+        offer = say(
             "To help you get going, I'd like to offer a bonus on your first conversions this "
-            f"quarter, on top of {current}."
+            "quarter, on top of ",
+            current,
+            ".",
         )
     if p.status in (PartnerStatus.PROSPECT, PartnerStatus.APPLIED):
         draft.notes.append(
@@ -311,15 +347,20 @@ def _cobrand(session: Session, w: Who, today: date, currency: str) -> Draft:
         draft.facts.append(
             Fact(label="Audience overlap", value=Percent(value=p.audience_overlap_pct))
         )
-    overlap = _overlap_sentence(w, rank)
+    overlap = say(_overlap_sentence(w, rank))
     if p.audience_overlap_pct is not None:
-        overlap += " A joint campaign would reach people who already know both of us."
+        overlap = say(overlap, " A joint campaign would reach people who already know both of us.")
     r = recent(session, p, today)
     if r.now.conversions > 0:
-        overlap += (
-            f" Your links have also brought {count_text(r.now.conversions)} conversions "
-            f"and {money_text(r.now.revenue, currency)} in revenue over the last "
-            f"{window(r.period)}, so the interest is already there."
+        overlap = say(
+            overlap,
+            " Your links have also brought ",
+            r.now.conversions,
+            " conversions and ",
+            Money(amount=r.now.revenue, currency=currency),
+            " in revenue over the last ",
+            window(r.period),
+            ", so the interest is already there.",
         )
         draft.facts.extend(recent_facts(r, currency)[:2])
         draft.period = r.period
@@ -366,24 +407,30 @@ def _qbr_invite(session: Session, w: Who, today: date, currency: str) -> Draft:
         "it together."
     )
     change_pct = q.kpi("revenue").change
+    headline: Words
+    results: Words
     if revenue is not None and revenue > 0:
-        headline = (
-            f"The headline: your links brought {money_text(revenue, currency)} in revenue "
-            f"from {count_text(conversions)} conversions in {quarter}"
+        earned = Money(amount=revenue, currency=currency)
+        headline = say(
+            "The headline: your links brought ",
+            earned,
+            " in revenue from ",
+            conversions,
+            f" conversions in {quarter}",
         )
         if change_pct is not None and change_pct.percent is not None:
             word = "up" if change_pct.percent >= 0 else "down"
-            headline += f", {word} {percent_text(abs(change_pct.percent))} on {prev}"
+            headline = say(
+                headline, f", {word} ", Percent(value=abs(change_pct.percent)), f" on {prev}"
+            )
         roas = q.kpi("roas").value
         if isinstance(roas, Ratio):
-            headline += f", with {roas.value:.2f}× return on commission"
-        headline += "."
-        results = (
-            f"{money_text(revenue, currency)} revenue and {count_text(conversions)} conversions"
-        )
+            headline = say(headline, ", with ", roas, " return on commission")
+        headline = say(headline, ".")
+        results = say(earned, " revenue and ", conversions, " conversions")
         rate = q.kpi("reversal_rate").value
         if isinstance(rate, Percent):
-            results += f", reversal rate {percent_text(rate.value)}"
+            results = say(results, ", reversal rate ", rate)
     else:
         headline = (
             f"{quarter} was quiet on tracked results, with no revenue through your links, so "
@@ -391,19 +438,24 @@ def _qbr_invite(session: Session, w: Who, today: date, currency: str) -> Draft:
         )
         results = "what happened and what got in the way"
         draft.notes.append(f"{p.name} had no revenue in {quarter}.")
+    best: Words
     if q.best_week is not None:
-        best = (
-            f"the week of {day_text(q.best_week.monday)} brought "
-            f"{money_text(q.best_week.revenue, currency)} in revenue, and what was behind it"
+        best = say(
+            f"the week of {day_text(q.best_week.monday)} brought ",
+            Money(amount=q.best_week.revenue, currency=currency),
+            " in revenue, and what was behind it",
         )
     else:
         best = "which placements and promotions brought the most"
     targets = {g.metric: g for g in q.suggested_goals}
+    goals: Words
     if "revenue" in targets and "conversions" in targets:
-        goals = (
-            f"we'd suggest about {money_text(targets['revenue'].target, currency)} in revenue "
-            f"and {count_text(int(targets['conversions'].target))} conversions, based on your "
-            f"{quarter} pace and trend"
+        goals = say(
+            "we'd suggest about ",
+            Money(amount=targets["revenue"].target, currency=currency),
+            " in revenue and ",
+            int(targets["conversions"].target),
+            f" conversions, based on your {quarter} pace and trend",
         )
         draft.facts.append(
             Fact(

@@ -38,7 +38,7 @@ from tools.insights.common import HUNDRED, through_yesterday
 from tools.partners import PIPELINE_STATUSES
 from tools.periods import DateRange
 from tools.registry import tool
-from tools.report import Cell, Money, Percent, Report, Section, Table
+from tools.report import Cell, Line, Money, Percent, Report, Section, Table
 from tools.segment import Segment, SegmentArgs, resolve_segment
 
 RECRUIT_WEIGHT_OVERLAP = Decimal("0.50")
@@ -81,7 +81,8 @@ class RecruitCandidate(BaseModel):
     peer_component: Decimal
     score: Decimal
     """0–100, see the module docstring for the formula."""
-    why: str
+    why: Line
+    """The score's components in words, figures typed."""
 
 
 class RecruitmentPriorities(BaseModel):
@@ -149,7 +150,10 @@ class RecruitmentPriorities(BaseModel):
             scope=self.scope(),
             sections=[
                 Section(table=table),
-                Section(title="Why", bullets=[f"{c.name}: {c.why}" for c in self.candidates]),
+                Section(
+                    title="Why",
+                    bullets=[Line.join([f"{c.name}: ", c.why]) for c in self.candidates],
+                ),
             ],
             notes=[
                 *self.notes,
@@ -334,25 +338,34 @@ def _why(
     peer_scope: str,
     peer_count: int,
     peer_c: Decimal,
-) -> str:
-    overlap_text = (
-        "no audience overlap on record"
+) -> Line:
+    overlap_part: list[str | Cell] = (
+        ["no audience overlap on record"]
         if overlap is None
-        else f"{_whole(overlap)}% audience overlap (highest candidate {_whole(max_overlap)}%)"
+        else [
+            Percent(value=overlap),
+            " audience overlap (highest candidate ",
+            Percent(value=max_overlap),
+            ")",
+        ]
     )
-    share_text = f"{partner_type} partners brought {_whole(share * HUNDRED)}% of program revenue"
-    if peer_count == 0:
-        peer_text = f"{peer_scope} to compare with"
-    else:
-        peer_text = (
-            f"{peer_scope} ({peer_count}) earn {_whole(peer_c * HUNDRED)}% "
-            "of the best peer group's median"
-        )
-    return f"{overlap_text}; {share_text}; {peer_text}"
-
-
-def _whole(value: Decimal) -> str:
-    return str(value.quantize(Decimal(1)))
+    share_part: list[str | Cell] = [
+        f"; {partner_type} partners brought ",
+        Percent(value=share * HUNDRED),
+        " of program revenue; ",
+    ]
+    peer_part: list[str | Cell] = (
+        [f"{peer_scope} to compare with"]
+        if peer_count == 0
+        else [
+            f"{peer_scope} (",
+            peer_count,
+            ") earn ",
+            Percent(value=peer_c * HUNDRED),
+            " of the best peer group's median",
+        ]
+    )
+    return Line.join([*overlap_part, *share_part, *peer_part])
 
 
 class RecruitmentPrioritiesArgs(SegmentArgs):
