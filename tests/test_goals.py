@@ -390,6 +390,23 @@ def test_goal_progress_adapter_resolves_partner_and_tier_words(session: Session)
         run_goal_progress(session, ctx, GoalProgressArgs(tiers=["Platinum"]))
 
 
+def test_goals_filtered_by_status_and_metric_keep_only_those(session: Session) -> None:
+    _load(session)
+    ctx = ToolContext(today=TODAY)
+    everything = run_goal_progress(session, ctx, GoalProgressArgs())
+    for wanted in (["behind"], ["at risk", "behind"], ["ahead", "on track"]):
+        result = run_goal_progress(session, ctx, GoalProgressArgs(goal_statuses=wanted))
+        expected = [g.goal_key for g in everything.goals if g.status in wanted]
+        assert [g.goal_key for g in result.goals] == expected, wanted
+        assert " or ".join(wanted) in result.report().scope
+    revenue = run_goal_progress(session, ctx, GoalProgressArgs(metric="revenue"))
+    assert revenue.goals
+    assert [g.goal_key for g in revenue.goals] == [
+        g.goal_key for g in everything.goals if g.metric == "revenue"
+    ]
+    assert any(g.status not in ("behind",) for g in everything.goals)  # the filter matters
+
+
 # --- what a segment can't split goals by ------------------------------------------------------
 
 

@@ -591,6 +591,11 @@ class GoalProgressArgs(SegmentArgs):
         description="Only goals on this metric: revenue, conversions, leads, clicks, payout "
         "or active_partners.",
     )
+    goal_statuses: list[GoalStatus] = Field(
+        default_factory=list,
+        description='Only goals with these statuses ("which goals are behind?"): ahead, '
+        "on track, at risk, behind, achieved, missed or not started.",
+    )
 
 
 @tool(
@@ -614,6 +619,10 @@ def run_goal_progress(
         currency=ctx.currency,
     )
     progress.notes = [*resolved.notes, *progress.notes]
+    if args.goal_statuses:
+        wanted = set(args.goal_statuses)
+        progress.goals = [g for g in progress.goals if g.status in wanted]
+        progress.filter_label = f"{progress.filter_label}, {' or '.join(args.goal_statuses)}"
     if args.metric is not None:
         progress.goals = [g for g in progress.goals if g.metric == args.metric]
         label = args.metric.replace("_", " ")

@@ -180,6 +180,7 @@ _KEY_WHAT: dict[str, str] = {
     "application": "an application",
     "joined": "a join date",
     "submitted": "a submission date",
+    "goal_statuses": "a goal status",
 }
 
 

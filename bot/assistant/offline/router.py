@@ -86,6 +86,7 @@ from bot.assistant.offline.slots import (
     read_days,
     read_extreme,
     read_format,
+    read_goal_statuses,
     read_grain,
     read_group,
     read_metric,
@@ -222,6 +223,7 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     _unit_range_comparison(doc, slots)
     _same_unit_last_year(doc, slots)
     terms = read_terms_question(doc, slots.period, named=bool(partners))
+    slots.goal_statuses = take("goal_statuses", lambda: read_goal_statuses(doc))
     extreme = take("extreme", lambda: read_extreme(doc))
     share = bool(phrase_hits(doc, SHARE_PHRASES))
     attention = bool(phrase_hits(doc, ATTENTION_PHRASES))

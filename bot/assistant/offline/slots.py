@@ -83,6 +83,8 @@ class Slots:
     format: str | None = None
     count: bool = False
     goal: str | None = None
+    goal_statuses: list[str] = field(default_factory=list)
+    """Goal statuses asked for ("which goals are behind?")."""
     region: str | None = None
     """A region named ("europe"): no tool filters by region, so it is always reported."""
     same_unit: str | None = None
@@ -109,6 +111,8 @@ class Slots:
             values = getattr(self, key)
             if values:
                 args[key] = list(values)
+        if self.goal_statuses:
+            args["goal_statuses"] = list(self.goal_statuses)
         if self.count:
             args["count_only"] = True
         return args
@@ -707,6 +711,37 @@ def read_region(doc: Doc) -> str | None:
     start = at - 1 if at > 0 and keys[at - 1] in ("in", "across", "from") else at
     doc.claim(start, at + len(phrase))
     return " ".join(phrase)
+
+
+_GOAL_STATUS_PHRASES: tuple[tuple[Phrase, tuple[str, ...]], ...] = (
+    (("off", "track"), ("at risk", "behind")),
+    (("at", "risk"), ("at risk",)),
+    (("on", "track"), ("on track",)),
+    (("not", "started"), ("not started",)),
+    (("behind",), ("behind",)),
+    (("ahead",), ("ahead",)),
+    (("missed",), ("missed",)),
+    (("achieved",), ("achieved",)),
+    (("slipping",), ("at risk", "behind")),
+)
+_WHICH_WORDS = frozenset({"which", "what", "any", "list", "show"})
+
+
+def read_goal_statuses(doc: Doc) -> list[str]:
+    """Goal statuses a question filters by ("which goals are behind?", "any goals at risk"):
+    only with a which/any/list word and a goal word, so "are we on track for our goals?"
+    stays a question about every goal."""
+    keys = doc.free_keys()
+    present = {k for k in keys if k}
+    if not (present & _WHICH_WORDS and present & {"goal", "goals", "target", "targets"}):
+        return []
+    found: list[str] = []
+    for phrase, statuses in _GOAL_STATUS_PHRASES:
+        at = find_phrase(doc.free_keys(), phrase)
+        if at >= 0:
+            doc.claim(at, at + len(phrase))
+            found.extend(statuses)
+    return list(dict.fromkeys(found))
 
 
 def read_overlap(doc: Doc) -> bool:
