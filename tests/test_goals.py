@@ -394,12 +394,15 @@ def test_goals_filtered_by_status_and_metric_keep_only_those(session: Session) -
     _load(session)
     ctx = ToolContext(today=TODAY)
     everything = run_goal_progress(session, ctx, GoalProgressArgs())
+    assert isinstance(everything, GoalProgressList)
     for wanted in (["behind"], ["at risk", "behind"], ["ahead", "on track"]):
         result = run_goal_progress(session, ctx, GoalProgressArgs(goal_statuses=wanted))
+        assert isinstance(result, GoalProgressList)
         expected = [g.goal_key for g in everything.goals if g.status in wanted]
         assert [g.goal_key for g in result.goals] == expected, wanted
-        assert " or ".join(wanted) in result.report().scope
+        assert " or ".join(wanted) in (result.report().scope or "")
     revenue = run_goal_progress(session, ctx, GoalProgressArgs(metric="revenue"))
+    assert isinstance(revenue, GoalProgressList)
     assert revenue.goals
     assert [g.goal_key for g in revenue.goals] == [
         g.goal_key for g in everything.goals if g.metric == "revenue"

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from bot.render.values import line
 from tests import factories
 from tools.errors import ToolError
 from tools.insights import (
@@ -439,8 +440,9 @@ def test_recruitment_priorities_score_and_components_match_hand_computation(
     assert _close(p2.type_revenue_share, affiliate_share)
     assert p2.overlap_component == 1
     assert (p4.peer_count, p4.peer_median_revenue, p4.type_revenue_share) == (0, None, Decimal(0))
-    assert "60% audience overlap" in p2.why
-    assert "67% of program revenue" in p2.why
+    assert "60.0% audience overlap (highest candidate 60.0%)" in line(p2.why)
+    assert "66.7% of program revenue" in line(p2.why)
+    assert "(4) earn 37.5% of the best peer group's median" in line(p2.why)
     report = result.report()
     assert report.period == "last 180 days (27 May – 22 Nov 2026)"
     assert "prospects" in (report.scope or "")

@@ -521,3 +521,35 @@ def test_a_unit_with_no_data_yet_answers_with_the_latest_one_and_says_so(
     assert isinstance(asked, PerformanceSummary)
     assert (asked.period.start, asked.period.end) == (date(2026, 8, 1), date(2026, 8, 31))
     assert asked.period.label == "August 2026" and asked.notes == []
+
+
+def test_all_time_runs_from_the_first_day_with_data_without_a_comparison(
+    session: Session,
+) -> None:
+    load_program(session)
+    last_day = START + timedelta(days=DAYS - 1)
+    ctx = ToolContext(today=last_day + timedelta(days=1))
+    summary = run_performance(session, ctx, PerformanceArgs(period="all time"))
+    assert isinstance(summary, PerformanceSummary)
+    assert (summary.period.start, summary.period.end) == (START, last_day)
+    assert summary.comparison is None
+    assert summary.totals.revenue == sums(ROWS, START, last_day, ALL)["revenue"]
+
+
+def test_a_period_starting_before_the_data_says_so_and_a_partial_comparison_is_flagged(
+    session: Session,
+) -> None:
+    load_program(session)
+    ctx = ToolContext(today=START + timedelta(days=DAYS))
+    summary = run_performance(
+        session, ctx, PerformanceArgs(period=f"{START.year}", compare_to="none")
+    )
+    assert isinstance(summary, PerformanceSummary)
+    notes = summary.report().notes
+    assert any(n.startswith(f"Data starts on {START.day} {START:%b %Y}") for n in notes)
+    first, last = START + timedelta(days=10), START + timedelta(days=39)
+    # 30 days whose previous 30 days begin 20 days before the data
+    partial = run_performance(session, ctx, PerformanceArgs(period=f"{first} to {last}"))
+    assert isinstance(partial, PerformanceSummary)
+    assert partial.comparison is not None and partial.comparison.start < START
+    assert any("only partly covered by the data" in n for n in partial.report().notes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, insert, select, update
@@ -26,6 +27,7 @@ from storage.queries import (
     totals,
     totals_by_partner,
 )
+from storage.queries.sums import rank_changes, rank_partners
 from tools.segment import PartnerRef, Segment
 
 START = date(2025, 11, 20)
@@ -254,3 +256,157 @@ def test_sums_by_group_adds_each_groups_partners_and_counts_the_active_ones(
         ids = {pid for pid, t in tier_of.items() if t == tier}
         assert group.sums == tuple(_brute(rows, a, b, ids) for a, b in ranges), tier
         assert group.active == sum(1 for pid in ids if _brute(rows, *ranges[0], {pid}) != Totals())
+
+
+def _program_with_ties(
+    session: Session,
+) -> list[tuple[int, date, int, int, int, Decimal, Decimal, int]]:
+    """`_program` plus two partners whose every day copies partner P0's: exact ties."""
+    rows = _program(session)
+    first = min(r[0] for r in rows)
+    twins = [
+        Partner(partner_key=f"twin{i}", name=f"Twin {i}", type="affiliate", status="active")
+        for i in range(2)
+    ]
+    session.add_all(twins)
+    session.flush()
+    copies = [(t.id, *r[1:]) for t in twins for r in rows if r[0] == first]
+    keys = ("partner_id", "day", "clicks", "leads", "conversions", "revenue", "payout", "reversals")
+    session.execute(insert(DailyPerformance), [dict(zip(keys, r, strict=True)) for r in copies])
+    session.flush()
+    return rows + copies
+
+
+def _per_partner(
+    rows: list[tuple[int, date, int, int, int, Decimal, Decimal, int]], start: date, end: date
+) -> dict[int, Totals]:
+    ids = {r[0] for r in rows if start <= r[1] <= end}
+    return {pid: _brute(rows, start, end, {pid}) for pid in ids}
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "minimum"),
+    [
+        ("revenue", None, None),
+        ("clicks", None, None),
+        ("conversions", "clicks", ("clicks", 100)),
+        ("revenue", "payout", ("payout", Decimal("0.01"))),
+        ("payout", "clicks", ("clicks", 100)),
+    ],
+)
+def test_rank_partners_returns_the_best_n_and_every_tie_with_counts_and_totals(
+    session: Session, numerator: SumName, denominator: SumName | None, minimum: Any
+) -> None:
+    rows = _program_with_ties(session)
+    for start, end in _ranges()[:8]:
+        per = _per_partner(rows, start, end)
+        eligible = {
+            pid: (
+                Decimal(getattr(t, numerator)) / Decimal(getattr(t, denominator))
+                if denominator
+                else Decimal(getattr(t, numerator))
+            )
+            for pid, t in per.items()
+            if (minimum is None or Decimal(getattr(t, minimum[0])) >= minimum[1])
+            and (denominator is None or getattr(t, denominator) != 0)
+        }
+        for order in ("top", "bottom"):
+            for n in (1, 2, 3, 7):
+                got = rank_partners(
+                    session,
+                    start,
+                    end,
+                    None,
+                    numerator=numerator,
+                    denominator=denominator,
+                    minimum=minimum,
+                    n=n,
+                    order=order,
+                )
+                values = sorted(eligible.values(), reverse=order == "top")
+                must = (
+                    set()
+                    if not values
+                    else {
+                        pid
+                        for pid, v in eligible.items()
+                        if (
+                            v >= values[min(n, len(values)) - 1]
+                            if order == "top"
+                            else v <= values[min(n, len(values)) - 1]
+                        )
+                    }
+                )
+                ids = {c.id for c in got.candidates}
+                assert must <= ids <= set(eligible), (start, end, order, n)
+                assert all(
+                    c.sums[0] == _only(per[c.id], (numerator, denominator, minimum))
+                    for c in got.candidates
+                )
+                assert got.counts == (len(eligible),)
+                assert got.with_data == len(per)
+                expected = _only(_brute(rows, start, end), (numerator, denominator, minimum))
+                assert got.totals == (expected,)
+
+
+def _only(totals: Totals, names: tuple[Any, ...]) -> Totals:
+    """`totals` with only the named sums kept (the others 0), as the ranking reads them."""
+    read = {n for n in names[:2] if n} | ({names[2][0]} if names[2] else set())
+    return Totals(
+        *(
+            getattr(totals, f) if f in read else type(getattr(totals, f))(0)
+            for f in ("clicks", "leads", "conversions", "reversals", "revenue", "payout")
+        )
+    )
+
+
+def test_rank_changes_returns_the_biggest_rises_and_falls_with_ties(session: Session) -> None:
+    rows = _program_with_ties(session)
+    periods = [
+        ((date(2026, 1, 1), date(2026, 1, 31)), (date(2025, 12, 1), date(2025, 12, 31))),
+        ((date(2026, 2, 3), date(2026, 2, 20)), (date(2026, 1, 16), date(2026, 2, 2))),
+        ((date(2026, 3, 1), date(2026, 3, 29)), (date(2025, 11, 20), date(2025, 12, 18))),
+    ]
+    for name in ("revenue", "conversions"):
+        for period, compare in periods:
+            now, then = _per_partner(rows, *period), _per_partner(rows, *compare)
+            deltas = {
+                pid: Decimal(getattr(now.get(pid, Totals()), name))
+                - Decimal(getattr(then.get(pid, Totals()), name))
+                for pid in set(now) | set(then)
+            }
+            rises = {p: d for p, d in deltas.items() if d > 0}
+            falls = {p: d for p, d in deltas.items() if d < 0}
+            for n in (1, 2, 5):
+                got = rank_changes(session, period, compare, None, name=name, n=n)
+                ids = {c.id for c in got.candidates}
+                for chosen, reverse in ((rises, True), (falls, False)):
+                    values = sorted(chosen.values(), reverse=reverse)
+                    if values:
+                        cut = values[min(n, len(values)) - 1]
+                        must = {p for p, d in chosen.items() if (d >= cut if reverse else d <= cut)}
+                        assert must <= ids, (name, period, n)
+                assert ids <= set(rises) | set(falls)
+                assert got.counts == (len(rises), len(falls))
+                assert got.with_data == len(deltas)
+                assert [getattr(t, name) for t in got.totals] == [
+                    getattr(_brute(rows, *period), name),
+                    getattr(_brute(rows, *compare), name),
+                ]
+
+
+def test_series_restricted_to_a_segment_matches_its_partners_daily_rows(session: Session) -> None:
+    rows = _program(session)
+    gold = {
+        pid for pid, tier in session.execute(select(Partner.id, Partner.tier)) if tier == "Gold"
+    }
+    refs = [PartnerRef(id=i, key=f"k{i}", name=f"n{i}") for i in sorted(gold)]
+    for segment in (Segment(tiers=("Gold",)), Segment(partners=tuple(refs))):
+        for start, end in _ranges()[:10]:
+            expected: dict[date, Totals] = {}
+            day = start
+            while day <= end:
+                key = day - timedelta(days=day.weekday())
+                expected[key] = expected.get(key, Totals()) + _brute(rows, day, day, gold)
+                day += timedelta(days=1)
+            assert series(session, start, end, "week", segment) == sorted(expected.items())

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from storage import queries
 from storage.queries import Totals
+from storage.queries.sums import rank_partners
 from tools.context import ToolContext
 from tools.errors import ToolError
 from tools.metrics import (
@@ -196,19 +197,24 @@ def resolve_periods(
     """The one way tools read "for which days": the words resolved as of `today`, a calendar
     unit with no data yet moved to the latest one that has some, the period ended on the last
     day with data, and the comparison cut to the same stretch — each step stated in a note."""
-    asked = resolve_period(period_words, today, default=default)
-    period, moved = period_with_data(session, asked)
-    comparison = resolve_comparison(compare_words, period, today) if compare else None
     bounds = queries.data_bounds(session)
+    first = bounds[0] if bounds else None
+    asked = resolve_period(period_words, today, default=default, data_from=first)
+    period, moved = period_with_data(session, asked)
+    everything = period.label == "all time" and not compare_words
+    comparison = (
+        resolve_comparison(compare_words, period, today) if compare and not everything else None
+    )
     period, comparison, cut = like_for_like(period, comparison, bounds[1] if bounds else None)
-    return Periods(period=period, comparison=comparison, notes=[n for n in (moved, cut) if n])
-
-
-def _sum(by_partner: dict[int, Totals]) -> Totals:
-    total = Totals()
-    for t in by_partner.values():
-        total = total + t
-    return total
+    notes = [n for n in (moved, cut) if n]
+    if first is not None and period.start < first <= period.end:
+        notes.append(f"Data starts on {_day(first)}; the days before it have none.")
+    if first is not None and comparison is not None and comparison.start < first <= comparison.end:
+        notes.append(
+            f"{comparison.label} is only partly covered by the data (it starts on "
+            f"{_day(first)}), so the change against it is not like for like."
+        )
+    return Periods(period=period, comparison=comparison, notes=notes)
 
 
 def performance(
@@ -354,40 +360,41 @@ def leaderboard(
     if n < 1:  # a caller outside the registry; LeaderboardArgs bounds `n` for planners
         raise ToolError("How many partners? Give a number of at least 1, e.g. 10.")
     segment = segment or Segment()
-    who = segment
     rule = MIN_DENOMINATOR.get(metric)
-    # Only the sums the metric (and its minimum-volume rule) reads, one row per partner.
-    names_read = SUMS_READ[metric] + (SUMS_READ[rule[0]] if rule else ())
-    by_partner = {
-        pid: sums[0]
-        for pid, sums in queries.sums_by_partner(
-            session, [(period.start, period.end)], who, tuple(dict.fromkeys(names_read))
-        ).items()
-    }
-    candidates: list[tuple[Decimal, int, Decimal | int, Value]] = []
-    excluded = 0
+    reads = SUMS_READ[metric]
+    # One ranked statement: the n best (and anyone tied with the n-th) with their names, how
+    # many partners are ranked and the scope's sums; ratios only among partners whose
+    # denominator reaches the minimum.
+    ranking = rank_partners(
+        session,
+        period.start,
+        period.end,
+        segment,
+        numerator=reads[0],
+        denominator=reads[1] if len(reads) > 1 else None,
+        minimum=(rule[0], rule[1]) if rule else None,  # type: ignore[arg-type]
+        n=n,
+        order=order,
+    )
     sign = -1 if order == "top" else 1
-    for partner_id, totals in by_partner.items():
+    shown: list[tuple[Decimal, str, str, Decimal | int, Value]] = []
+    for candidate in ranking.candidates:
+        totals = candidate.sums[0]
         basis = metric_value(totals, rule[0]) if rule else None
         value = metric_value(totals, metric)
         if rule is not None and (basis is None or Decimal(basis) < rule[1]):
-            excluded += 1
             continue
         if value is None:
-            excluded += 1
             continue
-        candidates.append((sign * Decimal(value), partner_id, value, basis))
-    candidates.sort(key=lambda c: c[0])
-    # Names only for the n shown and anyone tied with the last of them (ties go by name).
-    cut = candidates[n - 1][0] if len(candidates) > n else None
-    shown = [c for c in candidates if cut is None or c[0] <= cut]
-    names = queries.partner_refs(session, [c[1] for c in shown])
-    shown.sort(key=lambda c: (c[0], names[c[1]][1].casefold(), names[c[1]][0]))
-    total = metric_value(_sum(by_partner), metric)
+        shown.append((sign * Decimal(value), candidate.name, candidate.key, value, basis))
+    # Ties go by name.
+    shown.sort(key=lambda c: (c[0], c[1].casefold(), c[2]))
+    total = metric_value(ranking.totals[0], metric)
+    ranked = ranking.counts[0]
+    excluded = ranking.with_data - ranked
     additive = metric in ADDITIVE_METRICS
     entries = []
-    for rank, (_, partner_id, value, basis) in enumerate(shown[:n], start=1):
-        key, name = names[partner_id]
+    for rank, (_, name, key, value, basis) in enumerate(shown[:n], start=1):
         share = None
         if additive and total:
             share = Decimal(value) / Decimal(total) * 100
@@ -396,9 +403,7 @@ def leaderboard(
                 rank=rank, partner_key=key, name=name, value=value, share=share, basis=basis
             )
         )
-    notes = [
-        f"Ranked among {len(candidates)} partners with data in the period; ties are broken by name."
-    ]
+    notes = [f"Ranked among {ranked} partners with data in the period; ties are broken by name."]
     if rule is not None:
         notes.append(
             f"Only partners with {rule[2]} are ranked by {_lower(METRICS[metric].label)}"
@@ -415,7 +420,7 @@ def leaderboard(
         currency=currency,
         entries=entries,
         total=total,
-        ranked=len(candidates),
+        ranked=ranked,
         excluded=excluded,
         notes=notes,
     )
@@ -491,7 +496,7 @@ def performance_series(
     program's last day of data (today's, before it is imported), which would read as a collapse.
     """
     who = segment
-    buckets = queries.series(session, period.start, period.end, grain, who)
+    buckets = queries.series(session, period.start, period.end, grain, who, names=SUMS_READ[metric])
     bounds = queries.data_bounds(session)
     data_through = bounds[1] if bounds else None
     points: list[tuple[date, Value]] = []

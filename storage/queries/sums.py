@@ -8,11 +8,27 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Select, Subquery, case, func, literal_column, or_, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    Float,
+    Select,
+    Subquery,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from storage.models import DailyPerformance, MonthlyPerformance, Partner, WeeklyPerformance
-from storage.queries.segment import PartnerSegment, restrict
+from storage.queries.segment import PartnerSegment, restrict, segment_conditions
 
 
 @dataclass(slots=True)
@@ -111,7 +127,10 @@ class _Piece:
 
     def where(self, stmt: S, who: PartnerSegment | None) -> S:
         bucket = {_P: _P.day, _W: _W.week, _M: _M.month}[self.table]
-        stmt = stmt.where(bucket >= self.first, bucket <= self.last)
+        if self.first == self.last:  # one key: rows come in the key's partner order
+            stmt = stmt.where(bucket == self.first)
+        else:
+            stmt = stmt.where(bucket >= self.first, bucket <= self.last)
         return restrict(stmt, self.table.partner_id, who)
 
 
@@ -185,6 +204,21 @@ def _pieces(
             ))  # fmt: skip
             parts.append(piece.where(stmt, who).group_by(table.partner_id))
     return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery(), slots
+
+
+def _per_partner(
+    ranges: Sequence[tuple[date, date]], who: PartnerSegment | None, names: Sequence[SumName]
+) -> tuple[Any, list[tuple[int, SumName]]]:
+    """Per-partner sums (partner_id, s{i} per slot as in `_pieces`) as a CTE: one GROUP BY
+    when the ranges are one piece, the pieces' union summed per partner otherwise."""
+    pieces, slots = _pieces(ranges, who, names)
+    parts = pieces.element.selects if isinstance(pieces.element, CompoundSelect) else None
+    if parts is None:
+        return pieces.element.cte("per"), slots
+    per = select(pieces.c.partner_id, *(
+        func.sum(pieces.c[f"s{i}"]).label(f"s{i}") for i in range(len(slots))
+    )).group_by(pieces.c.partner_id)  # fmt: skip
+    return per.cte("per"), slots
 
 
 def _per_range(
@@ -314,27 +348,103 @@ def series(
     end: date,
     grain: Literal["day", "week"] = "day",
     who: PartnerSegment | None = None,
+    names: Sequence[SumName] = SUM_NAMES,
 ) -> list[tuple[date, Totals]]:
     """Daily sums, or weekly sums keyed by each ISO week's Monday; empty buckets included.
 
-    Weekly series read whole weeks from the weekly rollup and only the partial weeks at the
-    ends from daily rows.
+    One statement: weekly series read whole weeks from the weekly rollup, and each partial
+    week at the ends is one aggregate of its daily rows keyed by its Monday. Only the `names`
+    sums are read (the others stay 0).
     """
-    pieces = [_Piece(_P, start, end)] if grain == "day" else _whole_weeks(start, end)
+    if grain == "day":
+        stmt = (
+            _Piece(_P, start, end)
+            .where(select(_P.day.label("bucket"), *_named_sums(_P, names)), who)
+            .group_by(_P.day)
+        )
+    else:
+        parts = [
+            part
+            for whole in _whole_weeks(start, end)
+            for piece in _by_week(whole)
+            for part in _bucket_sums(piece, names, who)
+        ]
+        stmt = union_all(*parts) if len(parts) > 1 else parts[0]  # type: ignore[assignment]
     sums: dict[date, Totals] = {}
-    for piece in pieces:
-        table = piece.table
-        bucket = _W.week if table is _W else _P.day
-        stmt = piece.where(select(bucket, *_sums(table)), who).group_by(bucket)
-        for row in session.execute(stmt):
-            sums[row[0]] = _totals(row[1:])
+    for row in session.connection().execute(stmt):
+        key = row[0] if isinstance(row[0], date) else date.fromisoformat(str(row[0]))
+        sums[key] = sums.get(key, Totals()) + _per_range(row[1:], _slots(names), 1, names)[0]
     buckets: dict[date, Totals] = {}
     day = start
     while day <= end:
         key = day if grain == "day" else day - timedelta(days=day.weekday())
-        buckets[key] = buckets.get(key, Totals()) + sums.get(day, Totals())
+        if key not in buckets:
+            buckets[key] = sums.get(key, Totals())
         day += timedelta(days=1)
     return sorted(buckets.items())
+
+
+def _by_week(piece: _Piece) -> list[_Piece]:
+    """A piece of daily rows cut at Mondays, so each part lies in one ISO week."""
+    if piece.table is not _P:
+        return [piece]
+    parts = []
+    first = piece.first
+    while first <= piece.last:
+        last = min(piece.last, first + timedelta(days=6 - first.weekday()))
+        parts.append(_Piece(_P, first, last))
+        first = last + timedelta(days=1)
+    return parts
+
+
+def _bucket_sums(
+    piece: _Piece, names: Sequence[SumName], who: PartnerSegment | None
+) -> list[Select[Any]]:
+    """Statements summing a piece per ISO week, each row keyed by the week's Monday.
+
+    Whole weeks are one scalar aggregate per week of the weekly rollup (cheaper than one
+    GROUP BY over them all). Days inside one week are one aggregate of their daily rows;
+    when they are most of the week (5 or 6 days) they are read as the week's rollup row
+    minus the days outside them, which is fewer rows. A key's rows add up to its sums.
+    """
+
+    def keyed(monday: date, table: _Table, sign: int = 1) -> Select[Any]:
+        return select(literal(monday, Date).label("bucket"), *_named_sums(table, names, sign))
+
+    if piece.table is _W and _reads_partners(who):
+        # One IN (subquery) over the partners table, not one per week.
+        week = select(_W.week.label("bucket"), *_named_sums(_W, names)).group_by(_W.week)
+        return [piece.where(week, who)]
+    if piece.table is _W:
+        weeks = (piece.last - piece.first).days // 7 + 1
+        mondays = [piece.first + timedelta(days=7 * i) for i in range(weeks)]
+        return [_Piece(_W, m, m).where(keyed(m, _W), who) for m in mondays]
+    monday = piece.first - timedelta(days=piece.first.weekday())
+    sunday = monday + timedelta(days=6)
+    if (piece.last - piece.first).days + 1 < 5:
+        return [piece.where(keyed(monday, _P), who)]
+    parts = [_Piece(_W, monday, monday).where(keyed(monday, _W), who)]
+    before = _Piece(_P, monday, piece.first - timedelta(days=1))
+    after = _Piece(_P, piece.last + timedelta(days=1), sunday)
+    parts += [p.where(keyed(monday, _P, -1), who) for p in (before, after) if p.first <= p.last]
+    return parts
+
+
+def _reads_partners(who: PartnerSegment | None) -> bool:
+    """Whether restricting to `who` reads the partners table (any dimension but ids)."""
+    return who is not None and bool(segment_conditions(who)) and any(
+        (who.types, who.tiers, who.statuses, who.countries, who.owners, who.tags,
+         who.commission_models)
+    )  # fmt: skip
+
+
+def _named_sums(table: _Table, names: Sequence[SumName], sign: int = 1) -> list[Any]:
+    sums = [func.coalesce(func.sum(getattr(table, name)), 0) for name in names]
+    return sums if sign > 0 else [-column for column in sums]
+
+
+def _slots(names: Sequence[SumName]) -> list[tuple[int, SumName]]:
+    return [(0, name) for name in names]
 
 
 def last_conversion_day(session: Session, who: PartnerSegment | None = None) -> dict[int, date]:
@@ -369,3 +479,181 @@ def data_bounds(session: Session) -> tuple[date, date] | None:
     last = select(func.max(_P.day)).scalar_subquery()
     row = session.execute(select(first, last)).one()
     return None if row[0] is None else (row[0], row[1])
+
+
+# --- ranked per-partner sums: the few rows a leaderboard or a movers list shows ---------------
+
+_MONEY: frozenset[SumName] = frozenset(("revenue", "payout"))
+_RATIO_SLACK = "0.000000001"
+_HALF_CENT = "0.005"
+"""Relative slack on a ratio cut-off: the database's float division may merge or split ratios
+a hair apart, so a few more candidates are fetched and the caller ranks them exactly."""
+
+
+@dataclass(frozen=True, slots=True)
+class RankedPartner:
+    """A candidate row: the partner and its sums over each range."""
+
+    id: int
+    key: str
+    name: str
+    owner: str | None
+    sums: tuple[Totals, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """Candidates for the first n of a ranking (the n best, anyone tied with the n-th, and
+    possibly a few more), with counts and totals over every partner with data."""
+
+    candidates: list[RankedPartner]
+    with_data: int
+    """Partners with a row in any range."""
+    counts: tuple[int, ...]
+    """Per ranking: how many partners it ranks (leaderboard: eligible; movers: rose, fell)."""
+    totals: tuple[Totals, ...]
+    """The sums over every partner with data, per range."""
+
+
+def _slack(name: SumName) -> Any:
+    """How far a sum read by the database may be from the exact one: SQLite sums money as
+    floats, a hair off the cent, so comparisons allow half a cent (exact sums are whole
+    cents apart). Counts are exact."""
+    return literal_column(_HALF_CENT if name in _MONEY else "0")
+
+
+def _ranked(
+    session: Session,
+    ranges: Sequence[tuple[date, date]],
+    who: PartnerSegment | None,
+    names: Sequence[SumName],
+    build: Any,
+) -> Ranking:
+    """Run a ranking over per-partner sums `per` (a CTE): `build(exact)`, given the sums as
+    ranked, returns (count aggregates, condition selecting candidate rows). One statement: a
+    first row of counts and totals over every partner, then the candidates with their names.
+    """
+    per, slots = _per_partner(ranges, who, names)
+    sums = [per.c[f"s{i}"] for i in range(len(slots))]
+    counts, keep = build(per, sums, slots)
+    nothing = [null()] * len(slots)
+    summary = select(
+        null(), null(), null(), null(),
+        func.count(), *counts, *(func.sum(column) for column in sums), *nothing,
+    ).select_from(per)  # fmt: skip
+    candidates = (
+        select(
+            per.c.partner_id, Partner.partner_key, Partner.name, Partner.owner,
+            null(), *([null()] * len(counts)), *nothing, *sums,
+        )
+        .join(Partner, Partner.id == per.c.partner_id)
+        .where(keep)
+    )  # fmt: skip
+    rows = list(session.connection().execute(union_all(summary, candidates)))
+    first = next(row for row in rows if row[0] is None)
+    width, at = len(counts), 5 + len(counts)
+    found = [
+        RankedPartner(
+            id=row[0],
+            key=row[1],
+            name=row[2],
+            owner=row[3],
+            sums=_per_range(row[at + len(slots) :], slots, len(ranges), names),
+        )
+        for row in rows
+        if row[0] is not None
+    ]
+    return Ranking(
+        candidates=found,
+        with_data=int(first[4]),
+        counts=tuple(int(v or 0) for v in first[5 : 5 + width]),
+        totals=_per_range([v or 0 for v in first[at : at + len(slots)]], slots, len(ranges), names),
+    )
+
+
+def _cut(per: Any, value: Any, n: int, descending: bool, where: Any = None) -> Any:
+    """The n-th value of `value` over the rows of `per` (NULL when there are fewer)."""
+    stmt = select(value).select_from(per)
+    if where is not None:
+        stmt = stmt.where(where)
+    order = value.desc() if descending else value.asc()
+    return stmt.order_by(order).limit(1).offset(n - 1).scalar_subquery()
+
+
+def rank_partners(
+    session: Session,
+    start: date,
+    end: date,
+    who: PartnerSegment | None,
+    *,
+    numerator: SumName,
+    denominator: SumName | None = None,
+    minimum: tuple[SumName, Decimal] | None = None,
+    n: int,
+    order: Literal["top", "bottom"] = "top",
+) -> Ranking:
+    """Candidates for the `n` partners with the highest (or lowest) sum, or ratio of two sums,
+    over [start, end], from one statement: the n best and every partner tied with the n-th
+    (ties are for the caller to break by name), and how many partners the rule ranks.
+
+    Partners with data whose `minimum` sum is below its bound, or whose ratio has a zero
+    denominator, are not ranked (`counts[0]` is the number ranked). Candidates may include a
+    few partners past the n-th ratio, so the caller ranks them with exact arithmetic.
+    """
+    names = list(dict.fromkeys(
+        [numerator, *([denominator] if denominator else []), *([minimum[0]] if minimum else [])]
+    ))  # fmt: skip
+
+    def build(per: Any, sums: list[Any], slots: list[tuple[int, SumName]]) -> Any:
+        by_name = {name: column for column, (_, name) in zip(sums, slots, strict=True)}
+        conditions = []
+        if minimum is not None:
+            bound = literal_column(str(minimum[1])) - _slack(minimum[0])
+            conditions.append(by_name[minimum[0]] >= bound)
+        top = order == "top"
+        if denominator is None:
+            value = by_name[numerator]
+        else:
+            conditions.append(by_name[denominator] > _slack(denominator))
+            value = cast(by_name[numerator], Float) / func.nullif(
+                cast(by_name[denominator], Float), 0
+            )
+        eligible = and_(*conditions) if conditions else None
+        cut = func.coalesce(_cut(per, value, n, top, eligible), value)
+        # With fewer than n ranked the cut is the row's own value: everyone ranked is kept.
+        if denominator is None:
+            slack = _slack(numerator)
+        else:  # a ratio: let floats a hair apart through
+            slack = func.abs(cut) * literal_column(_RATIO_SLACK)
+        keep = value >= cut - slack if top else value <= cut + slack
+        count = func.count() if eligible is None else func.sum(case((eligible, 1), else_=0))
+        return [count], keep if eligible is None else and_(eligible, keep)
+
+    return _ranked(session, [(start, end)], who, names, build)
+
+
+def rank_changes(
+    session: Session,
+    period: tuple[date, date],
+    compare: tuple[date, date],
+    who: PartnerSegment | None,
+    *,
+    name: SumName,
+    n: int,
+) -> Ranking:
+    """Candidates for the `n` biggest rises and the `n` biggest falls of one sum per partner
+    between `period` and `compare` (sums[0] and sums[1]), and every partner tied with either
+    n-th, from one statement. `counts` is (rose, fell); `totals` cover every partner."""
+
+    def build(per: Any, sums: list[Any], slots: list[tuple[int, SumName]]) -> Any:
+        delta = sums[0] - sums[1]
+        slack = _slack(name)
+        rises, falls = delta > slack, delta < -slack
+        up = func.coalesce(_cut(per, delta, n, True, rises), delta)
+        down = func.coalesce(_cut(per, delta, n, False, falls), delta)
+        keep = or_(and_(rises, delta >= up - slack), and_(falls, delta <= down + slack))
+        rose = func.sum(case((rises, 1), else_=0))
+        fell = func.sum(case((falls, 1), else_=0))
+        return [rose, fell], keep
+
+    return _ranked(session, [period, compare], who, [name], build)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from storage import queries
 from storage.queries import Totals, activity
+from storage.queries.sums import rank_changes
 from tools.context import ToolContext
 from tools.errors import ToolError
 from tools.insights.common import HUNDRED, with_ties
@@ -204,24 +205,26 @@ def top_movers(
     if n < 1:
         raise ToolError("How many movers? Give a number of at least 1, e.g. 5.")
     segment = segment or Segment()
-    ranges = [(period.start, period.end), (compare.start, compare.end)]
     if by == "partner":
-        # One statement, one row per partner, only the metric's own column.
-        sums = queries.sums_by_partner(session, ranges, segment, names=SUMS_READ[metric])
-        values: dict[int | str | None, tuple[Decimal, Decimal]] = {
-            pid: (_additive(now, metric), _additive(then, metric))
-            for pid, (now, then) in sums.items()
-        }
-    else:
-        rows = queries.sums_by_group(session, ranges, by, segment, SUMS_READ[metric])
-        values = {}
-        for row in rows:
-            group = row.group or None
-            now, then = values.get(group, (Decimal(0), Decimal(0)))
-            values[group] = (
-                now + _additive(row.sums[0], metric),
-                then + _additive(row.sums[1], metric),
-            )
+        return _partner_movers(
+            session,
+            metric=metric,
+            period=period,
+            compare=compare,
+            n=n,
+            order=order,
+            segment=segment,
+            currency=currency,
+        )
+    ranges = [(period.start, period.end), (compare.start, compare.end)]
+    values: dict[int | str | None, tuple[Decimal, Decimal]] = {}
+    for row in queries.sums_by_group(session, ranges, by, segment, SUMS_READ[metric]):
+        group = row.group or None
+        now, then = values.get(group, (Decimal(0), Decimal(0)))
+        values[group] = (
+            now + _additive(row.sums[0], metric),
+            then + _additive(row.sums[1], metric),
+        )
     changed = [(now - then, key) for key, (now, then) in values.items() if now != then]
     rising = sorted((c for c in changed if c[0] > 0), key=lambda c: -c[0])
     falling = sorted((c for c in changed if c[0] < 0), key=lambda c: c[0])
@@ -236,20 +239,10 @@ def top_movers(
             picked, key=lambda c: (-sign * c[0], names[c[1]][1].casefold(), names[c[1]][0] or "")
         )[:n]
         result = []
-        for delta, key in ranked:
+        for _delta, key in ranked:
             now, then = values[key]
             stored, name, owner = names[key]
-            result.append(
-                Mover(
-                    key=stored,
-                    name=name,
-                    owner=owner,
-                    current=now,
-                    previous=then,
-                    change=delta,
-                    change_pct=None if then == 0 else delta / then * HUNDRED,
-                )
-            )
+            result.append(_mover(stored, name, owner, now, then))
         return result
 
     return TopMovers(
@@ -268,6 +261,73 @@ def top_movers(
         fell=len(falling),
         gains=movers(ups, 1),
         drops=movers(downs, -1),
+    )
+
+
+def _mover(key: str | None, name: str, owner: str | None, now: Decimal, then: Decimal) -> Mover:
+    delta = now - then
+    return Mover(
+        key=key,
+        name=name,
+        owner=owner,
+        current=now,
+        previous=then,
+        change=delta,
+        change_pct=None if then == 0 else delta / then * HUNDRED,
+    )
+
+
+def _partner_movers(
+    session: Session,
+    *,
+    metric: Metric,
+    period: DateRange,
+    compare: DateRange,
+    n: int,
+    order: MoverOrder | None,
+    segment: Segment,
+    currency: str,
+) -> TopMovers:
+    """Movers of single partners: the database ranks each partner's change and returns just
+    the candidates each way (with names), the counts and the totals, in one statement."""
+    (name,) = SUMS_READ[metric]
+    ranking = rank_changes(
+        session,
+        (period.start, period.end),
+        (compare.start, compare.end),
+        segment,
+        name=name,
+        n=n,
+    )
+    moves = []
+    for candidate in ranking.candidates:
+        now, then = (_additive(sums, metric) for sums in candidate.sums)
+        if now != then:
+            moves.append((now - then, candidate, now, then))
+
+    def movers(sign: int) -> list[Mover]:
+        picked = sorted(
+            (m for m in moves if m[0] * sign > 0),
+            key=lambda m: (-sign * m[0], m[1].name.casefold(), m[1].key),
+        )[:n]
+        return [_mover(c.key, c.name, c.owner, now, then) for _, c, now, then in picked]
+
+    rose, fell = ranking.counts
+    return TopMovers(
+        metric=metric,
+        by="partner",
+        order=order,
+        segment=segment,
+        period=period,
+        compare=compare,
+        n=n,
+        currency=currency,
+        total_current=_additive(ranking.totals[0], metric),
+        total_previous=_additive(ranking.totals[1], metric),
+        rose=rose,
+        fell=fell,
+        gains=movers(1) if order in (None, "top") else [],
+        drops=movers(-1) if order in (None, "bottom") else [],
     )
 
 
