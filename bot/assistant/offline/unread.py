@@ -35,14 +35,15 @@ def unread_words(doc: Doc) -> list[str]:
 
 COMMON_ENGLISH_ZIPF = 3.0
 """Words at least this frequent in English (wordfreq's Zipf scale: 3 ≈ once per million
-words) are ordinary English; rarer ones are names, typos or another language."""
+words) are ordinary English; rarer ones are names, typos or another language. wordfreq's
+"small" lists hold exactly the words at or above it, and load in a few milliseconds."""
 
 
 @lru_cache(maxsize=4096)
 def _common_english(word: str) -> bool:
     from wordfreq import zipf_frequency  # loaded only when a request has unread words
 
-    return zipf_frequency(word, "en") >= COMMON_ENGLISH_ZIPF
+    return zipf_frequency(word, "en", wordlist="small") >= COMMON_ENGLISH_ZIPF
 
 
 @lru_cache(maxsize=4096)
@@ -80,6 +81,6 @@ def _likelier_elsewhere(word: str) -> bool:
     """Much more frequent in one of _OTHER_LANGUAGES than in English (wordfreq, Zipf)."""
     from wordfreq import zipf_frequency
 
-    english = zipf_frequency(word, "en")
-    other = max(zipf_frequency(word, lang) for lang in _OTHER_LANGUAGES)
+    english = zipf_frequency(word, "en", wordlist="small")
+    other = max(zipf_frequency(word, lang, wordlist="small") for lang in _OTHER_LANGUAGES)
     return other >= 3.0 and other >= english + 1.5
