@@ -134,3 +134,13 @@ def test_partner_revenue_answers_match_direct_sums(
     )
     assert result.result["period"]["start"] == start.isoformat()
     assert result.result["period"]["end"] == end.isoformat()
+
+
+def test_a_follow_up_after_a_failed_turn_builds_on_the_last_answer(demo_session: Session) -> None:
+    first = answer(demo_session, CTX, "top 5 partners by revenue last month")
+    failed = answer(demo_session, CTX, "and for Zzyzx Holdings?", first.state)
+    assert failed.report.kind == "not_found"
+    assert failed.state == first.state  # a partner nobody knows is no context
+    again = answer(demo_session, CTX, "and by clicks?", failed.state)
+    assert again.calls[0]["tool"] == "leaderboard"
+    assert again.calls[0]["arguments"] == {"metric": "clicks", "period": "last month", "n": 5}

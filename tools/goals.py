@@ -17,7 +17,9 @@ Status of a running goal compares actual with expected (pace = actual ÷ expecte
 Nothing due yet counts as on track. A goal whose end day is counted is "achieved"
 (actual ≥ target) or "missed"; one with no counted day yet is "not started".
 Forecast is the pace to date carried to the end: actual ÷ elapsed days × total days
-(not for active_partners, a distinct count that does not grow linearly).
+(not for active_partners, a distinct count that does not grow linearly). An active-partners
+goal is a level, not a running total, so its "expected by now" is the level due at the next
+checkpoint (or the target at the end), not a share rising from zero.
 
 Which goals. A goal is set for the program, a tier or one partner, and counts those
 partners (its `scope` is that Segment). A segment selects goals by its partners (their
@@ -328,9 +330,14 @@ def progress_of(
     target = Decimal(goal.target)
     checkpoints = [(c.due_on, Decimal(c.fraction)) for c in goal.checkpoints]
     actual = _actual(session, goal, scope, through)
-    fraction = expected_fraction(goal.start, goal.end, checkpoints, counted)
-    expected = target * fraction
     distinct = goal.metric == GoalMetric.ACTIVE_PARTNERS
+    fraction = expected_fraction(goal.start, goal.end, checkpoints, counted)
+    if distinct:
+        # A count of partners is not a running total: it is judged against the level due
+        # at the next checkpoint (or the end), not a line rising from zero.
+        ahead = [f for d, f in sorted(checkpoints) if counted < d < goal.end]
+        fraction = ahead[0] if ahead else Decimal(1)
+    expected = target * fraction
     status: GoalStatus
     forecast: Decimal | None
     if finished:

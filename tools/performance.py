@@ -148,7 +148,8 @@ class PerformanceSummary(BaseModel):
                     f"No data in {self.comparison.describe()}, so no change is shown."
                 )
         if self.segment.single_partner is None:
-            report.notes.append(f"{self.partners_with_data} partners had data in the period.")
+            n = self.partners_with_data
+            report.notes.append(f"{n} partner{'' if n == 1 else 's'} had data in the period.")
         if self.data_through is not None and self.data_through < self.period.end:
             report.notes.append(f"Data runs through {_day(self.data_through)}.")
         report.notes.append("EPC is payout ÷ clicks; ROAS is revenue ÷ payout.")

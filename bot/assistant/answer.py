@@ -64,7 +64,12 @@ def answer(
     """Answer `text` with the offline router; never writes."""
     decision = route(text, vocabulary(session), previous)
     if isinstance(decision, ToolCall):
-        return run_call(session, ctx, decision)
+        result = run_call(session, ctx, decision)
+        if result.report.kind in ("not_found", "error", "clarify"):
+            # A call that found nothing ("no partner called 'both'") is no context to build
+            # on: the next follow-up continues from the last call that answered.
+            result.state = previous
+        return result
     if isinstance(decision, Clarify):
         report = Report(title=decision.question, kind="clarify", options=decision.labels)
         return Answer(report=report, state=previous, options=list(decision.options))

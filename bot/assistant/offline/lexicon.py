@@ -25,7 +25,7 @@ def _words(text: str) -> frozenset[str]:
 # (revenue) and "return on ad spend" (roas) over "spend" (payout).
 METRIC_PHRASES: dict[str, tuple[Phrase, ...]] = {
     "conversion_rate": _p(
-        "conversion rate", "conversion rates", "conv rate", "conversion %", "cr", "cvr"
+        "conversion rate", "conversion rates", "conv rate", "conversion percent", "cr", "cvr"
     ),
     "reversal_rate": _p(
         "reversal rate", "reversal rates", "refund rate", "refund rates",
@@ -473,7 +473,7 @@ FOLLOW_UP_LEADS = _p(
 )  # fmt: skip
 FOLLOW_UP_ANYWHERE = _p("instead", "too", "as well", "same", "same for", "that one", "only")
 PRONOUNS = frozenset(
-    {"they", "them", "their", "theirs", "it", "its", "that", "those", "these",
+    {"they", "them", "their", "theirs", "it", "its", "that", "those", "these", "both",
      "him", "her", "he", "she", "theyve", "theyre"}
 )  # fmt: skip
 
@@ -482,7 +482,8 @@ FILLER_WORDS = _words(
     guys folks team pls plz please thanks btw quick quickly real actually currently
     basically overall roughly approx approximately exactly precisely kinda sorta maybe
     hmm um uh ok okay yeah yep nope hey hi hello mate buddy again also still just
-    hows whats whos wheres thats lets hows theres heres
+    hows whats whos wheres thats lets theres heres howd whatd whod lmk fyi tbh imo asap
+    checkin better worse
     our ours we us figure figures data info number numbers stuff things thing look looking
     see show tell give pull grab fetch check quick glance snapshot rundown summary overview
     brief briefly wondering wonder curious interested would like love need want could

@@ -194,13 +194,20 @@ def unplaced_reason(tool: str, key: str) -> str:
     return f"{what} can't take {_KEY_WHAT.get(key, key.replace('_', ' '))}"
 
 
+_RELATIVE = frozenset(
+    {"last", "this", "since", "past", "today", "yesterday", "ytd", "mtd", "qtd", "wtd", "all"}
+)
+
+
 def describe_call(tool: str, arguments: dict[str, object]) -> str:
     """A call as the English request that makes it, for "the closest question I can read"."""
     partners = arguments.get("partners") or (
         [arguments["partner"]] if arguments.get("partner") else []
     )
     who = " and ".join(str(p) for p in partners) if isinstance(partners, list) else ""
-    period = f" {arguments['period']}" if arguments.get("period") else ""
+    words = str(arguments.get("period") or "")
+    relative = words.split()[0] in _RELATIVE if words else False
+    period = f" {words}" if relative else (f" in {words}" if words else "")
     metric = str(arguments.get("metric", "revenue")).replace("_", " ")
     if tool == "leaderboard":
         return f"Top {arguments.get('n', 5)} partners by {metric}{period}"

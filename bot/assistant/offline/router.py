@@ -193,7 +193,7 @@ def _index(names: tuple[str, ...]) -> NameIndex:
 def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     slots = Slots()
     take = _Taker(doc, slots)
-    take("tags", lambda: read_tag_owner_key(doc, slots))
+    take("tags", lambda: read_tag_owner_key(doc, slots, vocab.tags))
     applicants = _index(vocab.application_names).spot(doc)
     partners = _index(vocab.partner_names).spot(doc)
     # Words naming both a partner and an applicant go to whichever matched more of them,
@@ -245,6 +245,11 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     slots.types = take("types", lambda: read_all(read_type, doc))
     slots.statuses = take("statuses", lambda: read_all(read_status, doc))
     slots.region = take("region", lambda: read_region(doc))
+    if slots.region and slots.region in {t.casefold() for t in vocab.tags}:
+        # The program tags partners by region ("emea"): that tag is the filter asked for.
+        slots.tags.append(slots.region)
+        slots.spans.setdefault("tags", slots.spans.pop("region", slots.region))
+        slots.region = None
     slots.countries = take("countries", lambda: read_countries(doc))
     slots.n = take("n", lambda: read_n(doc))
     slots.order = take("order", lambda: read_order(doc))
@@ -256,7 +261,9 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
         slots.grain, slots.order = extreme.grain, extreme.order
         slots.n = extreme.n or slots.n
     target = how_many_target(doc)
-    slots.count = target in {"partners", "unspecified"}
+    wants_names = bool({"who", "list", "names", "name", "which"} & set(doc.keys_list()))
+    # "how many … and who owns them": the count and the names, so a list, not a count only
+    slots.count = target in {"partners", "unspecified"} and not wants_names
     slots.joined = bool(JOIN_WORDS & {k for k in doc.keys_list() if k})
 
     named = [m.value for m in partners] + ([unknown.value] if unknown else [])
@@ -361,6 +368,13 @@ def route(text: str, vocab: Vocabulary, previous: TurnState | None = None) -> De
 def _other_language(reading: Reading, decision: Decision, vocab: Vocabulary) -> Decision:
     """Offline, only English is read: say so, and offer the closest question we can read."""
     options: list[Option] = []
+    slots = reading.slots
+    if not isinstance(decision, ToolCall) and (slots.metric or slots.period or slots.n):
+        # What could be read (a number, a metric word, a period) still makes a question.
+        guess = _call(
+            "leaderboard" if slots.n else "performance", reading.slot_args(), reading, vocab
+        )
+        decision = guess if isinstance(guess, ToolCall) else decision
     if isinstance(decision, ToolCall):
         options.append(Option(describe_call(decision.tool, decision.arguments), decision))
     elif reading.slots.partners:
@@ -399,6 +413,13 @@ def _decide(reading: Reading, vocab: Vocabulary, previous: TurnState | None) -> 
     if asks_for_help(reading.doc) and score < 4 and not slots.partners:
         return Help(HELP_TEXT)
 
+    if "both" in reading.doc.keys_list() and len(slots.partners) < 2:
+        carried = previous.arguments.get("partners", []) if previous is not None else []
+        if len(carried) < 2:
+            return Clarify(
+                "Which two partners do you mean by “both”? Name them, e.g. “Northwind and Helios”.",
+                [],
+            )
     prev_tool = previous.tool if previous is not None else None
     if prev_tool is not None and not _fields(prev_tool):
         prev_tool = None  # a turn that called nothing (or a tool since renamed) has no context
@@ -583,6 +604,12 @@ def _call(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
         and PARTNER_NOUNS & set(reading.doc.keys_list())
     ):
         tool = "list_partners"  # "partners per manager" counts partners, it sums nothing
+    several = next((d for d in _GROUP_OF if len(values.get(d) or []) >= 2), None)
+    versus = bool(_VERSUS & set(reading.doc.keys_list())) or slots.group is not None
+    if several and versus and not slots.partners and tool in _SIDE_BY_SIDE:
+        # "gold vs silver last month, which tier did better?": the groups side by side
+        tool, values = "performance_breakdown", {**values, "by": _GROUP_OF[several]}
+        values = {k: v for k, v in values.items() if k not in ("n", "order")}
     if slots.group and not slots.by and tool in ("top_movers", "leaderboard"):
         # "which tier's revenue shrank most": groups ranked, not partners.
         values = {**values, "by": slots.group}
@@ -676,6 +703,15 @@ def _drop_inherent(tool: str, values: dict[str, Any], slots: Slots) -> None:
                 values.pop(key)
     if tool == "quiet_partners" and slots.days and "period" in values:
         values.pop("period")  # "quiet in the last 30 days" is the look-back, read as days
+
+
+_GROUP_OF = {
+    "tiers": "tier", "types": "type", "countries": "country", "owners": "owner",
+    "statuses": "status", "commission_models": "commission_model",
+}  # fmt: skip
+"""A segment dimension and the breakdown that shows its values side by side."""
+_VERSUS = frozenset({"vs", "versus", "compare", "compared", "comparing", "against"})
+_SIDE_BY_SIDE = frozenset({"compare_partners", "find_partner", "leaderboard", "performance"})
 
 
 def _said(slots: Slots, key: str, value: Any) -> str:

@@ -204,6 +204,8 @@ _NOT_AFTER_COMPARE = "".join(
     f"(?<!{marker} )(?<!{marker} the )" for marker in ("vs", "versus", "against", "to", "with")
 )
 
+_FEW = {"few": 3, "couple": 2, "several": 4}
+
 PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
     (
         # A follow-up's "the quarter before (that)": the router composes it with the previous
@@ -229,6 +231,15 @@ PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | No
         lambda m: _g(
             f"after {m.group(1) or m.group(4)} {m.group(2) or m.group(3)}", m.group(5)
         ),
+    ),
+    (
+        # "the past few weeks", "last couple of months": a stated number, so the answer's
+        # period line shows what was read
+        re.compile(
+            r"\b(?:the )?(?:last|past|previous|recent) (few|couple(?: of)?|several) "
+            r"(days|weeks|months)\b"
+        ),
+        lambda m: f"last {_FEW[m.group(1).split()[0]]} {m.group(2)}",
     ),
     (
         # "best month ever", "all-time high", "since we started"
@@ -505,15 +516,29 @@ def read_country(doc: Doc) -> str | None:
     return None
 
 
+_CONNECTORS = frozenset({"vs", "versus", "and", "or", "against"})
+
+
 def read_countries(doc: Doc) -> list[str]:
-    return read_all(read_country, doc)
+    """Every country named; a lower-case "us" counts next to another country ("us vs uk",
+    "uk and us"), where it cannot be the pronoun."""
+    found = read_all(read_country, doc)
+    if found:
+        keys = doc.free_keys()
+        for i, key in enumerate(keys):
+            near = {keys[j] for j in (i - 1, i + 1) if 0 <= j < len(keys)}
+            if key == "us" and near & _CONNECTORS:
+                doc.claim(i, i + 1)
+                found.append("US")
+    return list(dict.fromkeys(found))
 
 
 _TAG_LEAD = (("tagged",), ("tag",), ("with", "tag"), ("labelled",), ("labeled",))
 
 
-def read_tag_owner_key(doc: Doc, slots: Slots) -> None:
-    """Tags (#coupon, "tagged coupon"), owner emails and application keys, claimed first."""
+def read_tag_owner_key(doc: Doc, slots: Slots, tags: Iterable[str] = ()) -> None:
+    """Tags (#coupon, "tagged coupon", "emea tagged partners", a tag the program uses
+    followed by "partners"), owner emails and application keys, claimed first."""
     for i, token in enumerate(doc.tokens):
         if token.raw.startswith("#") and len(token.raw) > 1:
             slots.tags.append(token.norm.lstrip("#"))
@@ -525,14 +550,26 @@ def read_tag_owner_key(doc: Doc, slots: Slots) -> None:
             slots.application = token.raw
             doc.claim(i, i + 1)
     keys = doc.free_keys()
+    known = {t.casefold() for t in tags}
     for lead in _TAG_LEAD:
         at = find_phrase(keys, lead)
         if at > 0 and keys[at - 1] in ("by", "per", "each"):
             continue  # "revenue by tag": a split, not a tag called "last"
-        if at >= 0 and at + len(lead) < len(keys) and keys[at + len(lead)] is not None:
-            slots.tags.append(str(keys[at + len(lead)]))
+        after = keys[at + len(lead)] if at >= 0 and at + len(lead) < len(keys) else None
+        before = keys[at - 1] if at > 0 else None
+        if at >= 0 and before is not None and (after is None or after in PARTNER_NOUNS):
+            # "emea tagged partners": the tag comes first
+            slots.tags.append(str(before))
+            doc.claim(at - 1, at + len(lead))
+            return
+        if at >= 0 and after is not None:
+            slots.tags.append(str(after))
             doc.claim(at, at + len(lead) + 1)
             return
+    for i, key in enumerate(keys[:-1]):
+        if key is not None and key in known and keys[i + 1] in PARTNER_NOUNS:
+            slots.tags.append(key)  # "apac partners" when the program has an apac tag
+            doc.claim(i, i + 1)
 
 
 def read_n(doc: Doc) -> int | None:

@@ -22,6 +22,7 @@ _TOKEN = re.compile(
     r"|\d{1,2}-\d{1,2}(?!\d)"  # day range "1-15"
     r"|\w+(?:['’]\w+)*(?:-\w+(?:['’]\w+)*)*"  # words, with apostrophes and hyphens
     r"|&"
+    r"|%"  # "what % of revenue": read as the word "percent"
 )
 
 _NUMBER_WORDS = {
@@ -81,6 +82,8 @@ def _norm_token(raw: str) -> str:
     token = token.replace("'", "")
     if "-" in token and not any(ch.isdigit() for ch in token):
         token = token.replace("-", "")
+    if token == "%":
+        return "percent"
     return "and" if token == "&" else token
 
 
