@@ -25,8 +25,8 @@ from tools.metrics import (
     metric_cell,
     metric_value,
 )
-from tools.performance import COMPARE_HELP, PERIOD_HELP, period_with_data
-from tools.periods import DateRange, like_for_like, resolve_comparison, resolve_period
+from tools.performance import COMPARE_HELP, PERIOD_HELP, resolve_periods
+from tools.periods import DateRange
 from tools.registry import tool
 from tools.report import Change, Fact, Percent, Report, Section
 from tools.segment import Segment, SegmentArgs, resolve_segment
@@ -247,18 +247,14 @@ def run_metric_share(session: Session, ctx: ToolContext, args: MetricShareArgs) 
     if args.metric not in ADDITIVE_METRICS:
         raise ratio_refusal(args.metric)
     resolved = resolve_segment(session, args)
-    bounds = queries.data_bounds(session)
-    asked = resolve_period(args.period, ctx.today, data_from=bounds[0] if bounds else None)
-    period, note = period_with_data(session, asked)
-    compare = resolve_comparison(args.compare_to, period, ctx.today)
-    period, compare, cut = like_for_like(period, compare, bounds[1] if bounds else None)
+    periods = resolve_periods(session, ctx.today, args.period, args.compare_to)
     result = metric_share(
         session,
         segment=resolved.segment,
         metric=args.metric,
-        period=period,
-        compare=compare,
+        period=periods.period,
+        compare=periods.comparison,
         currency=ctx.currency,
     )
-    result.notes = [*resolved.notes, *(n for n in (note, cut) if n), *result.notes]
+    result.notes = [*resolved.notes, *periods.notes, *result.notes]
     return result
