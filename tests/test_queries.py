@@ -27,7 +27,7 @@ from storage.queries import (
     totals,
     totals_by_partner,
 )
-from storage.queries.sums import rank_changes, rank_partners
+from storage.queries.rankings import rank_changes, rank_partners
 from tools.segment import PartnerRef, Segment
 
 START = date(2025, 11, 20)

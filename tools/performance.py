@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from storage import queries
 from storage.queries import Totals
-from storage.queries.sums import rank_partners
+from storage.queries.rankings import rank_partners
 from tools.context import ToolContext
 from tools.errors import ToolError
 from tools.metrics import (

@@ -4,7 +4,12 @@
 - `names`: the names planners recognise in text
 - `segment`: a partner segment as SQL conditions (the only place that translation lives)
 - `buckets`: sums per calendar month, for ranking months
+- `rankings`: partners ranked by a metric or its change, in one statement
 - `activity`: last conversions, partner rows and the recruitment pool, for insights
+- `partners`: partner rows for name resolution, profiles, lists and counts per group
+- `applications`: the application queue, filtered, and the one-decision claim
+- `goals`: goals selected by partner or tier
+- `qbr`: the goals and people a QBR shows
 """
 
 from storage.queries.buckets import month_sums

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from storage import queries
 from storage.queries import Totals, activity
-from storage.queries.sums import rank_changes
+from storage.queries.rankings import rank_changes
 from tools.context import ToolContext
 from tools.errors import ToolError
 from tools.insights.common import HUNDRED, with_ties
