@@ -215,12 +215,21 @@ class ApplicationList(BaseModel):
     applications: list[PendingApplication]
     relaxed: list[RelaxedCount] = Field(default_factory=list)
     queue_total: int | None = None
+    decided: int = 0
+    """Applications matching the same filter that were already approved or rejected."""
 
     def report(self) -> Report:
         shown = len(self.applications)
         what = self.where.describe(self.total)
         title = f"{self.total if self.total else 'No'} pending {what}"
         notes = []
+        if self.decided:
+            many = self.decided != 1
+            notes.append(
+                f"This is the pending queue: {self.decided} more application{'s' if many else ''}"
+                f" matching it {'were' if many else 'was'} already decided (approved or "
+                "rejected) and not listed; `partnerops applications show KEY` shows one."
+            )
         if self.total == 0:
             sections = self._empty_sections()
         else:
@@ -438,6 +447,7 @@ def pending_applications(
         ],
         relaxed=relaxed,
         queue_total=queue_total,
+        decided=queries.count_decided(session, **criteria) if where.submitted else 0,
     )
 
 

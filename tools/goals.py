@@ -207,8 +207,16 @@ class GoalProgressList(BaseModel):
         report.notes.append(
             "Expected by now follows each goal's checkpoints (linear between them, or linear "
             "over the whole period without checkpoints); status compares actual with it: "
-            "ahead ≥ 105 %, on track ≥ 95 %, at risk ≥ 80 %, behind below."
+            "ahead ≥ 105 %, on track ≥ 95 %, at risk ≥ 80 %, behind below. An active-partners "
+            "goal is a level: it is held against the level due at its next checkpoint."
         )
+        young = sorted({g.name for g in self.goals if not g.finished and 0 < g.days_elapsed < 7})
+        if young:
+            report.notes.insert(
+                0,
+                f"{', '.join(young)}: only a few days of data so far, so pace and forecast "
+                "are rough.",
+            )
         return report
 
     def _bullet(self, g: GoalProgress) -> Line:
@@ -629,7 +637,9 @@ def run_goal_progress(
     if args.goal_statuses:
         wanted = set(args.goal_statuses)
         progress.goals = [g for g in progress.goals if g.status in wanted]
-        progress.filter_label = f"{progress.filter_label}, {' or '.join(args.goal_statuses)}"
+        which = " or ".join(args.goal_statuses)
+        label = progress.filter_label.removeprefix("all ")
+        progress.filter_label = f"{label} that are {which}"
     if args.metric is not None:
         progress.goals = [g for g in progress.goals if g.metric == args.metric]
         label = args.metric.replace("_", " ")

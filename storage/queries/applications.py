@@ -74,6 +74,24 @@ def count_pending(
     return int(session.execute(stmt).scalar_one())
 
 
+def count_decided(
+    session: Session,
+    *,
+    types: Collection[str] = (),
+    countries: Collection[str] = (),
+    submitted_from: date | None = None,
+    submitted_to: date | None = None,
+) -> int:
+    """How many already decided (approved or rejected) applications match the same filter."""
+    conditions = _pending_conditions(types, countries, submitted_from, submitted_to)[1:]
+    stmt = (
+        select(func.count())
+        .select_from(Application)
+        .where(Application.status != ApplicationStatus.PENDING.value, *conditions)
+    )
+    return int(session.execute(stmt).scalar_one())
+
+
 def application_by_key(session: Session, key: str) -> Application | None:
     """The application with exactly this key, else the only one whose key matches ignoring case."""
     exact = session.scalar(select(Application).where(Application.application_key == key))

@@ -336,7 +336,10 @@ def _campaign_idea(w: Who) -> str:
     adjective, _, kind = w.season
     audience = f"shoppers in {w.country}" if w.country else "people who follow both of us"
     theme = f", built around {w.topic}" if w.topic_tags else ""
-    return f"a joint {adjective} {kind} for {audience}{theme}."
+    named = (
+        kind if kind.startswith(adjective) else f"{adjective} {kind}"
+    )  # no "back-to-school back-to-school guide"
+    return f"a joint {named} for {audience}{theme}."
 
 
 def _cobrand(session: Session, w: Who, today: date, currency: str) -> Draft:

@@ -43,6 +43,7 @@ from bot.assistant.offline.lexicon import (
     APPLICATION_NOUNS,
     ATTENTION_PHRASES,
     CHANGE_WORDS,
+    COUNTRIES,
     FOLLOW_UP_ANYWHERE,
     FOLLOW_UP_LEADS,
     JOIN_WORDS,
@@ -50,6 +51,8 @@ from bot.assistant.offline.lexicon import (
     PARTNER_NOUNS,
     PRONOUNS,
     SHARE_PHRASES,
+    STATUS_WORDS,
+    TYPE_WORDS,
 )
 from bot.assistant.offline.names import (
     Mention,
@@ -91,6 +94,7 @@ from bot.assistant.offline.slots import (
     read_group,
     read_metric,
     read_n,
+    read_negated,
     read_order,
     read_overlap,
     read_owners,
@@ -225,9 +229,9 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     terms = read_terms_question(doc, slots.period, named=bool(partners))
     slots.goal_statuses = take("goal_statuses", lambda: read_goal_statuses(doc))
     extreme = take("extreme", lambda: read_extreme(doc))
-    share = bool(phrase_hits(doc, SHARE_PHRASES))
     attention = bool(phrase_hits(doc, ATTENTION_PHRASES))
     overlap = take("sort", lambda: read_overlap(doc))
+    slots.excluded = take("excluded", lambda: read_negated(doc, _segment_words(vocab)))
     slots.owners += take("owners", lambda: read_owners(doc, vocab.owners))
     unknown = None if partners or applicant else unknown_name(doc) or subject_name(doc)
     if unknown is not None:
@@ -240,6 +244,7 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     slots.commission_models = take(
         "commission_models", lambda: read_all(read_commission_model, doc)
     )
+    share = bool(phrase_hits(doc, SHARE_PHRASES))  # after "revenue share partners" is a deal
     slots.metric = take("metric", lambda: read_metric(doc))
     slots.tiers = take("tiers", lambda: read_tiers(doc, vocab.tiers))
     slots.types = take("types", lambda: read_all(read_type, doc))
@@ -289,6 +294,20 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     )
     pronoun = any(k in PRONOUNS for k in doc.free_keys())
     return Reading(doc, slots, scores, partners, unknown, applicant, pronoun, follow, intent_keys)
+
+
+@lru_cache(maxsize=16)
+def _segment_words_for(tiers: tuple[str, ...], owners: tuple[str, ...]) -> frozenset[str]:
+    names = {o.casefold().split("@")[0].split(".")[0].split(" ")[0] for o in owners}
+    return frozenset(
+        {*TYPE_WORDS, *STATUS_WORDS, *(t.casefold() for t in tiers), *COUNTRIES, "us",
+         *names, "partners", "partner"}
+    )  # fmt: skip
+
+
+def _segment_words(vocab: Vocabulary) -> frozenset[str]:
+    """Words that name a segment value: types, statuses, tiers, countries, managers."""
+    return _segment_words_for(vocab.tiers, vocab.owners)
 
 
 class _Taker:
@@ -502,7 +521,7 @@ def _fallback(reading: Reading, vocab: Vocabulary) -> Decision:
     """No intent keyword: decide from the slots alone."""
     slots = reading.slots
     numbers = slots.metric or slots.period or slots.compare_to or slots.compare_default
-    segment = any(getattr(slots, key) for key in Slots.SEGMENT)
+    segment = any(getattr(slots, key) for key in Slots.SEGMENT) or bool(slots.excluded)
     if reading.follow_marker and not slots.partners and not numbers and not slots.tiers:
         return Clarify(NO_CONTEXT_QUESTION, _options(list(NO_CONTEXT_OPTIONS), vocab))
     if len(slots.partners) > 1 and not slots.metric:
@@ -556,6 +575,10 @@ def _merge(tool: str, arguments: dict[str, Any], reading: Reading, vocab: Vocabu
     new = reading.slot_args()
     fields = _takes(tool)
     asked = {k for k in new if k not in _IGNORABLE}
+    if tool in ("leaderboard", "top_movers") and len(reading.slots.partners) == 1:
+        # "what about Coral Circle?" after a ranking: that partner's figures, not a ranking of one
+        carried = {k: v for k, v in base.items() if k in ("period", "metric", "compare_to")}
+        return _call("performance", {**carried, **new}, reading, vocab)
     if tool == "compare_partners" and reading.slots.metric and not reading.slots.partners:
         # "which one has the better EPC?" ranks the compared partners by that metric.
         compared = list(base.get("partners", []))
@@ -610,6 +633,13 @@ def _call(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
         # "gold vs silver last month, which tier did better?": the groups side by side
         tool, values = "performance_breakdown", {**values, "by": _GROUP_OF[several]}
         values = {k: v for k, v in values.items() if k not in ("n", "order")}
+    words = set(reading.doc.keys_list())
+    if tool == "metric_share" and slots.by:
+        tool = "performance_breakdown"  # "q2 revenue share by tier": the split has shares
+    if tool == "performance_breakdown" and words & APPLICATION_NOUNS:
+        tool = "pending_applications"  # "applications by type": the queue, said as such
+    if tool == "top_movers" and not (slots.by or slots.group) and words & {"partners", "partner"}:
+        values.pop("by", None)  # "which of those partners dropped most?" ranks partners
     if slots.group and not slots.by and tool in ("top_movers", "leaderboard"):
         # "which tier's revenue shrank most": groups ranked, not partners.
         values = {**values, "by": slots.group}

@@ -85,6 +85,8 @@ class Slots:
     goal: str | None = None
     goal_statuses: list[str] = field(default_factory=list)
     """Goal statuses asked for ("which goals are behind?")."""
+    excluded: str | None = None
+    """A segment asked for by exclusion ("excluding affiliates"): said back, never applied."""
     region: str | None = None
     """A region named ("europe"): no tool filters by region, so it is always reported."""
     same_unit: str | None = None
@@ -102,7 +104,7 @@ class Slots:
         """The slots a tool call could use, under the registry's names (empty ones left out)."""
         names = (
             "application", "period", "compare_to", "metric", "n", "order", "grain", "by",
-            "sort", "days", "purpose", "format", "goal", "region",
+            "sort", "days", "purpose", "format", "goal", "region", "excluded",
         )  # fmt: skip
         args: dict[str, Any] = {k: getattr(self, k) for k in names if getattr(self, k)}
         if self.partners:
@@ -231,6 +233,11 @@ PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | No
         lambda m: _g(
             f"after {m.group(1) or m.group(4)} {m.group(2) or m.group(3)}", m.group(5)
         ),
+    ),
+    (
+        # "q2 last year", "march this year": a unit of a named year
+        re.compile(rf"\b(q[1-4]|h[12]|{_MON}) (last|this|previous) year\b"),
+        lambda m: f"{m.group(1)} {'this' if m.group(2) == 'this' else 'last'} year",
     ),
     (
         # "the past few weeks", "last couple of months": a stated number, so the answer's
@@ -781,6 +788,43 @@ def read_goal_statuses(doc: Doc) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_NEGATIONS = (
+    ("excluding",), ("exclude",), ("except",), ("excl",), ("outside",), ("not",), ("other", "than"),
+    ("apart", "from"), ("without",), ("besides",), ("minus",), ("but", "not"),
+)  # fmt: skip
+_NEGATION_SKIP = frozenset({"the", "in", "from", "of", "for", "our", "any"})
+
+
+def read_negated(doc: Doc, segment_words: Iterable[str]) -> str | None:
+    """A segment excluded ("excluding affiliates", "outside the US", "non-gold partners",
+    "except leo's"), as typed. Segments select partners by what they are, not by what they
+    are not, so the words are claimed and said back, never applied the other way round."""
+    words = {w.casefold() for w in segment_words}
+    keys = doc.free_keys()
+    for i, key in enumerate(keys):
+        if key and key.startswith("non") and key[3:] in words:  # "non-gold" -> "nongold"
+            doc.claim(i, i + 1)
+            return doc.tokens[i].raw
+    for lead in _NEGATIONS:
+        at = find_phrase(keys, lead)
+        if at < 0:
+            continue
+        stop = at + len(lead)
+        while stop < len(keys) and keys[stop] in _NEGATION_SKIP:
+            stop += 1
+        first = stop
+        while (
+            stop < len(keys)
+            and keys[stop] is not None
+            and (keys[stop] in words or str(keys[stop]).removesuffix("s") in words)
+        ):
+            stop += 1
+        if stop > first:
+            doc.claim(at, stop)
+            return doc.raw_span(at, stop)
+    return None
+
+
 def read_overlap(doc: Doc) -> bool:
     """Asks to rank partners by audience overlap ("highest audience overlap")."""
     hits = phrase_hits(doc, OVERLAP_PHRASES)
@@ -793,12 +837,23 @@ def read_overlap(doc: Doc) -> bool:
 
 def read_commission_model(doc: Doc) -> str | None:
     """ "on CPA", "revshare partners", "flat fee deals" (claimed, so "cpa" is not payout)."""
-    found = phrase_hits(doc, [p for p, _ in COMMISSION_PHRASES])
+    keys = doc.free_keys()
+    found = []
+    for at, phrase in phrase_hits(doc, [p for p, _ in COMMISSION_PHRASES]):
+        after = keys[at + len(phrase)] if at + len(phrase) < len(keys) else None
+        before = keys[at - 1] if at > 0 else None
+        if "share" in phrase and not (before == "on" or after in _DEAL_WORDS | PARTNER_NOUNS):
+            continue  # "q2 revenue share by tier" is a share of revenue, not a deal
+        found.append((at, phrase, after))
     if not found:
         return None
-    at, phrase = min(found)
-    doc.claim(at, at + len(phrase))
+    at, phrase, after = min(found)
+    stop = at + len(phrase) + (after in _DEAL_WORDS)  # "on cpa commission": one phrase
+    doc.claim(at, stop)
     return dict(COMMISSION_PHRASES)[phrase]
+
+
+_DEAL_WORDS = frozenset({"commission", "commissions", "deal", "deals", "model", "terms"})
 
 
 def read_owners(doc: Doc, owners: Iterable[str]) -> list[str]:
