@@ -374,3 +374,20 @@ def test_application_filter_dedupes_and_normalises() -> None:
     assert where.types == ("agency", "influencer")
     assert where.countries == ("PL", "DE")
     assert where.submitted is None
+
+
+def test_a_submitted_period_says_how_many_matching_were_already_decided(
+    session: Session, generated: list[Row]
+) -> None:
+    result = _call(session, types=["affiliate"], submitted="October")
+    decided = [
+        r
+        for r in generated
+        if r.status != "pending"
+        and r.type == "affiliate"
+        and date(2026, 10, 1) <= r.submitted_at <= date(2026, 10, 31)
+    ]
+    assert decided  # the generated queue has decided applications in October
+    assert result.decided == len(decided)
+    assert any(f"{len(decided)} more application" in n for n in result.report().notes)
+    assert _call(session, types=["affiliate"]).decided == 0  # no period asked: no note
