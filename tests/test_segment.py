@@ -33,6 +33,7 @@ from tools.segment import (
     PartnerRef,
     Segment,
     SegmentArgs,
+    SegmentFields,
     resolve_segment,
 )
 
@@ -336,7 +337,8 @@ def _in_segment(p: Partner, segment: Segment) -> bool:
         (segment.tags, lambda: any(folded(t, segment.tags) for t in p.tag_names)),
         (segment.commission_models, lambda: p.commission_model in segment.commission_models),
     ]
-    return all(check() for values, check in checks if values)
+    left_out = segment.excluding is not None and _in_segment(p, segment.excluding)
+    return all(check() for values, check in checks if values) and not left_out
 
 
 def _sum(rows: list[Row], start: date, end: date) -> Totals:
@@ -444,3 +446,45 @@ def test_every_mix_of_dimensions_selects_and_sums_exactly_its_partners(session: 
             day += timedelta(days=1)
         assert series(session, start, end, grain, segment) == sorted(buckets.items()), label
     assert nonempty > len(segments) // 2  # most samples select someone: the test has teeth
+
+
+def test_an_excluded_segment_leaves_exactly_its_partners_out(session: Session) -> None:
+    """ "Excluding affiliates", "outside the US", "non-Gold": the complement within whatever
+    is included, partners without a value (no country) counted as outside."""
+    partners, rows = _generated(session)
+    segments = _segments(partners)
+    rng = random.Random(11)
+    checked = 0
+    for include in [Segment(), *rng.sample(segments, 12)]:
+        for exclude in rng.sample(segments, 4):
+            if exclude.is_program:
+                continue
+            segment = include.model_copy(update={"excluding": exclude})
+            label = segment.describe()
+            ids = {p.id for p in partners if _in_segment(p, segment)}
+            assert partner_ids_in(session, segment) == sorted(ids), label
+            start, end = RANGES[0]
+            expected = sum((_sum(rows[pid], start, end) for pid in ids), Totals())
+            assert totals(session, start, end, segment) == expected, label
+            by_partner = sums_by_partner(session, RANGES[:1], segment)
+            assert set(by_partner) <= ids, label
+            checked += 1
+    assert checked >= 40
+
+
+def test_an_exclusion_reads_as_a_person_would_say_it() -> None:
+    assert Segment(excluding=Segment(countries=("US",))).describe() == "partners outside US"
+    assert (
+        Segment(tiers=("Gold",), excluding=Segment(types=("affiliate",))).describe()
+        == "Gold partners except affiliate partners"
+    )
+    assert not Segment(excluding=Segment(tiers=("Gold",))).is_program
+
+
+def test_excluding_words_resolve_like_including_ones(
+    session: Session, named: dict[str, Partner]
+) -> None:
+    excluding = SegmentFields(types=["affiliates"], countries=["United States"])
+    resolved = resolve_segment(session, SegmentArgs(tiers=["gold"], excluding=excluding))
+    assert resolved.segment.tiers == ("Gold",)
+    assert resolved.segment.excluding == Segment(types=("affiliate",), countries=("US",))

@@ -438,6 +438,11 @@ def _goal_selection(segment: Segment) -> tuple[Segment, list[str]]:
                 f"I didn't apply {_quoted(_words(segment, dimension))}: goals aren't split by "
                 f"{DIMENSION_WORDS[dimension]}."
             )
+    if segment.excluding is not None:
+        notes.append(
+            f"I didn't leave out {segment.excluding.describe()}: a goal covers its whole "
+            "program, tier or partner."
+        )
     return chosen, notes
 
 

@@ -355,9 +355,9 @@ def _goals(
     single = segment.single_partner
     if segment.is_program:
         rows = qbr_queries.program_goals(session, quarter.start, quarter.end)
-    elif single is not None:
+    elif single is not None and segment.excluding is None:
         rows = qbr_queries.partner_goals(session, quarter.start, quarter.end, single.id)
-    elif not segment.partners and segment.filters() == ["tiers"]:
+    elif not segment.partners and segment.filters() == ["tiers"] and segment.excluding is None:
         rows = qbr_queries.tier_goals(session, quarter.start, quarter.end, segment.tiers)
     else:
         return [], _no_goals_note(segment)
@@ -372,6 +372,11 @@ def _no_goals_note(segment: Segment) -> str:
             f"so none covers {described} together; a QBR of one partner shows its goals."
         )
     words = [DIMENSION_WORDS[d] for d in segment.filters() if d != "tiers"]
+    if not words:
+        return (
+            f"No goals section: a goal covers its whole program, tier or partner, so none "
+            f"covers {described}."
+        )
     split = words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" or {words[-1]}"
     return (
         f"No goals section: goals aren't split by {split}, so none covers {described}; "

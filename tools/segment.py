@@ -74,6 +74,8 @@ class Segment(BaseModel, frozen=True):
     owners: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     commission_models: tuple[str, ...] = ()
+    excluding: Segment | None = None
+    """Partners left out ("excluding affiliates", "outside the US"), as a segment of its own."""
 
     @classmethod
     def program(cls) -> Segment:
@@ -91,7 +93,7 @@ class Segment(BaseModel, frozen=True):
 
     @property
     def is_program(self) -> bool:
-        return not any(getattr(self, d) for d in DIMENSIONS)
+        return self.excluding is None and not any(getattr(self, d) for d in DIMENSIONS)
 
     @property
     def single_partner(self) -> PartnerRef | None:
@@ -104,11 +106,23 @@ class Segment(BaseModel, frozen=True):
         """The dimensions other than explicit partners that restrict the segment."""
         return [d for d in DIMENSIONS if d != "partners" and getattr(self, d)]
 
+    def filters_but(self, dimension: Dimension) -> list[Dimension]:
+        """The dimensions in use besides `dimension` (explicit partners included)."""
+        return [d for d in DIMENSIONS if d != dimension and getattr(self, d)]
+
     def without(self, *dimensions: Dimension) -> Segment:
         return self.model_copy(update={d: () for d in dimensions})
 
     def describe(self) -> str:
-        """The scope line: 'whole program', 'Northwind Traders', 'Silver content partners in FR'."""
+        """The scope line: 'whole program', 'Northwind Traders', 'Silver content partners in FR',
+        'partners outside US', 'Gold partners except affiliate partners'."""
+        if self.excluding is not None:
+            base = self.model_copy(update={"excluding": None})
+            included = "partners" if base.is_program else base.describe()
+            left_out = self.excluding
+            if left_out.countries and not left_out.filters_but("countries"):
+                return f"{included} outside {_join(list(left_out.countries))}"
+            return f"{included} except {left_out.describe()}"
         if self.partners:
             return _join([p.name for p in self.partners])
         if self.is_program:
@@ -151,8 +165,8 @@ def _listify(value: Any) -> Any:
     return value
 
 
-class SegmentArgs(BaseModel):
-    """The segment fields every analytical tool's arguments share, under the same names."""
+class SegmentFields(BaseModel):
+    """The partner dimensions, in words: what a segment includes, or what it leaves out."""
 
     partners: list[str] = Field(
         default_factory=list,
@@ -188,6 +202,17 @@ class SegmentArgs(BaseModel):
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return _listify(value)
+
+
+class SegmentArgs(SegmentFields):
+    """The segment fields every analytical tool's arguments share, under the same names."""
+
+    excluding: SegmentFields | None = Field(
+        None,
+        description="Partners to leave out, with the same fields: {'types': ['affiliate']} "
+        "for 'excluding affiliates', {'countries': ['US']} for 'outside the US', "
+        "{'tiers': ['Gold']} for 'non-Gold partners'.",
+    )
 
 
 class ResolvedSegment(BaseModel):
@@ -260,8 +285,20 @@ def resolve_segment(session: Session, args: SegmentArgs) -> ResolvedSegment:
 
     Named partners beat the other dimensions: "Northwind in the Gold tier" covers Northwind,
     and when Northwind is not Gold the answer says the tier was not applied, instead of
-    answering for nobody.
+    answering for nobody. What `excluding` names is left out of whatever is included.
     """
+    resolved = _resolve_fields(session, args)
+    if args.excluding is None:
+        return resolved
+    left_out = _resolve_fields(session, args.excluding).segment
+    if left_out.is_program:
+        return resolved
+    segment = resolved.segment.model_copy(update={"excluding": left_out})
+    return ResolvedSegment(segment=segment, notes=resolved.notes)
+
+
+def _resolve_fields(session: Session, args: SegmentFields) -> ResolvedSegment:
+    """One set of dimension words (an inclusion or an exclusion) as a Segment."""
     statuses: list[str] = []
     for text in args.statuses:
         status = parse_partner_status(text)
@@ -303,3 +340,6 @@ def resolve_segment(session: Session, args: SegmentArgs) -> ResolvedSegment:
             f"not applied: this covers {named.describe()}."
         )
     return ResolvedSegment(segment=named, notes=notes)
+
+
+Segment.model_rebuild()

@@ -39,6 +39,8 @@ class PartnerSegment(Protocol):
     def tags(self) -> Sequence[str]: ...
     @property
     def commission_models(self) -> Sequence[str]: ...
+    @property
+    def excluding(self) -> PartnerSegment | None: ...
 
 
 def segment_conditions(segment: PartnerSegment | None) -> list[ColumnElement[bool]]:
@@ -65,6 +67,10 @@ def segment_conditions(segment: PartnerSegment | None) -> list[ColumnElement[boo
         conditions.append(Partner.id.in_(tagged))
     if segment.commission_models:
         conditions.append(Partner.commission_model.in_(list(segment.commission_models)))
+    if segment.excluding is not None:
+        # NOT IN a subquery, not NOT(...): a partner without a country is "outside the US".
+        left_out = select(Partner.id).where(*segment_conditions(segment.excluding))
+        conditions.append(Partner.id.not_in(left_out))
     return conditions
 
 
@@ -83,7 +89,7 @@ def restrict(stmt: S, partner_id: Any, segment: PartnerSegment | None) -> S:
     """
     if segment is None:
         return stmt
-    only_ids = segment.partner_ids and not any(
+    only_ids = segment.partner_ids and segment.excluding is None and not any(
         (segment.types, segment.tiers, segment.statuses, segment.countries, segment.owners,
          segment.tags, segment.commission_models)
     )  # fmt: skip

@@ -186,11 +186,8 @@ _KEY_WHAT: dict[str, str] = {
 
 def unplaced_reason(tool: str, key: str) -> str:
     """Why `tool` could not take `key`, as a clause: "a partner's profile has no period"."""
-    if key == "excluded":
-        return (
-            "I can't leave partners out yet; ask for the ones you want instead "
-            "(e.g. “Silver and Bronze partners”)"
-        )
+    if key == "excluding":
+        return f"{_TOOL_WHAT.get(tool, tool.replace('_', ' '))} can't leave partners out"
     if key == "region":
         return (
             "partners are filtered by country, not by region; name the countries, e.g. “in DE, FR”"

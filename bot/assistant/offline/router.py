@@ -108,7 +108,7 @@ from bot.assistant.offline.slots import (
     read_tiers,
     read_type,
 )
-from bot.assistant.offline.text import Doc, find_phrase, fold, tokenize
+from bot.assistant.offline.text import Doc, Token, find_phrase, fold, tokenize
 from bot.assistant.offline.unread import other_language, unread_words
 from bot.assistant.plan import (
     Clarify,
@@ -231,7 +231,9 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     extreme = take("extreme", lambda: read_extreme(doc))
     attention = bool(phrase_hits(doc, ATTENTION_PHRASES))
     overlap = take("sort", lambda: read_overlap(doc))
-    slots.excluded = take("excluded", lambda: read_negated(doc, _segment_words(vocab)))
+    negated = take("excluding", lambda: read_negated(doc, _segment_words(vocab)))
+    if negated is not None:
+        slots.excluding = _excluded_values(doc, negated, vocab)
     slots.owners += take("owners", lambda: read_owners(doc, vocab.owners))
     unknown = None if partners or applicant else unknown_name(doc) or subject_name(doc)
     if unknown is not None:
@@ -308,6 +310,35 @@ def _segment_words_for(tiers: tuple[str, ...], owners: tuple[str, ...]) -> froze
 def _segment_words(vocab: Vocabulary) -> frozenset[str]:
     """Words that name a segment value: types, statuses, tiers, countries, managers."""
     return _segment_words_for(vocab.tiers, vocab.owners)
+
+
+def _excluded_values(doc: Doc, span: tuple[int, int], vocab: Vocabulary) -> dict[str, list[str]]:
+    """The segment values named inside an exclusion ("excluding affiliates and agencies")."""
+    start, stop = span
+    tokens = [
+        t if not t.key.startswith("non") or len(t.key) <= 3 else _without_non(t)
+        for t in doc.tokens[start:stop]
+    ]
+    inner = Doc(text=doc.text, tokens=tokens)
+    values = {
+        "owners": read_owners(inner, vocab.owners),
+        "tiers": read_tiers(inner, vocab.tiers),
+        "types": read_all(read_type, inner),
+        "statuses": read_all(read_status, inner),
+        "countries": read_countries(inner) or _us(inner),
+    }
+    return {key: found for key, found in values.items() if found}
+
+
+def _without_non(token: Token) -> Token:
+    """'non-gold' read as 'gold' inside its exclusion."""
+    return Token(raw=token.raw, norm=token.norm[3:], key=token.key[3:], start=token.start,
+                 end=token.end)  # fmt: skip
+
+
+def _us(doc: Doc) -> list[str]:
+    """'outside the US' typed in lower case: inside an exclusion "us" is the country."""
+    return ["US"] if "us" in doc.keys_list() else []
 
 
 class _Taker:
@@ -521,7 +552,7 @@ def _fallback(reading: Reading, vocab: Vocabulary) -> Decision:
     """No intent keyword: decide from the slots alone."""
     slots = reading.slots
     numbers = slots.metric or slots.period or slots.compare_to or slots.compare_default
-    segment = any(getattr(slots, key) for key in Slots.SEGMENT) or bool(slots.excluded)
+    segment = any(getattr(slots, key) for key in Slots.SEGMENT) or bool(slots.excluding)
     if reading.follow_marker and not slots.partners and not numbers and not slots.tiers:
         return Clarify(NO_CONTEXT_QUESTION, _options(list(NO_CONTEXT_OPTIONS), vocab))
     if len(slots.partners) > 1 and not slots.metric:

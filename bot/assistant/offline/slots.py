@@ -85,8 +85,8 @@ class Slots:
     goal: str | None = None
     goal_statuses: list[str] = field(default_factory=list)
     """Goal statuses asked for ("which goals are behind?")."""
-    excluded: str | None = None
-    """A segment asked for by exclusion ("excluding affiliates"): said back, never applied."""
+    excluding: dict[str, list[str]] = field(default_factory=dict)
+    """Segment values to leave out ("excluding affiliates" -> {"types": ["affiliate"]})."""
     region: str | None = None
     """A region named ("europe"): no tool filters by region, so it is always reported."""
     same_unit: str | None = None
@@ -104,7 +104,7 @@ class Slots:
         """The slots a tool call could use, under the registry's names (empty ones left out)."""
         names = (
             "application", "period", "compare_to", "metric", "n", "order", "grain", "by",
-            "sort", "days", "purpose", "format", "goal", "region", "excluded",
+            "sort", "days", "purpose", "format", "goal", "region",
         )  # fmt: skip
         args: dict[str, Any] = {k: getattr(self, k) for k in names if getattr(self, k)}
         if self.partners:
@@ -115,6 +115,8 @@ class Slots:
                 args[key] = list(values)
         if self.goal_statuses:
             args["goal_statuses"] = list(self.goal_statuses)
+        if self.excluding:
+            args["excluding"] = {k: list(v) for k, v in self.excluding.items()}
         if self.count:
             args["count_only"] = True
         return args
@@ -795,16 +797,16 @@ _NEGATIONS = (
 _NEGATION_SKIP = frozenset({"the", "in", "from", "of", "for", "our", "any"})
 
 
-def read_negated(doc: Doc, segment_words: Iterable[str]) -> str | None:
-    """A segment excluded ("excluding affiliates", "outside the US", "non-gold partners",
-    "except leo's"), as typed. Segments select partners by what they are, not by what they
-    are not, so the words are claimed and said back, never applied the other way round."""
+def read_negated(doc: Doc, segment_words: Iterable[str]) -> tuple[int, int] | None:
+    """Where a segment is excluded ("excluding affiliates", "outside the US", "non-gold
+    partners", "except leo's"): the token span, claimed, so its values become `excluding`
+    and are never read as the segment asked for."""
     words = {w.casefold() for w in segment_words}
     keys = doc.free_keys()
     for i, key in enumerate(keys):
         if key and key.startswith("non") and key[3:] in words:  # "non-gold" -> "nongold"
             doc.claim(i, i + 1)
-            return doc.tokens[i].raw
+            return i, i + 1
     for lead in _NEGATIONS:
         at = find_phrase(keys, lead)
         if at < 0:
@@ -821,7 +823,7 @@ def read_negated(doc: Doc, segment_words: Iterable[str]) -> str | None:
             stop += 1
         if stop > first:
             doc.claim(at, stop)
-            return doc.raw_span(at, stop)
+            return at, stop
     return None
 
 
