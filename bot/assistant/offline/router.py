@@ -648,38 +648,74 @@ day count; "quiet" a purpose and a question): used only where the tool takes the
 def _call(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary) -> Decision:
     """The call for `tool` from the query's values, mapped onto the tool's argument model;
     what the model has no field for comes back as `unplaced`, never dropped in silence."""
+    tool, values = _choose_tool(tool, dict(values), reading)
+    question = _needs_partners(tool, values, reading, vocab)
+    if question is not None:
+        return question
+    values = _fill(tool, values, reading, vocab)
+    _drop_inherent(tool, values, reading.slots)
+    fields = _fields(tool)
+    args: dict[str, Any] = {}
+    unplaced: list[Unplaced] = []
+    said = set(reading.slot_args()) | {"goal", "joined", "submitted", "application"}
+    for key, value in values.items():
+        if key in fields:
+            args[key] = value
+        elif key in said and key not in _IGNORABLE:
+            # Carried from the previous turn and not taken here: not something asked now.
+            slots = reading.slots
+            unplaced.append(Unplaced(_said(slots, key, value), unplaced_reason(tool, key)))
+    missing = _missing(tool, args, vocab)
+    if missing is not None:
+        return missing
+    return ToolCall(tool, args, unplaced)
+
+
+def _choose_tool(tool: str, values: dict[str, Any], reading: Reading) -> tuple[str, dict[str, Any]]:
+    """The tool the words' shape calls for when the intent's keywords named a neighbour:
+    two partners compared, groups ranked or set side by side, a share split by group."""
     slots = reading.slots
+    words = set(reading.doc.keys_list())
     if len(slots.partners) > 1 and tool == "performance":
         tool = "compare_partners"  # "how did northwind and helios do last month?"
     if (
         tool == "performance_breakdown"
         and not (slots.metric or slots.period)
         and slots.by in ("owner", "tier", "country", "commission_model", "tag")
-        and PARTNER_NOUNS & set(reading.doc.keys_list())
+        and PARTNER_NOUNS & words
     ):
         tool = "list_partners"  # "partners per manager" counts partners, it sums nothing
     several = next((d for d in _GROUP_OF if len(values.get(d) or []) >= 2), None)
-    versus = bool(_VERSUS & set(reading.doc.keys_list())) or slots.group is not None
+    versus = bool(_VERSUS & words) or slots.group is not None
     if several and versus and not slots.partners and tool in _SIDE_BY_SIDE:
         # "gold vs silver last month, which tier did better?": the groups side by side
-        tool, values = "performance_breakdown", {**values, "by": _GROUP_OF[several]}
-        values = {k: v for k, v in values.items() if k not in ("n", "order")}
-    words = set(reading.doc.keys_list())
+        tool, values = "performance_breakdown", _groups(values, _GROUP_OF[several])
     if tool == "metric_share" and slots.by:
         tool = "performance_breakdown"  # "q2 revenue share by tier": the split has shares
     if tool == "performance_breakdown" and words & APPLICATION_NOUNS:
         tool = "pending_applications"  # "applications by type": the queue, said as such
     if tool == "top_movers" and not (slots.by or slots.group) and words & {"partners", "partner"}:
         values.pop("by", None)  # "which of those partners dropped most?" ranks partners
-    if slots.group and not slots.by and tool in ("top_movers", "leaderboard"):
-        # "which tier's revenue shrank most": groups ranked, not partners.
-        values = {**values, "by": slots.group}
-        if tool == "leaderboard":
-            tool = "performance_breakdown"  # "which tier has the most revenue"
-            values = {k: v for k, v in values.items() if k not in ("n", "order")}
+    if slots.group and not slots.by and tool == "top_movers":
+        values = {**values, "by": slots.group}  # "which tier's revenue shrank most"
+    if slots.group and not slots.by and tool == "leaderboard":
+        tool, values = "performance_breakdown", _groups(values, slots.group)
+    return tool, values
+
+
+def _groups(values: dict[str, Any], by: str) -> dict[str, Any]:
+    """A ranking of groups as a breakdown: every group is shown, so no count or order."""
+    return {**{k: v for k, v in values.items() if k not in ("n", "order")}, "by": by}
+
+
+def _needs_partners(
+    tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
+) -> Clarify | None:
+    """A comparison needs two partners, a one-partner tool (or a QBR) exactly one."""
+    slots = reading.slots
     if tool == "compare_partners":
         if len(slots.partners) > 1:
-            values = {**values, "partners": list(slots.partners)}
+            values["partners"] = list(slots.partners)
         if len(values.get("partners", [])) < 2:
             labels = (
                 [example("compare_partners", partners=vocab.partner_names[:2])]
@@ -691,6 +727,13 @@ def _call(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
             )
     if len(slots.partners) > 1 and tool in ONE_PARTNER_TOOLS | {"qbr_summary"}:
         return _which_partner(tool, slots.partners, vocab)  # one QBR is about one partner
+    return None
+
+
+def _fill(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary) -> dict[str, Any]:
+    """Values moved to the argument the tool calls them by: the one partner of a profile,
+    a join date, a submission period, a goal picked by its name's words, a look-back."""
+    slots = reading.slots
     values = dict(values)
     if tool in ONE_PARTNER_TOOLS and values.get("partners"):
         values["partner"] = values.pop("partners")[0]
@@ -716,22 +759,7 @@ def _call(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
         values["days"] = slots.days
     if slots.same_unit and "period" not in values and "period" in _fields(tool):
         values["period"] = f"this {slots.same_unit}"  # "vs the same month last year"
-
-    _drop_inherent(tool, values, slots)
-    fields = _fields(tool)
-    args: dict[str, Any] = {}
-    unplaced: list[Unplaced] = []
-    said = set(reading.slot_args()) | {"goal", "joined", "submitted", "application"}
-    for key, value in values.items():
-        if key in fields:
-            args[key] = value
-        elif key in said and key not in _IGNORABLE:
-            # Carried from the previous turn and not taken here: not something asked now.
-            unplaced.append(Unplaced(_said(slots, key, value), unplaced_reason(tool, key)))
-    missing = _missing(tool, args, vocab)
-    if missing is not None:
-        return missing
-    return ToolCall(tool, args, unplaced)
+    return values
 
 
 _INHERENT_METRICS: dict[str, frozenset[str]] = {
