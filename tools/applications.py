@@ -447,7 +447,7 @@ def pending_applications(
         ],
         relaxed=relaxed,
         queue_total=queue_total,
-        decided=queries.count_decided(session, **criteria) if where.submitted else 0,
+        decided=queries.count_decided(session, **criteria),
     )
 
 

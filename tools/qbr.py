@@ -355,6 +355,12 @@ def _goals(
     single = segment.single_partner
     if segment.is_program:
         rows = qbr_queries.program_goals(session, quarter.start, quarter.end)
+        note = (
+            "Goals shown are the program-wide ones; tier and partner goals are in those "
+            "tiers' and partners' QBRs (e.g. “QBR for Gold”)."
+        )
+        goals = [progress_of(session, goal, today=today, currency=currency) for goal in rows]
+        return goals, note
     elif single is not None and segment.excluding is None:
         rows = qbr_queries.partner_goals(session, quarter.start, quarter.end, single.id)
     elif not segment.partners and segment.filters() == ["tiers"] and segment.excluding is None:

@@ -294,7 +294,17 @@ def resolve_segment(session: Session, args: SegmentArgs) -> ResolvedSegment:
     if left_out.is_program:
         return resolved
     segment = resolved.segment.model_copy(update={"excluding": left_out})
-    return ResolvedSegment(segment=segment, notes=resolved.notes)
+    notes = list(resolved.notes)
+    named = resolved.segment.partners
+    if named:
+        kept = set(segment_queries.partner_ids_in(session, segment))
+        gone = [p.name for p in named if p.id not in kept]
+        if gone:
+            notes.append(
+                f"Leaving out {left_out.describe()} leaves out {_join(gone)} too, "
+                f"since {'it is' if len(gone) == 1 else 'they are'} among them."
+            )
+    return ResolvedSegment(segment=segment, notes=notes)
 
 
 def _resolve_fields(session: Session, args: SegmentFields) -> ResolvedSegment:

@@ -330,6 +330,7 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("movers", "mover"), 7),
         **dict.fromkeys(_p("shrank", "shrunk", "shrink", "shrinking", "grew the most"), 6),
         **dict.fromkeys(_p("lost the most", "gained the most", "lost most", "gained most"), 7),
+        **dict.fromkeys(_p("moved most", "moved the most", "changed most", "swung most"), 7),
         **dict.fromkeys(_p("dropped the most", "fell the most", "grew most", "shrank most"), 7),
     },
     "recruitment_priorities": {

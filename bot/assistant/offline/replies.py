@@ -188,6 +188,12 @@ def unplaced_reason(tool: str, key: str) -> str:
     """Why `tool` could not take `key`, as a clause: "a partner's profile has no period"."""
     if key == "excluding":
         return f"{_TOOL_WHAT.get(tool, tool.replace('_', ' '))} can't leave partners out"
+    if key == "by_tag":
+        return (
+            "figures aren't split by tag, since a partner can carry several tags and the "
+            "groups would overlap; ask for one tag's partners (e.g. “revenue of partners tagged "
+            "emea”)"
+        )
     if key == "region":
         return (
             "partners are filtered by country, not by region; name the countries, e.g. “in DE, FR”"

@@ -473,6 +473,16 @@ def _decide(reading: Reading, vocab: Vocabulary, previous: TurnState | None) -> 
     prev_tool = previous.tool if previous is not None else None
     if prev_tool is not None and not _fields(prev_tool):
         prev_tool = None  # a turn that called nothing (or a tool since renamed) has no context
+    if previous is not None and prev_tool is not None:
+        earlier = list(previous.arguments.get("partners") or [])
+        comparing = bool(_VERSUS & set(reading.doc.keys_list())) and not slots.compare_to
+        if comparing and len(slots.partners) == 1 and earlier and earlier != slots.partners:
+            # "compare it with Redwood Offers": the partner before, and the one named now
+            carried = {k: v for k, v in previous.arguments.items() if k in ("period", "metric")}
+            values = {**carried, **reading.slot_args()}
+            values["partners"] = list(dict.fromkeys([*earlier, *slots.partners]))
+            slots.partners = values["partners"]
+            return _call("compare_partners", values, reading, vocab)
     if previous is not None and prev_tool is not None and _refines(reading, intent, prev_tool):
         return _merge(prev_tool, previous.arguments, reading, vocab)
     if previous is not None and prev_tool is not None:
@@ -653,11 +663,19 @@ def _call(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
     if question is not None:
         return question
     values = _fill(tool, values, reading, vocab)
+    if "by_tag" in values:
+        tags = [t for t in vocab.tags][:3]
+        labels = [f"Revenue of partners tagged {t} last month" for t in tags] or ["Partners by tag"]
+        return Clarify(
+            "Figures aren't split by tag: a partner can carry several tags, so the groups "
+            "would overlap. Ask for one tag's partners, or count partners per tag.",
+            _options([*labels, "Partners by tag"] if tags else labels, vocab),
+        )
     _drop_inherent(tool, values, reading.slots)
     fields = _fields(tool)
     args: dict[str, Any] = {}
     unplaced: list[Unplaced] = []
-    said = set(reading.slot_args()) | {"goal", "joined", "submitted", "application"}
+    said = set(reading.slot_args()) | {"goal", "joined", "submitted", "application", "by_tag"}
     for key, value in values.items():
         if key in fields:
             args[key] = value
@@ -759,6 +777,10 @@ def _fill(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
         values["days"] = slots.days
     if slots.same_unit and "period" not in values and "period" in _fields(tool):
         values["period"] = f"this {slots.same_unit}"  # "vs the same month last year"
+    if values.get("by") == "tag" and tool != "list_partners":
+        # A partner carries several tags, so sums per tag would overlap: said, not split.
+        values["by_tag"] = values.pop("by")
+        slots.spans.setdefault("by_tag", slots.spans.get("by", "by tag"))
     return values
 
 

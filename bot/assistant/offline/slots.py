@@ -251,9 +251,17 @@ PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | No
         lambda m: f"last {_FEW[m.group(1).split()[0]]} {m.group(2)}",
     ),
     (
+        # "since the new year", "since the start of the quarter": the unit so far
+        re.compile(
+            r"\bsince (?:the )?(?:new year(?:s)?|(?:start|beginning) of (?:the |this )?"
+            r"(year|quarter|month|week))\b"
+        ),
+        lambda m: {"quarter": "qtd", "month": "mtd", "week": "wtd"}.get(m.group(1) or "", "ytd"),
+    ),
+    (
         # "best month ever", "all-time high", "since we started"
         re.compile(
-            r"\b(?:ever|all ?time|of all time|since (?:we started|the start|the beginning|"
+            r"\b(?:ever|all ?time|of all time|since (?:we started|the (?:start|beginning)(?! of)|"
             r"launch|day one|inception))\b"
         ),
         lambda m: "all time",
@@ -560,6 +568,12 @@ def read_tag_owner_key(doc: Doc, slots: Slots, tags: Iterable[str] = ()) -> None
             doc.claim(i, i + 1)
     keys = doc.free_keys()
     known = {t.casefold() for t in tags}
+    for i, token in enumerate(doc.tokens):
+        raw = token.raw.casefold()
+        if not doc.used[i] and raw.endswith("-tagged") and len(raw) > 7:
+            slots.tags.append(raw.removesuffix("-tagged"))  # "emea-tagged partners"
+            doc.claim(i, i + 1)
+            return
     for lead in _TAG_LEAD:
         at = find_phrase(keys, lead)
         if at > 0 and keys[at - 1] in ("by", "per", "each"):
@@ -724,6 +738,7 @@ _GROUP_WORDS: dict[tuple[str, ...], str] = {
     ("manager",): "owner", ("managers",): "owner", ("partner", "manager"): "owner",
     ("partner", "managers"): "owner", ("account", "manager"): "owner",
     ("account", "managers"): "owner", ("owner",): "owner", ("owners",): "owner",
+    ("tag",): "tag", ("tags",): "tag",
 }  # fmt: skip
 _PLURAL_GROUPS = frozenset(w for words in _GROUP_WORDS for w in words[-1:] if w.endswith("s"))
 _GROUP_LEADS = frozenset({"which", "what", "rank", "ranking", "top", "bottom", "best", "worst"})
@@ -737,11 +752,12 @@ def read_group(doc: Doc) -> str | None:
     for i, key in enumerate(keys):
         if key not in _GROUP_LEADS:
             continue
+        at = i + 2 if i + 1 < len(keys) and str(keys[i + 1]).isdigit() else i + 1  # "top 3 tags"
         for words, group in sorted(_GROUP_WORDS.items(), key=lambda kv: -len(kv[0])):
-            if tuple(keys[i + 1 : i + 1 + len(words)]) != words:
+            if tuple(keys[at : at + len(words)]) != words:
                 continue
             if key in ("which", "what") or words[-1] in _PLURAL_GROUPS:
-                doc.claim(i + (key not in ("which", "what")), i + 1 + len(words))
+                doc.claim(at if key not in ("which", "what") else i, at + len(words))
                 return group
     return None
 
