@@ -19,8 +19,8 @@ from storage import queries
 from storage.queries import Totals
 from tools.context import ToolContext
 from tools.metrics import ADDITIVE_METRICS, METRICS, Metric, Value, metric_cell, metric_value
-from tools.performance import MIN_DENOMINATOR, period_with_data
-from tools.periods import DateRange, resolve_period
+from tools.performance import MIN_DENOMINATOR, resolve_periods
+from tools.periods import DateRange
 from tools.registry import tool
 from tools.report import Cell, Fact, Report, Section, Table
 from tools.segment import Segment, SegmentArgs, resolve_segment
@@ -375,23 +375,18 @@ class BestPeriodArgs(SegmentArgs):
 )
 def run_best_period(session: Session, ctx: ToolContext, args: BestPeriodArgs) -> BestPeriods:
     resolved = resolve_segment(session, args)
-    bounds = queries.data_bounds(session)
-    asked = resolve_period(
-        args.period,
-        ctx.today,
-        default=DEFAULT_PERIODS[args.grain],
-        data_from=bounds[0] if bounds else None,
+    periods = resolve_periods(
+        session, ctx.today, args.period, compare=False, default=DEFAULT_PERIODS[args.grain]
     )
-    period, note = period_with_data(session, asked)
     result = best_period(
         session,
         segment=resolved.segment,
         metric=args.metric,
-        period=period,
+        period=periods.period,
         grain=args.grain,
         order=args.order,
         n=args.n,
         currency=ctx.currency,
     )
-    result.notes = [*resolved.notes, *([note] if note else []), *result.notes]
+    result.notes = [*resolved.notes, *periods.notes, *result.notes]
     return result
