@@ -106,6 +106,10 @@ def _calendar_bucket(grain: Grain, day: date) -> tuple[date, date]:
     if grain == "week":
         monday = day - timedelta(days=day.weekday())
         return monday, monday + timedelta(days=6)
+    if grain == "quarter":
+        start = date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+        after = date(start.year + (start.month == 10), (start.month + 2) % 12 + 1, 1)
+        return start, after - timedelta(days=1)
     first = day.replace(day=1)
     nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return first, nxt - timedelta(days=1)
@@ -372,6 +376,21 @@ def test_adapter_defaults_the_period_to_the_grain(session: Session) -> None:
 def test_n_is_bounded_by_the_argument_model() -> None:
     with pytest.raises(ToolError, match="n: must be at most 12"):
         registry.call(None, CTX, "best_period", {"n": 13, "grain": "month"})  # type: ignore[arg-type]
-    with pytest.raises(ToolError, match="grain: must be one of day, week or month"):
-        registry.call(None, CTX, "best_period", {"grain": "quarter"})  # type: ignore[arg-type]
+    with pytest.raises(ToolError, match="grain: must be one of day, week, month or quarter"):
+        registry.call(None, CTX, "best_period", {"grain": "year"})  # type: ignore[arg-type]
     assert all(info.description for info in BestPeriodArgs.model_fields.values())
+
+
+def test_quarters_rank_whole_quarters_and_list_the_running_one_apart(session: Session) -> None:
+    _load(session)
+    result = best_period(
+        session, segment=Segment(), metric="revenue", period=YEAR, grain="quarter", n=2
+    )
+    buckets, whole = _brute("quarter", YEAR, ALL)
+    assert whole == {date(2026, 1, 1)}  # Q1 whole; Q2 runs to the last day with data
+    assert [(r.bucket.label, r.bucket.value) for r in result.ranked] == [
+        ("Q1 2026", buckets[date(2026, 1, 1)]["revenue"])
+    ]
+    assert [(b.label, b.first, b.last) for b in result.partial] == [
+        ("Q2 2026", date(2026, 4, 1), LAST_DAY)
+    ]

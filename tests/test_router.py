@@ -220,3 +220,18 @@ def test_previous_turn_without_a_known_tool_gives_no_context() -> None:
         "performance", {"period": "last month"}
     )
     assert isinstance(route("what about it?", VOCAB, TurnState(None, {})), Clarify)
+
+
+def test_my_partners_are_the_asking_managers_when_known() -> None:
+    me = Vocabulary(
+        partner_names=VOCAB.partner_names,
+        owners=("sam@partnerops.example", "maya@partnerops.example"),
+        me="sam@partnerops.example",
+    )
+    call = route("my channel partners this month", me)
+    assert isinstance(call, ToolCall)
+    assert call.arguments["owners"] == ["sam@partnerops.example"]
+    assert call.unplaced == []
+    stranger = route("my channel partners this month", VOCAB)  # who "my" is isn't known
+    assert isinstance(stranger, ToolCall) and "owners" not in stranger.arguments
+    assert [u.text for u in stranger.unplaced] == ["my"]

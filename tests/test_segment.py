@@ -488,3 +488,15 @@ def test_excluding_words_resolve_like_including_ones(
     resolved = resolve_segment(session, SegmentArgs(tiers=["gold"], excluding=excluding))
     assert resolved.segment.tiers == ("Gold",)
     assert resolved.segment.excluding == Segment(types=("affiliate",), countries=("US",))
+
+
+def test_leaving_out_a_named_partner_says_it_is_left_out(
+    session: Session, named: dict[str, Partner]
+) -> None:
+    northwind = named["northwind"]
+    resolved = resolve_segment(
+        session,
+        SegmentArgs(partners=[northwind.name], excluding=SegmentFields(types=[northwind.type])),
+    )
+    assert partner_ids_in(session, resolved.segment) == []
+    assert any(northwind.name in note and "leaves out" in note for note in resolved.notes)

@@ -25,12 +25,13 @@ from tools.registry import tool
 from tools.report import Cell, Fact, Report, Section, Table
 from tools.segment import Segment, SegmentArgs, resolve_segment
 
-Grain = Literal["day", "week", "month"]
+Grain = Literal["day", "week", "month", "quarter"]
 Order = Literal["top", "bottom"]
 
 MAX_BUCKETS = 12
 
 DEFAULT_PERIODS: dict[Grain, str] = {
+    "quarter": "last 2 years",
     "month": "this year",
     "week": "last 90 days",
     "day": "last 30 days",
@@ -41,6 +42,7 @@ _NOUNS: dict[Grain, tuple[str, str]] = {
     "day": ("day", "days"),
     "week": ("week", "weeks"),
     "month": ("month", "months"),
+    "quarter": ("quarter", "quarters"),
 }
 
 
@@ -192,6 +194,11 @@ def _bucket_of(grain: Grain, day: date) -> tuple[date, date, str]:
         monday = day - timedelta(days=day.weekday())
         sunday = monday + timedelta(days=6)
         return monday, sunday, f"week of {_day(monday)} ({_short_span(monday, sunday)})"
+    if grain == "quarter":
+        q = (day.month - 1) // 3
+        start = date(day.year, 3 * q + 1, 1)
+        after = date(day.year + (q == 3), (3 * q + 3) % 12 + 1, 1)
+        return start, after - timedelta(days=1), f"Q{q + 1} {day.year}"
     first = day.replace(day=1)
     after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return first, after - timedelta(days=1), f"{first:%B %Y}"
@@ -221,6 +228,18 @@ def _buckets(
     the sums over the whole buckets among them."""
     buckets: list[Bucket] = []
     whole = Totals()
+    if grain == "quarter":
+        key = _bucket_of("quarter", first)[0]
+        while key <= last:
+            start, end, _ = _bucket_of("quarter", key)
+            lo, hi = max(start, first), min(end, last)
+            totals = queries.totals(session, lo, hi, segment)  # whole months from the rollup
+            bucket = _bucket("quarter", key, lo, hi, totals, metric)
+            buckets.append(bucket)
+            if not bucket.partial:
+                whole = whole + totals
+            key = end + timedelta(days=1)
+        return buckets, whole
     if grain == "month":
         months = [(k, *_bucket_of("month", k)[:2]) for k in _months(first, last)]
         inner = [(k, s, e) for k, s, e in months if first <= s and e <= last]
@@ -357,8 +376,8 @@ class BestPeriodArgs(SegmentArgs):
     )
     grain: Grain = Field(
         "month",
-        description="What to rank: 'day', 'week' (ISO weeks, Monday–Sunday) or 'month' "
-        "(calendar months).",
+        description="What to rank: 'day', 'week' (ISO weeks, Monday–Sunday), 'month' "
+        "(calendar months) or 'quarter' (calendar quarters).",
     )
     order: Order = Field(
         "top", description="'top' for the best (highest) first, 'bottom' for the worst first."

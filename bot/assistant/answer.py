@@ -46,9 +46,10 @@ class Answer:
     planner: str = "offline"
 
 
-def vocabulary(session: Session) -> Vocabulary:
+def vocabulary(session: Session, me: str | None = None) -> Vocabulary:
     names = known_names(session)
     return Vocabulary(
+        me=me,
         partner_names=names.partners,
         tiers=names.tiers or ("Gold", "Silver", "Bronze"),
         goal_names=names.goals,
@@ -62,7 +63,7 @@ def answer(
     session: Session, ctx: ToolContext, text: str, previous: TurnState | None = None
 ) -> Answer:
     """Answer `text` with the offline router; never writes."""
-    decision = route(text, vocabulary(session), previous)
+    decision = route(text, vocabulary(session, ctx.user), previous)
     if isinstance(decision, ToolCall):
         result = run_call(session, ctx, decision)
         if result.report.kind in ("not_found", "error", "clarify"):

@@ -83,6 +83,8 @@ class Vocabulary:
     owners: tuple[str, ...] = ()
     """Partner managers as stored (emails, names, Slack ids)."""
     tags: tuple[str, ...] = ()
+    me: str | None = None
+    """The asking person as a partner manager is stored (email or Slack id), for "my partners"."""
 
 
 class Planner(Protocol):

@@ -93,7 +93,8 @@ EXTREME_WORDS: dict[str, str] = {
 }  # fmt: skip
 """Words that, next to day/week/month, ask for an extreme period ("our weakest month")."""
 EXTREME_UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week",
-                 "month": "month", "months": "month"}  # fmt: skip
+                 "month": "month", "months": "month", "quarter": "quarter",
+                 "quarters": "quarter"}  # fmt: skip
 
 SHARE_PHRASES = _p(
     "share of", "what share", "% of", "percent of", "percentage of", "proportion of",
@@ -141,6 +142,8 @@ TYPE_WORDS: dict[str, str] = {
     "channel": "channel",
     "reseller": "channel",
     "resellers": "channel",
+    "var": "channel",
+    "vars": "channel",
     "agency": "agency",
     "agencies": "agency",
     "referral": "referral",
@@ -295,6 +298,7 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("pace", "hit"), 2),
         **dict.fromkeys(_p("target", "targets", "on track", "pacing", "quota"), 5),
         **dict.fromkeys(_p("goal", "goals", "checkpoint", "checkpoints"), 6),
+        **dict.fromkeys(_p("going to hit", "gonna hit", "will we hit", "on course"), 6),
     },
     "pending_applications": {
         **dict.fromkeys(_p("waiting"), 2),
@@ -354,6 +358,22 @@ INTENT_PHRASES: dict[str, dict[Phrase, int]] = {
         **dict.fromkeys(_p("invite", "pitch"), 5),
         **dict.fromkeys(_p("outreach", "reach out", "reengage", "reengagement", "re engage"), 6),
         **dict.fromkeys(_p("win back", "win them back", "winback", "nudge", "check in with"), 6),
+        **dict.fromkeys(
+            _p(
+                "draft a note",
+                "write a note",
+                "a note to",
+                "draft a message",
+                "write a message",
+                "send a note",
+                "draft an email",
+                "thank you note",
+                "congratulate",
+                "congratulating",
+                "congrats",
+            ),
+            6,
+        ),
     },
     "draft_content": {
         **dict.fromkeys(_p("write", "draft"), 2),

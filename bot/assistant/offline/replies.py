@@ -188,6 +188,13 @@ def unplaced_reason(tool: str, key: str) -> str:
     """Why `tool` could not take `key`, as a clause: "a partner's profile has no period"."""
     if key == "excluding":
         return f"{_TOOL_WHAT.get(tool, tool.replace('_', ' '))} can't leave partners out"
+    if key == "earlier_period":
+        return "there is no earlier period in this conversation, so this uses the default"
+    if key == "mine":
+        return (
+            "I don't know whose partners are yours here; name the manager (e.g. “Maya's "
+            "partners”), or ask with --user / from Slack as a manager who owns partners"
+        )
     if key == "by_tag":
         return (
             "figures aren't split by tag, since a partner can carry several tags and the "
@@ -219,6 +226,13 @@ def describe_call(tool: str, arguments: dict[str, object]) -> str:
     metric = str(arguments.get("metric", "revenue")).replace("_", " ")
     if tool == "leaderboard":
         return f"Top {arguments.get('n', 5)} partners by {metric}{period}"
+    if tool == "performance_breakdown":
+        by = str(arguments.get("by", "type")).replace("_", " ")
+        by = "partner type" if by == "type" else by
+        return f"{metric.upper() if len(metric) <= 4 else metric.capitalize()} by {by}{period}"
+    if tool == "performance" and arguments.get("metric") and not who:
+        label = metric.upper() if len(metric) <= 4 else metric.capitalize()
+        return f"{label}{period or ' in the last 30 days'}"
     if tool in {"performance", "compare_partners"} and who:
         return f"How did {who} do{period or ' in the last 30 days'}?"
     if tool == "performance":

@@ -79,6 +79,7 @@ from bot.assistant.offline.replies import (
     unplaced_reason,
 )
 from bot.assistant.offline.slots import (
+    THAT_PERIOD,
     Slots,
     phrase_hits,
     read_all,
@@ -92,7 +93,8 @@ from bot.assistant.offline.slots import (
     read_goal_statuses,
     read_grain,
     read_group,
-    read_metric,
+    read_metrics,
+    read_my,
     read_n,
     read_negated,
     read_order,
@@ -222,6 +224,17 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
         doc.claim(m.start, m.stop)
     if applicant is not None:
         slots.application = applicant.value
+    left_out = _excluded_mentions(doc, partners)
+    if left_out:
+        # "Q1 revenue excluding Northwind": everyone but Northwind, never Northwind alone
+        partners = [m for m in partners if m not in left_out]
+        slots.excluding["partners"] = [m.value for m in left_out]
+        first = min(m.start for m in left_out)
+        lead = first - 1
+        while lead > 0 and doc.tokens[lead].key in _NEGATION_WORDS | {"for", "everyone"}:
+            lead -= 1
+        doc.claim(lead + 1, first)
+        slots.spans["excluding"] = doc.raw_span(lead + 1, max(m.stop for m in left_out))
     take("compare_to", lambda: read_comparison(doc, slots))
     slots.period = take("period", lambda: read_period(doc))
     _unit_range_comparison(doc, slots)
@@ -233,8 +246,13 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     overlap = take("sort", lambda: read_overlap(doc))
     negated = take("excluding", lambda: read_negated(doc, _segment_words(vocab)))
     if negated is not None:
-        slots.excluding = _excluded_values(doc, negated, vocab)
+        slots.excluding.update(_excluded_values(doc, negated, vocab))
     slots.owners += take("owners", lambda: read_owners(doc, vocab.owners))
+    if take("mine", lambda: read_my(doc)):
+        if vocab.me and vocab.me.casefold() in {o.casefold() for o in vocab.owners}:
+            slots.owners.append(vocab.me)  # "my partners", asked by a manager with a book
+        else:
+            slots.mine = True  # reported: who "my" is isn't known here
     unknown = None if partners or applicant else unknown_name(doc) or subject_name(doc)
     if unknown is not None:
         doc.claim(unknown.start, unknown.stop)
@@ -247,7 +265,8 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
         "commission_models", lambda: read_all(read_commission_model, doc)
     )
     share = bool(phrase_hits(doc, SHARE_PHRASES))  # after "revenue share partners" is a deal
-    slots.metric = take("metric", lambda: read_metric(doc))
+    slots.metrics = take("metric", lambda: read_metrics(doc))
+    slots.metric = slots.metrics[0] if slots.metrics else None
     slots.tiers = take("tiers", lambda: read_tiers(doc, vocab.tiers))
     slots.types = take("types", lambda: read_all(read_type, doc))
     slots.statuses = take("statuses", lambda: read_all(read_status, doc))
@@ -310,6 +329,37 @@ def _segment_words_for(tiers: tuple[str, ...], owners: tuple[str, ...]) -> froze
 def _segment_words(vocab: Vocabulary) -> frozenset[str]:
     """Words that name a segment value: types, statuses, tiers, countries, managers."""
     return _segment_words_for(vocab.tiers, vocab.owners)
+
+
+_NEGATION_WORDS = frozenset(
+    {"excluding", "exclude", "except", "excl", "without", "besides", "minus", "but", "not",
+     "than", "other", "apart", "from", "arent", "isnt"}
+)  # fmt: skip
+_NEGATION_LEADS = frozenset({"excluding", "exclude", "except", "excl", "without", "besides",
+                             "minus", "arent", "isnt"})  # fmt: skip
+
+
+def _excluded_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Partners named after a negation ("excluding Northwind and Helios", "everyone but
+    Northwind", "other than Helios"): left out, not asked about."""
+    out: list[Mention] = []
+    previous_out: Mention | None = None
+    for m in sorted(mentions, key=lambda m: m.start):
+        before = [t.key for t in doc.tokens[max(0, m.start - 2) : m.start]]
+        lead = before[-1] if before else None
+        pair = tuple(before[-2:])
+        negated = lead in _NEGATION_LEADS or pair in {("but", "not"), ("other", "than"),
+                                                      ("apart", "from")} or (
+            lead == "but" and "everyone" in before)  # fmt: skip
+        joined = previous_out is not None and all(
+            t.key in {"and", "or", "nor"} for t in doc.tokens[previous_out.stop : m.start]
+        )
+        if negated or joined:
+            out.append(m)
+            previous_out = m
+        else:
+            previous_out = None
+    return out
 
 
 def _excluded_values(doc: Doc, span: tuple[int, int], vocab: Vocabulary) -> dict[str, list[str]]:
@@ -462,6 +512,14 @@ def _decide(reading: Reading, vocab: Vocabulary, previous: TurnState | None) -> 
 
     if asks_for_help(reading.doc) and score < 4 and not slots.partners:
         return Help(HELP_TEXT)
+    if slots.period == THAT_PERIOD:
+        # "how did Northwind do in that period?": the period the conversation was about
+        earlier = previous.arguments.get("period") if previous is not None else None
+        slots.period = str(earlier) if earlier else None
+        if earlier is None:
+            slots.earlier_period = slots.spans.pop("period", THAT_PERIOD)
+    if intent == "metric_share" and len(slots.metrics) >= 2:
+        return _ratio_of_metrics(reading, vocab)
 
     if "both" in reading.doc.keys_list() and len(slots.partners) < 2:
         carried = previous.arguments.get("partners", []) if previous is not None else []
@@ -558,11 +616,45 @@ def _takes(tool: str) -> frozenset[str]:
     return _fields(tool) | extra
 
 
+_RATIO_OF: dict[frozenset[str], tuple[str, str]] = {
+    frozenset({"payout", "revenue"}): ("roas", "revenue ÷ payout (ROAS)"),
+    frozenset({"payout", "clicks"}): ("epc", "payout ÷ clicks (EPC)"),
+    frozenset({"conversions", "clicks"}): ("conversion_rate", "conversions ÷ clicks"),
+    frozenset({"revenue", "conversions"}): ("aov", "revenue ÷ conversions (AOV)"),
+    frozenset({"reversals", "conversions"}): ("reversal_rate", "reversals ÷ conversions"),
+}
+
+
+def _ratio_of_metrics(reading: Reading, vocab: Vocabulary) -> Decision:
+    """ "payout as a % of revenue": one metric over another is not a share of a segment.
+    Where a ratio metric is that quotient (or its inverse), offer it; otherwise say so."""
+    slots = reading.slots
+    first, second = slots.metrics[:2]
+    known = _RATIO_OF.get(frozenset({first, second}))
+    words = f"{first.replace('_', ' ')} as a share of {second.replace('_', ' ')}"
+    if known is None:
+        return Clarify(f"I don't compute {words}; I can show each of them.", [])
+    metric, meaning = known
+    values = {**reading.slot_args(), "metric": metric}
+    values.pop("count_only", None)
+    tool = "performance_breakdown" if slots.by else "performance"
+    call = _call(tool, values, reading, vocab)
+    label = describe_call(tool, values) if isinstance(call, ToolCall) else meaning
+    options = [Option(label, call)] if isinstance(call, ToolCall) else []
+    return Clarify(
+        f"I don't compute {words} directly; {meaning} is the same comparison, shown as "
+        f"its own metric.",
+        options,
+    )
+
+
 def _fallback(reading: Reading, vocab: Vocabulary) -> Decision:
     """No intent keyword: decide from the slots alone."""
     slots = reading.slots
     numbers = slots.metric or slots.period or slots.compare_to or slots.compare_default
-    segment = any(getattr(slots, key) for key in Slots.SEGMENT) or bool(slots.excluding)
+    segment = any(getattr(slots, key) for key in Slots.SEGMENT) or bool(
+        slots.excluding or slots.mine
+    )
     if reading.follow_marker and not slots.partners and not numbers and not slots.tiers:
         return Clarify(NO_CONTEXT_QUESTION, _options(list(NO_CONTEXT_OPTIONS), vocab))
     if len(slots.partners) > 1 and not slots.metric:

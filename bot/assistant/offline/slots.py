@@ -85,6 +85,12 @@ class Slots:
     goal: str | None = None
     goal_statuses: list[str] = field(default_factory=list)
     """Goal statuses asked for ("which goals are behind?")."""
+    earlier_period: str | None = None
+    """"in that period" with no earlier period in the conversation: said back."""
+    metrics: list[str] = field(default_factory=list)
+    """Every metric named; two with a share word ask for one metric over another."""
+    mine: bool = False
+    """"my partners" when the router doesn't know who is asking: said back, not guessed."""
     excluding: dict[str, list[str]] = field(default_factory=dict)
     """Segment values to leave out ("excluding affiliates" -> {"types": ["affiliate"]})."""
     region: str | None = None
@@ -117,6 +123,10 @@ class Slots:
             args["goal_statuses"] = list(self.goal_statuses)
         if self.excluding:
             args["excluding"] = {k: list(v) for k, v in self.excluding.items()}
+        if self.mine:
+            args["mine"] = True
+        if self.earlier_period:
+            args["earlier_period"] = self.earlier_period
         if self.count:
             args["count_only"] = True
         return args
@@ -209,6 +219,8 @@ _NOT_AFTER_COMPARE = "".join(
 )
 
 _FEW = {"few": 3, "couple": 2, "several": 4}
+THAT_PERIOD = "that period"
+"""The period phrase for "in that period": the router puts the previous turn's there."""
 
 PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
     (
@@ -235,6 +247,11 @@ PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | No
         lambda m: _g(
             f"after {m.group(1) or m.group(4)} {m.group(2) or m.group(3)}", m.group(5)
         ),
+    ),
+    (
+        # "in that period", "over the same quarter": the conversation's period (router)
+        re.compile(r"\b(?:that|the same|this same) (?:period|time|quarter|month|week|year)\b"),
+        lambda m: THAT_PERIOD,
     ),
     (
         # "q2 last year", "march this year": a unit of a named year
@@ -458,6 +475,12 @@ def read_terms_question(doc: Doc, period: str | None, named: bool = False) -> bo
 
 def read_metric(doc: Doc) -> str | None:
     """The first metric named, longest phrase first ("number of sales" before "sales")."""
+    metrics = read_metrics(doc)
+    return metrics[0] if metrics else None
+
+
+def read_metrics(doc: Doc) -> list[str]:
+    """Every metric named, in the order they appear ("payout as a share of revenue")."""
     for phrase in PROFILE_PHRASES:
         at = find_phrase(doc.free_keys(), phrase)
         if at >= 0:
@@ -472,9 +495,7 @@ def read_metric(doc: Doc) -> str | None:
         if at >= 0:
             doc.claim(at, at + len(phrase))
             found.append((at, metric))
-    if not found:
-        return None
-    return min(found)[1]
+    return list(dict.fromkeys(metric for _, metric in sorted(found)))
 
 
 def read_words(doc: Doc, table: dict[str, str], *, fuzzy: bool = False) -> str | None:
@@ -808,7 +829,8 @@ def read_goal_statuses(doc: Doc) -> list[str]:
 
 _NEGATIONS = (
     ("excluding",), ("exclude",), ("except",), ("excl",), ("outside",), ("not",), ("other", "than"),
-    ("apart", "from"), ("without",), ("besides",), ("minus",), ("but", "not"),
+    ("apart", "from"), ("without",), ("besides",), ("minus",), ("but", "not"), ("arent",),
+    ("isnt",), ("are", "not"), ("is", "not"),
 )  # fmt: skip
 _NEGATION_SKIP = frozenset({"the", "in", "from", "of", "for", "our", "any"})
 
@@ -872,6 +894,18 @@ def read_commission_model(doc: Doc) -> str | None:
 
 
 _DEAL_WORDS = frozenset({"commission", "commissions", "deal", "deals", "model", "terms"})
+
+
+def read_my(doc: Doc) -> bool:
+    """ "my partners", "my VARs", "my book": the asking person's own partners."""
+    keys = doc.free_keys()
+    for i, key in enumerate(keys[:-1]):
+        if key in ("my", "mine") and (
+            keys[i + 1] in OWNED_NOUNS or keys[i + 1] in TYPE_WORDS or keys[i + 1] == "book"
+        ):
+            doc.claim(i, i + 1)
+            return True
+    return False
 
 
 def read_owners(doc: Doc, owners: Iterable[str]) -> list[str]:
