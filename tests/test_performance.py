@@ -553,3 +553,19 @@ def test_a_period_starting_before_the_data_says_so_and_a_partial_comparison_is_f
     assert isinstance(partial, PerformanceSummary)
     assert partial.comparison is not None and partial.comparison.start < START
     assert any("only partly covered by the data" in n for n in partial.report().notes)
+
+
+def test_overlapping_periods_are_said_to_overlap(session: Session) -> None:
+    load_program(session)
+    ctx = ToolContext(today=date(2026, 8, 20))  # the last 30 days reach back into July
+    summary = run_performance(
+        session, ctx, PerformanceArgs(period="last 30 days", compare_to="last month")
+    )
+    assert isinstance(summary, PerformanceSummary)
+    assert summary.comparison is not None
+    assert summary.comparison.start <= summary.period.end
+    assert summary.period.start <= summary.comparison.end
+    assert any("overlap" in n for n in summary.report().notes)
+    separate = run_performance(session, ctx, PerformanceArgs(period="last month"))
+    assert isinstance(separate, PerformanceSummary)
+    assert not any("overlap" in n for n in separate.report().notes)

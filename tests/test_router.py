@@ -235,3 +235,19 @@ def test_my_partners_are_the_asking_managers_when_known() -> None:
     stranger = route("my channel partners this month", VOCAB)  # who "my" is isn't known
     assert isinstance(stranger, ToolCall) and "owners" not in stranger.arguments
     assert [u.text for u in stranger.unplaced] == ["my"]
+
+
+def test_my_book_left_out_or_counted_for_the_asking_manager() -> None:
+    me = Vocabulary(
+        partner_names=VOCAB.partner_names,
+        owners=("leo@partnerops.example", "maya@partnerops.example"),
+        me="leo@partnerops.example",
+    )
+    left_out = route("top 5 excluding my partners ytd by revenue", me)
+    assert isinstance(left_out, ToolCall)
+    assert left_out.arguments["excluding"] == {"owners": ["leo@partnerops.example"]}
+    assert "owners" not in left_out.arguments  # never the book itself
+    counted = route("how many active partners do i have", me)
+    assert isinstance(counted, ToolCall)
+    assert counted.arguments["owners"] == ["leo@partnerops.example"]
+    assert counted.arguments["statuses"] == ["active"]

@@ -268,3 +268,15 @@ def test_the_argument_model_describes_every_field() -> None:
     fields = MetricShareArgs.model_fields
     assert {"metric", "period", "compare_to", "tiers", "partners"} <= set(fields)
     assert all(info.description for info in fields.values())
+
+
+def test_a_named_partners_share_of_a_smaller_base_says_the_base_is_the_program(
+    session: Session,
+) -> None:
+    _load(session)
+    ctx = ToolContext(today=date(2026, 8, 9))
+    args = MetricShareArgs(partners=["Northwind"], owners=["maya"], period="July 2026")
+    result = run_metric_share(session, ctx, args)
+    assert isinstance(result, MetricShare)
+    assert result.current.base == _sum("revenue", JULY, ALL)  # the program, not Maya's book
+    assert any("share is of the whole program" in n for n in result.report().notes)

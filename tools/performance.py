@@ -210,6 +210,11 @@ def resolve_periods(
     notes = [n for n in (moved, cut) if n]
     if first is not None and period.start < first <= period.end:
         notes.append(f"Data starts on {_day(first)}; the days before it have none.")
+    if comparison is not None and comparison.start <= period.end and period.start <= comparison.end:
+        notes.append(
+            f"{period.describe()} and {comparison.describe()} overlap, so their change counts "
+            "the shared days on both sides; name two separate periods to compare them."
+        )
     if first is not None and comparison is not None and comparison.start < first <= comparison.end:
         notes.append(
             f"{comparison.label} is only partly covered by the data (it starts on "

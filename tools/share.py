@@ -256,5 +256,15 @@ def run_metric_share(session: Session, ctx: ToolContext, args: MetricShareArgs) 
         compare=periods.comparison,
         currency=ctx.currency,
     )
-    result.notes = [*resolved.notes, *periods.notes, *result.notes]
+    notes = [*resolved.notes, *periods.notes]
+    narrowed = any(
+        getattr(args, d)
+        for d in ("types", "tiers", "statuses", "countries", "owners", "tags", "commission_models")
+    )
+    if args.partners and narrowed:
+        notes.append(
+            "The share is of the whole program: a share of a smaller base (a manager's book, "
+            "a tier) isn't supported yet; the other filters only check the partners named."
+        )  # fmt: skip
+    result.notes = [*notes, *result.notes]
     return result

@@ -209,7 +209,8 @@ def score_intents(keys: list[str | None], slots: Slots, signals: Signals) -> dic
             if scores[intent]:
                 scores[intent] += 1
     ranked = bool(present & {"top", "bottom", "best", "worst", "highest", "lowest"})
-    if (scores["list_partners"] or not signals.named_partner) and not ranked:
+    figures = bool(present & {"doing", "performing", "perform", "trending", "going", "did"})
+    if (scores["list_partners"] or not signals.named_partner) and not (ranked or figures):
         # "top revshare partners tagged loyalty" ranks that segment; filters alone list it.
         filters = [slots.statuses, slots.countries, slots.tags, slots.owners,
                    slots.commission_models]  # fmt: skip

@@ -188,6 +188,8 @@ def unplaced_reason(tool: str, key: str) -> str:
     """Why `tool` could not take `key`, as a clause: "a partner's profile has no period"."""
     if key == "excluding":
         return f"{_TOOL_WHAT.get(tool, tool.replace('_', ' '))} can't leave partners out"
+    if key == "unread_exclusion":
+        return "I couldn't tell which partners to leave out, so none are"
     if key == "earlier_period":
         return "there is no earlier period in this conversation, so this uses the default"
     if key == "mine":

@@ -199,6 +199,18 @@ def _index(names: tuple[str, ...]) -> NameIndex:
 def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     slots = Slots()
     take = _Taker(doc, slots)
+    # Exclusions first: "not tagged emea", "excluding my book" must never be read as the
+    # tag or the book asked for.
+    negated = take("excluding", lambda: read_negated(doc, _segment_words(vocab)))
+    if negated is not None:
+        slots.excluding.update(_excluded_values(doc, negated, vocab))
+        said = {t.key for t in doc.tokens[negated[0] : negated[1]]}
+        known = bool(vocab.me and vocab.me in slots.excluding.get("owners", []))
+        if said & {"my", "me", "mine"} and not known:
+            slots.mine = True  # "excluding my book" from someone who isn't known here
+            slots.spans["mine"] = doc.raw_span(*negated)
+        elif not slots.excluding:
+            slots.unread_exclusion = doc.raw_span(*negated)
     take("tags", lambda: read_tag_owner_key(doc, slots, vocab.tags))
     applicants = _index(vocab.application_names).spot(doc)
     partners = _index(vocab.partner_names).spot(doc)
@@ -244,9 +256,6 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     extreme = take("extreme", lambda: read_extreme(doc))
     attention = bool(phrase_hits(doc, ATTENTION_PHRASES))
     overlap = take("sort", lambda: read_overlap(doc))
-    negated = take("excluding", lambda: read_negated(doc, _segment_words(vocab)))
-    if negated is not None:
-        slots.excluding.update(_excluded_values(doc, negated, vocab))
     slots.owners += take("owners", lambda: read_owners(doc, vocab.owners))
     if take("mine", lambda: read_my(doc)):
         if vocab.me and vocab.me.casefold() in {o.casefold() for o in vocab.owners}:
@@ -318,23 +327,28 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
 
 
 @lru_cache(maxsize=16)
-def _segment_words_for(tiers: tuple[str, ...], owners: tuple[str, ...]) -> frozenset[str]:
+def _segment_words_for(
+    tiers: tuple[str, ...], owners: tuple[str, ...], tags: tuple[str, ...]
+) -> frozenset[str]:
     names = {o.casefold().split("@")[0].split(".")[0].split(" ")[0] for o in owners}
     return frozenset(
         {*TYPE_WORDS, *STATUS_WORDS, *(t.casefold() for t in tiers), *COUNTRIES, "us",
-         *names, "partners", "partner"}
+         *names, *(t.casefold() for t in tags), "partners", "partner", "my", "me", "mine",
+         "book", "tagged", "managed", "owned", "by"}
     )  # fmt: skip
 
 
 def _segment_words(vocab: Vocabulary) -> frozenset[str]:
-    """Words that name a segment value: types, statuses, tiers, countries, managers."""
-    return _segment_words_for(vocab.tiers, vocab.owners)
+    """Words that name a segment value: types, statuses, tiers, countries, managers, tags,
+    the asking person's own book."""
+    return _segment_words_for(vocab.tiers, vocab.owners, vocab.tags)
 
 
 _NEGATION_WORDS = frozenset(
     {"excluding", "exclude", "except", "excl", "without", "besides", "minus", "but", "not",
      "than", "other", "apart", "from", "arent", "isnt"}
 )  # fmt: skip
+_LEAD_FILLER = frozenset({"the", "in", "of", "for", "our", "any", "are", "is", "outside"})
 _NEGATION_LEADS = frozenset({"excluding", "exclude", "except", "excl", "without", "besides",
                              "minus", "arent", "isnt"})  # fmt: skip
 
@@ -365,13 +379,21 @@ def _excluded_mentions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 def _excluded_values(doc: Doc, span: tuple[int, int], vocab: Vocabulary) -> dict[str, list[str]]:
     """The segment values named inside an exclusion ("excluding affiliates and agencies")."""
     start, stop = span
+    while start < stop and doc.tokens[start].key in _NEGATION_WORDS | _LEAD_FILLER:
+        start += 1  # parse what is left out, not the words that say so
     tokens = [
         t if not t.key.startswith("non") or len(t.key) <= 3 else _without_non(t)
         for t in doc.tokens[start:stop]
     ]
     inner = Doc(text=doc.text, tokens=tokens)
+    keys = set(inner.keys_list())
+    mine = [vocab.me] if vocab.me and keys & {"my", "me", "mine"} else []
+    tagged = Slots()
+    read_tag_owner_key(inner, tagged, vocab.tags)
+    known_tags = {t.casefold() for t in vocab.tags}
     values = {
-        "owners": read_owners(inner, vocab.owners),
+        "owners": [*mine, *read_owners(inner, vocab.owners)],
+        "tags": tagged.tags or [k for k in inner.free_keys() if k in known_tags],
         "tiers": read_tiers(inner, vocab.tiers),
         "types": read_all(read_type, inner),
         "statuses": read_all(read_status, inner),
@@ -869,6 +891,11 @@ def _fill(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
         values["days"] = slots.days
     if slots.same_unit and "period" not in values and "period" in _fields(tool):
         values["period"] = f"this {slots.same_unit}"  # "vs the same month last year"
+    unit = re.fullmatch(r"last (week|month|quarter)", str(values.get("compare_to", "")))
+    if unit and "period" not in values and "period" in _fields(tool) and tool != "qbr_summary":
+        # "dropped most vs last month": this month so far against last month's same days,
+        # never a rolling 30 days that overlaps last month
+        values["period"] = f"this {unit.group(1)}"
     if values.get("by") == "tag" and tool != "list_partners":
         # A partner carries several tags, so sums per tag would overlap: said, not split.
         values["by_tag"] = values.pop("by")

@@ -85,6 +85,8 @@ class Slots:
     goal: str | None = None
     goal_statuses: list[str] = field(default_factory=list)
     """Goal statuses asked for ("which goals are behind?")."""
+    unread_exclusion: str | None = None
+    """An exclusion whose partners couldn't be read ("excluding those"): said back."""
     earlier_period: str | None = None
     """"in that period" with no earlier period in the conversation: said back."""
     metrics: list[str] = field(default_factory=list)
@@ -127,6 +129,8 @@ class Slots:
             args["mine"] = True
         if self.earlier_period:
             args["earlier_period"] = self.earlier_period
+        if self.unread_exclusion:
+            args["unread_exclusion"] = self.unread_exclusion
         if self.count:
             args["count_only"] = True
         return args
@@ -858,6 +862,8 @@ def read_negated(doc: Doc, segment_words: Iterable[str]) -> tuple[int, int] | No
             and keys[stop] is not None
             and (keys[stop] in words or str(keys[stop]).removesuffix("s") in words)
         ):
+            if keys[stop] in ("tagged", "tag") and stop + 1 < len(keys) and keys[stop + 1]:
+                stop += 1  # "not tagged emea": the tag, whatever word it is
             stop += 1
         if stop > first:
             doc.claim(at, stop)
@@ -896,14 +902,22 @@ def read_commission_model(doc: Doc) -> str | None:
 _DEAL_WORDS = frozenset({"commission", "commissions", "deal", "deals", "model", "terms"})
 
 
+_MY_NOUNS = OWNED_NOUNS | frozenset(TYPE_WORDS) | {"book", "accounts", "portfolio"}
+
+
 def read_my(doc: Doc) -> bool:
-    """ "my partners", "my VARs", "my book": the asking person's own partners."""
+    """The asking person's own partners: "my partners", "my active affiliates", "my book",
+    "how many partners do I manage", "which partners do I own"."""
     keys = doc.free_keys()
     for i, key in enumerate(keys[:-1]):
-        if key in ("my", "mine") and (
-            keys[i + 1] in OWNED_NOUNS or keys[i + 1] in TYPE_WORDS or keys[i + 1] == "book"
-        ):
+        if key in ("my", "mine") and any(k in _MY_NOUNS for k in keys[i + 1 : i + 4]):
             doc.claim(i, i + 1)
+            return True
+    about_partners = any(k in _MY_NOUNS for k in keys)
+    for i, key in enumerate(keys[:-1]):
+        owning = keys[i + 1] in {"have", "manage", "own", "run", "handle"}
+        if key == "i" and owning and about_partners:
+            doc.claim(i, i + 2)
             return True
     return False
 
