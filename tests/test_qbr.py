@@ -514,7 +514,8 @@ def test_qbr_period_words_default_to_the_last_full_quarter_and_accept_this_quart
     assert (default.quarter.start, default.quarter.end) == (Q3.start, Q3.end)
     running = registry.call(program, ctx, "qbr_summary", {"period": "this quarter"})
     assert isinstance(running, QBRSummary)
-    assert running.quarter.to_date and running.quarter.end == TODAY
+    # ended on the last day with data (yesterday), like every other answer's period
+    assert running.quarter.to_date and running.quarter.end == TODAY - timedelta(days=1)
     with pytest.raises(PeriodError, match="hasn't started"):
         registry.call(program, ctx, "qbr_summary", {"period": "Q1 2027"})
 

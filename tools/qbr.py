@@ -15,13 +15,20 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from storage.queries import Totals, count_in_segment, series, totals
+from storage.queries import Totals, count_in_segment, data_bounds, series, totals
 from storage.queries import qbr as qbr_queries
 from tools.context import ToolContext
 from tools.errors import PeriodError
 from tools.goals import GoalProgress, progress_of
 from tools.metrics import change, metric_cell, metric_value
-from tools.periods import DateRange, last_full_quarter, parse_quarter, previous_period, quarter_of
+from tools.periods import (
+    DateRange,
+    last_full_quarter,
+    like_for_like,
+    parse_quarter,
+    previous_period,
+    quarter_of,
+)
 from tools.registry import tool
 from tools.report import Cell, Change, Fact, Line, Money, Percent, Ratio, Report, Section, Table
 from tools.segment import DIMENSION_WORDS, Segment, SegmentArgs, resolve_segment
@@ -268,7 +275,12 @@ def qbr_summary(
 ) -> QBRSummary:
     """Summarise a quarter for a segment of partners (or the program), with next-quarter goals."""
     quarter = _clip_quarter(quarter or last_full_quarter(today), today)
-    previous = _comparison(quarter)
+    bounds = data_bounds(session)
+    # Ended on the last day with data, and the previous quarter cut to the same point.
+    quarter, before_cut, cut_note = like_for_like(
+        quarter, previous_period(quarter), bounds[1] if bounds else None
+    )
+    previous = _comparison(quarter, before_cut or previous_period(quarter))
     next_q = quarter_of(quarter_of(quarter.start).end + timedelta(days=1))
     whole_program = segment.is_program
 
@@ -291,6 +303,8 @@ def qbr_summary(
         share = now.revenue * _HUNDRED / program.revenue
     goals, goal_note = _goals(session, segment, quarter, today, currency)
     notes = _notes(quarter, weeks, straddling) + ([goal_note] if goal_note else [])
+    if cut_note:
+        notes.insert(0, cut_note)
     if not whole_program and count_in_segment(session, segment) == 0:
         notes.insert(0, f"No partner is among {segment.describe()}, so every figure is zero.")
     single = segment.single_partner
@@ -334,9 +348,8 @@ def _clip_quarter(quarter: DateRange, today: date) -> DateRange:
     return quarter
 
 
-def _comparison(quarter: DateRange) -> DateRange:
-    """The previous quarter; for a quarter in progress, that quarter up to the same point."""
-    before = previous_period(quarter)
+def _comparison(quarter: DateRange, before: DateRange) -> DateRange:
+    """The previous quarter; for a quarter in progress, labelled with the point it is cut to."""
     if not quarter.to_date:
         return before
     return before.model_copy(

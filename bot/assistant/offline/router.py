@@ -334,7 +334,7 @@ def _segment_words_for(
     return frozenset(
         {*TYPE_WORDS, *STATUS_WORDS, *(t.casefold() for t in tiers), *COUNTRIES, "us",
          *names, *(t.casefold() for t in tags), "partners", "partner", "my", "me", "mine",
-         "book", "tagged", "managed", "owned", "by"}
+         "book", "tagged", "managed", "owned"}
     )  # fmt: skip
 
 

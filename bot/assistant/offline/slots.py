@@ -258,6 +258,33 @@ PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | No
         lambda m: THAT_PERIOD,
     ),
     (
+        # "1 jul to 28 sep 2026", "jul 1 - sep 28": two days in different months
+        re.compile(
+            rf"\b(?:(?:from|between) )?{_DAY} ({_MON})(?: ({_YEAR}))? {_RANGE_SEP} "
+            rf"{_DAY} ({_MON})(?: ({_YEAR}))?\b"
+        ),
+        lambda m: f"{_g(m.group(1), m.group(2), m.group(3))} to "
+        f"{_g(m.group(4), m.group(5), m.group(6))}",
+    ),
+    (
+        re.compile(
+            rf"\b(?:(?:from|between) )?({_MON}) {_DAY}(?: ({_YEAR}))? (?:{_RANGE_SEP} )?"
+            rf"({_MON}) {_DAY}(?: ({_YEAR}))?\b"
+        ),
+        lambda m: f"{_g(m.group(2), m.group(1), m.group(3))} to "
+        f"{_g(m.group(5), m.group(4), m.group(6))}",
+    ),
+    (
+        # "last december": the most recent one before this month
+        re.compile(rf"\blast ({_MON})\b"),
+        lambda m: f"last {m.group(1)}",
+    ),
+    (
+        # "best quarter of the year": this year
+        re.compile(r"\b(?:of|in) the (year|quarter|month)\b"),
+        lambda m: f"this {m.group(1)}",
+    ),
+    (
         # "q2 last year", "march this year": a unit of a named year
         re.compile(rf"\b(q[1-4]|h[12]|{_MON}) (last|this|previous) year\b"),
         lambda m: f"{m.group(1)} {'this' if m.group(2) == 'this' else 'last'} year",
@@ -860,7 +887,11 @@ def read_negated(doc: Doc, segment_words: Iterable[str]) -> tuple[int, int] | No
         while (
             stop < len(keys)
             and keys[stop] is not None
-            and (keys[stop] in words or str(keys[stop]).removesuffix("s") in words)
+            and (
+                keys[stop] in words
+                or str(keys[stop]).removesuffix("s") in words
+                or (keys[stop] == "by" and keys[stop - 1] in ("managed", "owned"))
+            )
         ):
             if keys[stop] in ("tagged", "tag") and stop + 1 < len(keys) and keys[stop + 1]:
                 stop += 1  # "not tagged emea": the tag, whatever word it is
