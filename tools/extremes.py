@@ -407,5 +407,7 @@ def run_best_period(session: Session, ctx: ToolContext, args: BestPeriodArgs) ->
         n=args.n,
         currency=ctx.currency,
     )
-    result.notes = [*resolved.notes, *periods.notes, *result.notes]
+    said = {n.split(";")[0] for n in periods.notes}
+    own = [n for n in result.notes if n.split(";")[0] not in said]  # no "Data starts on" twice
+    result.notes = [*resolved.notes, *periods.notes, *own]
     return result

@@ -123,6 +123,7 @@ from bot.assistant.plan import (
     Unplaced,
     Vocabulary,
 )
+from tools.countries import NAMES
 
 _T = TypeVar("_T")
 
@@ -326,6 +327,12 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
     return Reading(doc, slots, scores, partners, unknown, applicant, pronoun, follow, intent_keys)
 
 
+_COUNTRY_CODES = frozenset(code.casefold() for code in NAMES) - {
+    "in", "it", "no", "at", "be", "is", "id", "me", "my", "to", "so", "am", "an", "as", "or",
+}  # fmt: skip
+"""Two-letter codes read inside an exclusion ("outside the US and GB")."""
+
+
 @lru_cache(maxsize=16)
 def _segment_words_for(
     tiers: tuple[str, ...], owners: tuple[str, ...], tags: tuple[str, ...]
@@ -333,6 +340,7 @@ def _segment_words_for(
     names = {o.casefold().split("@")[0].split(".")[0].split(" ")[0] for o in owners}
     return frozenset(
         {*TYPE_WORDS, *STATUS_WORDS, *(t.casefold() for t in tiers), *COUNTRIES, "us",
+         *_COUNTRY_CODES,
          *names, *(t.casefold() for t in tags), "partners", "partner", "my", "me", "mine",
          "book", "tagged", "managed", "owned"}
     )  # fmt: skip
@@ -891,6 +899,8 @@ def _fill(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
         values["days"] = slots.days
     if slots.same_unit and "period" not in values and "period" in _fields(tool):
         values["period"] = f"this {slots.same_unit}"  # "vs the same month last year"
+    if slots.pop_unit and "period" not in values and "period" in _fields(tool):
+        values["period"] = f"this {slots.pop_unit}"  # "revenue week over week"
     unit = re.fullmatch(r"last (week|month|quarter)", str(values.get("compare_to", "")))
     if unit and "period" not in values and "period" in _fields(tool) and tool != "qbr_summary":
         # "dropped most vs last month": this month so far against last month's same days,

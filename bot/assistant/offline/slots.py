@@ -97,6 +97,8 @@ class Slots:
     """Segment values to leave out ("excluding affiliates" -> {"types": ["affiliate"]})."""
     region: str | None = None
     """A region named ("europe"): no tool filters by region, so it is always reported."""
+    pop_unit: str | None = None
+    """'week' for "week over week": the period, if none is named, is this week so far."""
     same_unit: str | None = None
     """'month' for "vs the same month last year": the period, if none is named, is that unit."""
     group: str | None = None
@@ -428,6 +430,8 @@ _LAST_YEAR = re.compile(
     r"^(?:the )?(?:same (?:period|time|month|quarter|week) )?(?:last|previous|prior) year\b"
 )
 _YOY = (("yoy",), ("year", "over", "year"), ("year", "on", "year"), ("y", "y"))
+_POP_UNITS = {"wow": "week", "week": "week", "mom": "month", "month": "month",
+              "qoq": "quarter", "quarter": "quarter"}  # fmt: skip
 _POP = (
     ("mom",), ("wow",), ("qoq",), ("pop",), ("month", "over", "month"),
     ("month", "on", "month"), ("week", "over", "week"), ("quarter", "over", "quarter"),
@@ -448,6 +452,8 @@ def read_comparison(doc: Doc, slots: Slots) -> None:
         if at >= 0:
             doc.claim(at, at + len(phrase))
             slots.compare_default = True
+            # "week over week": this week against the last, not a rolling 30 days
+            slots.pop_unit = _POP_UNITS.get(phrase[0])
             return
     markers: tuple[tuple[str, ...], ...] = _COMPARE_MARKERS
     if "compare" in keys or "comparing" in keys:
@@ -861,7 +867,8 @@ def read_goal_statuses(doc: Doc) -> list[str]:
 _NEGATIONS = (
     ("excluding",), ("exclude",), ("except",), ("excl",), ("outside",), ("not",), ("other", "than"),
     ("apart", "from"), ("without",), ("besides",), ("minus",), ("but", "not"), ("arent",),
-    ("isnt",), ("are", "not"), ("is", "not"),
+    ("isnt",), ("are", "not"), ("is", "not"), ("everything", "but"), ("everyone", "but"),
+    ("all", "but"), ("anything", "but"),
 )  # fmt: skip
 _NEGATION_SKIP = frozenset({"the", "in", "from", "of", "for", "our", "any"})
 
@@ -891,11 +898,20 @@ def read_negated(doc: Doc, segment_words: Iterable[str]) -> tuple[int, int] | No
                 keys[stop] in words
                 or str(keys[stop]).removesuffix("s") in words
                 or (keys[stop] == "by" and keys[stop - 1] in ("managed", "owned"))
+                or (  # "not in the US or UK", "excluding affiliates and agencies"
+                    keys[stop] in ("or", "and", "nor")
+                    and stop + 1 < len(keys)
+                    and keys[stop + 1] is not None
+                    and (keys[stop + 1] in words or keys[stop + 1] in _NEGATION_SKIP)
+                )
+                or (keys[stop] in _NEGATION_SKIP and stop > first)
             )
         ):
             if keys[stop] in ("tagged", "tag") and stop + 1 < len(keys) and keys[stop + 1]:
                 stop += 1  # "not tagged emea": the tag, whatever word it is
             stop += 1
+        while stop > first and keys[stop - 1] in _NEGATION_SKIP | {"or", "and", "nor"}:
+            stop -= 1  # "excluding affiliates for last month": not the "for"
         if stop > first:
             doc.claim(at, stop)
             return at, stop
