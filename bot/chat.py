@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
 from rich.console import Console
 from rich.prompt import Prompt
 from sqlalchemy.orm import Session
 
-from bot.assistant.answer import answer
-from bot.assistant.plan import TurnState
+from bot.assistant.answer import ModelAnswerer
+from bot.assistant.conversation import CLI_CHANNEL, ConversationKey
+from bot.assistant.converse import converse
 from bot.process import freeze_startup_heap
-from bot.render.terminal import render_rich
+from bot.render.terminal import render_answer_rich
 from tools.context import ToolContext
 
 WELCOME = (
@@ -20,12 +23,20 @@ WELCOME = (
 )
 
 
-def run_chat(session: Session, ctx: ToolContext, console: Console | None = None) -> None:
-    """Read questions until EOF or `quit`; each answer may build on the previous turn."""
+def run_chat(
+    session: Session,
+    ctx: ToolContext,
+    console: Console | None = None,
+    *,
+    model: ModelAnswerer | None = None,
+    key: ConversationKey | None = None,
+) -> None:
+    """Read questions until EOF or `quit`; each answer may build on the turns before it,
+    which are kept in the database like a Slack thread's."""
     console = console or Console()
     console.print(WELCOME)
     freeze_startup_heap()
-    previous: TurnState | None = None
+    key = key or ConversationKey(CLI_CHANNEL, f"chat-{uuid.uuid4().hex[:12]}")
     while True:
         try:
             question = Prompt.ask("\n[bold cyan]you[/bold cyan]", console=console).strip()
@@ -36,7 +47,6 @@ def run_chat(session: Session, ctx: ToolContext, console: Console | None = None)
             return
         if not question:
             continue
-        result = answer(session, ctx, question, previous)
-        session.rollback()  # answers never write; release the read snapshot between turns
-        previous = result.state
-        console.print(render_rich(result.report))
+        result = converse(session, ctx, key, question, model=model)
+        session.commit()  # keeps the turn and releases the read snapshot
+        console.print(render_answer_rich(result.reports, result.framing))

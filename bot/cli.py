@@ -130,39 +130,86 @@ def import_(paths: tuple[Path, ...], kind: str | None) -> None:
 @main.command()
 @click.argument("question")
 @click.option("--user", default=None, help="Who is asking (Slack user id or email).")
-@click.option("--json", "as_json", is_flag=True, help="Print tool calls and raw result as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the planner, tool calls, tokens and time."
+)
+@click.option(
+    "--offline", is_flag=True, help="Plan with the built-in router even if a model is set."
+)
+@click.option(
+    "--conversation",
+    default=None,
+    metavar="ID",
+    help="Continue a conversation kept in the database: the same ID, the same thread.",
+)
 @_TODAY
-def ask(question: str, user: str | None, as_json: bool, today: datetime | None) -> None:
+def ask(
+    question: str,
+    user: str | None,
+    as_json: bool,
+    offline: bool,
+    conversation: str | None,
+    today: datetime | None,
+) -> None:
     """Answer one question on stdout.
+
+    Planned by the language model when OPENAI_API_KEY or OPENAI_BASE_URL is set (the
+    built-in router answers whenever the model can't), by the router otherwise.
 
     \b
     Example:
       partnerops ask "how did Northwind do last quarter?"
       partnerops ask "top 5 partners by revenue last month" --json
+      partnerops ask "and the month before?" --conversation standup
     """
     from bot.assistant.answer import answer
-    from bot.render.text import render_text
+    from bot.assistant.converse import converse
+    from bot.render.text import render_answer_text
+    from bot.runtime import model_planner
 
     settings = _settings()
+    _logging()
+    model = model_planner(settings, offline=offline)
+    ctx = _context(settings, user, _day(today))
     with _session(settings) as session:
-        result = answer(session, _context(settings, user, _day(today)), question)
+        if conversation:
+            result = converse(session, ctx, conversation, question, model=model)
+        else:
+            result = answer(session, ctx, question, model=model)
+    text = render_answer_text(result.reports, result.framing)
     if as_json:
         payload: dict[str, Any] = {
             "question": question,
-            "answer": render_text(result.report),
+            "planner": result.planner,
+            "answer": text,
+            "framing": result.framing,
+            "words": result.words,
+            "fallback": result.fallback,
             "report": result.report.model_dump(mode="json"),
+            "more_reports": [r.model_dump(mode="json") for r in result.more],
             "tool_calls": result.calls,
             "result": result.result,
+            "tokens": result.usage,
+            "timing_ms": result.timing,
         }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_text(result.report), nl=False)
+        click.echo(text, nl=False)
+
+
+def _logging(level: str | None = None) -> None:
+    from bot.runtime import configure_logging
+
+    configure_logging(level)
 
 
 @main.command()
 @click.option("--user", default=None, help="Who is asking (Slack user id or email).")
+@click.option(
+    "--offline", is_flag=True, help="Plan with the built-in router even if a model is set."
+)
 @_TODAY
-def chat(user: str | None, today: datetime | None) -> None:
+def chat(user: str | None, offline: bool, today: datetime | None) -> None:
     """Talk to the assistant in the terminal; follow-ups use the conversation so far.
 
     \b
@@ -172,10 +219,13 @@ def chat(user: str | None, today: datetime | None) -> None:
       > and the month before?
     """
     from bot.chat import run_chat
+    from bot.runtime import model_planner
 
     settings = _settings()
+    _logging()
+    model = model_planner(settings, offline=offline)
     with _session(settings) as session:
-        run_chat(session, _context(settings, user, _day(today)))
+        run_chat(session, _context(settings, user, _day(today)), model=model)
 
 
 @main.command()
@@ -230,7 +280,7 @@ def run(ctx: click.Context, today: datetime | None) -> None:
         ctx.invoke(serve)
     else:
         click.echo("No Slack tokens configured: starting the terminal assistant.", err=True)
-        ctx.invoke(chat, today=today)
+        ctx.invoke(chat, today=today, offline=False)
 
 
 def _register_subgroups() -> None:

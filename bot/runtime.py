@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
+    from bot.assistant.answer import ModelAnswerer
     from bot.settings import Settings
     from tools.context import ToolContext
 
@@ -100,3 +101,28 @@ def build_context(
         approvers=settings.approvers,
         user_groups=user_groups,
     )
+
+
+def model_planner(settings: Settings, *, offline: bool = False) -> ModelAnswerer | None:
+    """The LLM planner when a model is configured (OPENAI_API_KEY or OPENAI_BASE_URL) and not
+    turned off; None means the offline router plans."""
+    if offline or not settings.llm_configured:
+        return None
+    from bot.assistant.llm.planner import planner_for
+
+    return planner_for(settings)
+
+
+def configure_logging(level: str | None = None) -> None:
+    """One log format for every edge; PARTNEROPS_LOG_LEVEL overrides `level`. HTTP client
+    chatter stays at WARNING: a request's own log line carries what matters."""
+    import logging
+    import os
+
+    chosen = (os.environ.get("PARTNEROPS_LOG_LEVEL") or level or "WARNING").upper()
+    logging.basicConfig(
+        level=getattr(logging, chosen, logging.WARNING),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "httpx2", "httpcore", "openai", "urllib3"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -22,6 +22,17 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
     openai_model: str = Field(default="gpt-4o-mini", alias="OPENAI_MODEL")
+    llm_timeout: float = Field(default=14.0, gt=0, le=120, alias="PARTNEROPS_LLM_TIMEOUT")
+    """Seconds the model may take for a whole request (every round) before the offline
+    router answers instead; with the router's own time an answer stays within 20 s."""
+    llm_first_token_timeout: float = Field(
+        default=6.0, gt=0, le=120, alias="PARTNEROPS_LLM_FIRST_TOKEN_TIMEOUT"
+    )
+    """Seconds to wait for a model call's first byte: a model that hangs is given up on
+    after this, not after the whole budget."""
+    llm_max_retries: int = Field(default=1, ge=0, le=5, alias="PARTNEROPS_LLM_MAX_RETRIES")
+    llm_streaming: bool = Field(default=True, alias="PARTNEROPS_LLM_STREAMING")
+    llm_max_tool_rounds: int = Field(default=4, ge=1, le=8, alias="PARTNEROPS_LLM_MAX_TOOL_ROUNDS")
     approvers_raw: str = Field(default="", alias="PARTNEROPS_APPROVERS")
     timezone: str = Field(default="UTC", alias="PARTNEROPS_TIMEZONE")
     currency: str = Field(default="USD", alias="PARTNEROPS_CURRENCY")

@@ -23,6 +23,8 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("PARTNEROPS_APPROVERS", "UAPPROVER")
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):  # these tests are about the router
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     get_settings.cache_clear()
     yield url

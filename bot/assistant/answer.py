@@ -1,4 +1,4 @@
-"""One request answered: plan (offline router now, LLM agent later), call tools, keep state.
+"""One request answered: plan (the LLM agent or the offline router), call tools, keep state.
 
 This is the single road every surface takes — CLI `ask`/`chat`, Slack threads, digests —
 so the same question gets the same figures wherever it is asked. Whatever the planner could
@@ -7,8 +7,9 @@ not place in the call is said in the answer's notes, first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,7 @@ from storage.queries import known_names
 from tools import registry
 from tools.context import ToolContext
 from tools.errors import ToolError
+from tools.registry import InvalidArguments, UnknownArguments
 from tools.report import Report, Section
 
 
@@ -44,6 +46,27 @@ class Answer:
     options: list[Option] = field(default_factory=list)
     """Clarifying choices with the call each one makes (for buttons)."""
     planner: str = "offline"
+    """Which planner decided: "llm" or "offline"."""
+    refused: bool = False
+    """The tool refused the arguments (unknown or invalid), so nothing was computed."""
+    framing: str | None = None
+    """The model's short paragraph around the results, shown only when every figure in it
+    matches a tool result (the grounding check); None offline."""
+    more: list[Report] = field(default_factory=list)
+    """Further reports when the model called several tools, in call order."""
+    fallback: str | None = None
+    """Why the model's plan was not used ("timeout", "http 500", …); None when it was."""
+    usage: dict[str, int] = field(default_factory=dict)
+    """Model tokens for this turn: input, output, total."""
+    timing: dict[str, float] = field(default_factory=dict)
+    """Milliseconds: total, model (waiting on the model), tools (running them), overhead
+    (everything else: the agent, the grounding check, the fallback)."""
+    words: str = "none"
+    """What the model's own words became: "framing", "draft", "reply" or "none"."""
+
+    @property
+    def reports(self) -> list[Report]:
+        return [self.report, *self.more]
 
 
 def vocabulary(session: Session, me: str | None = None) -> Vocabulary:
@@ -59,7 +82,37 @@ def vocabulary(session: Session, me: str | None = None) -> Vocabulary:
     )
 
 
+class ModelAnswerer(Protocol):
+    """The LLM planner as `answer()` sees it (it falls back to `answer_offline` itself)."""
+
+    def answer(
+        self,
+        session: Session,
+        ctx: ToolContext,
+        text: str,
+        *,
+        previous: TurnState | None = None,
+        history: Sequence[tuple[str, str]] = (),
+    ) -> Answer: ...
+
+
 def answer(
+    session: Session,
+    ctx: ToolContext,
+    text: str,
+    previous: TurnState | None = None,
+    *,
+    model: ModelAnswerer | None = None,
+    history: Sequence[tuple[str, str]] = (),
+) -> Answer:
+    """Answer `text`: with the model's plan when a model is given, else the offline router.
+    `history` is the conversation so far as (question, answer) pairs. Never writes."""
+    if model is not None:
+        return model.answer(session, ctx, text, previous=previous, history=history)
+    return answer_offline(session, ctx, text, previous)
+
+
+def answer_offline(
     session: Session, ctx: ToolContext, text: str, previous: TurnState | None = None
 ) -> Answer:
     """Answer `text` with the offline router; never writes."""
@@ -97,6 +150,8 @@ def run_tool(session: Session, ctx: ToolContext, name: str, arguments: dict[str,
     state = TurnState(tool=name, arguments=dict(arguments))
     try:
         result = registry.call(session, ctx, name, arguments)
+    except (UnknownArguments, InvalidArguments) as error:
+        return Answer(report=error.report(), calls=[call], state=state, refused=True)
     except ToolError as error:
         return Answer(report=error.report(), calls=[call], state=state)
     raw = result.model_dump(mode="json") if hasattr(result, "model_dump") else None

@@ -32,6 +32,12 @@ def render_rich(report: Report) -> RenderableType:
     )
 
 
+def render_answer_rich(reports: list[Report], framing: str | None = None) -> RenderableType:
+    """The model's checked framing paragraph (if any) above each report's panel."""
+    parts: list[RenderableType] = [Text(framing.strip())] if framing else []
+    return Group(*parts, *(render_rich(r) for r in reports))
+
+
 def _section(section: Section) -> list[RenderableType]:
     out: list[RenderableType] = []
     if section.title:

@@ -66,6 +66,12 @@ def render_text(report: Report) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def render_answer_text(reports: list[Report], framing: str | None = None) -> str:
+    """A whole answer: the model's checked framing paragraph (if any), then each report."""
+    parts = ([framing.strip() + "\n"] if framing else []) + [render_text(r) for r in reports]
+    return "\n".join(parts)
+
+
 def _section(section: Section) -> list[str]:
     lines: list[str] = []
     if section.title:

@@ -10,6 +10,7 @@
 - `applications`: the application queue, filtered, and the one-decision claim
 - `goals`: goals selected by partner or tier
 - `qbr`: the goals and people a QBR shows
+- `conversations`: a conversation's row, read plainly or locked (created if missing) to append
 """
 
 from storage.queries.buckets import month_sums

@@ -1,0 +1,46 @@
+"""A turn in a stored conversation: load what came before, answer, keep this turn.
+
+Every surface with threads (the terminal chat, `ask --conversation`, Slack threads) goes
+through here, so a follow-up works in whichever process or instance receives it: the
+previous turns live in `conversation_threads`, not in memory.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.assistant.answer import Answer, ModelAnswerer, answer
+from bot.assistant.conversation import ConversationKey, Turn, load_conversation, record_turn
+from bot.render.text import render_answer_text
+from tools.context import ToolContext
+
+
+def converse(
+    session: Session,
+    ctx: ToolContext,
+    key: ConversationKey | str,
+    text: str,
+    *,
+    model: ModelAnswerer | None = None,
+) -> Answer:
+    """Answer `text` as the next turn of conversation `key` and record it (the caller
+    commits). The model sees earlier questions and answers; the router continues from the
+    last call that answered."""
+    key = key if isinstance(key, ConversationKey) else ConversationKey.parse(key)
+    conversation = load_conversation(session, key)
+    history = [(turn.question, turn.answer) for turn in conversation.turns]
+    result = answer(session, ctx, text, conversation.previous, model=model, history=history)
+    record_turn(
+        session,
+        key,
+        ctx.user,
+        Turn(
+            question=text,
+            answer=render_answer_text(result.reports, result.framing),
+            calls=result.calls,
+            state=result.state,
+            planner=result.planner,
+            at=ctx.clock,
+        ),
+    )
+    return result

@@ -1,0 +1,1 @@
+"""The LLM planner: a LangChain agent over the tool registry."""

@@ -1,0 +1,1 @@
+"""Loopback stand-ins for the services partnerops talks to (OpenAI-compatible models, Slack)."""
