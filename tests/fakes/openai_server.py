@@ -108,6 +108,7 @@ class ScriptedModel:
 def _handler(model: ScriptedModel) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out at once, as a real server's
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet test output
             return

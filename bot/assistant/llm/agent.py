@@ -24,6 +24,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.outputs import ChatGenerationChunk, GenerationChunk
+from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import SecretStr
 
 from bot.assistant.llm.tools import WRITE_TOOLS, ArgumentsRefused, registry_tools
@@ -104,10 +105,13 @@ class Agent:
         if offered:  # the registry has no write tools; this keeps it that way
             raise RuntimeError(f"write tools must never reach the model: {sorted(offered)}")
         self.tool_names = frozenset(t.name for t in tools)
+        # Converted to the wire format once: LangChain would otherwise redo it (inlining
+        # every schema reference) on each model call, the agent's largest own cost.
+        offered_tools = [convert_to_openai_tool(t) for t in tools]
         self._graph = create_agent(
             model,
             tools,
-            middleware=[_Guard(self.tool_names, limits)],
+            middleware=[_Guard(self.tool_names, limits, offered_tools)],
             context_schema=TurnContext,
         )
 
@@ -193,10 +197,13 @@ class _StreamWatch(BaseCallbackHandler):
 class _Guard(AgentMiddleware[Any, TurnContext]):
     """The turn's limits, applied around every model call."""
 
-    def __init__(self, tool_names: frozenset[str], limits: AgentLimits) -> None:
+    def __init__(
+        self, tool_names: frozenset[str], limits: AgentLimits, tools: list[dict[str, Any]]
+    ) -> None:
         super().__init__()
         self.tool_names = tool_names
         self.limits = limits
+        self.wire_tools = tools
 
     def wrap_model_call(
         self,
@@ -204,6 +211,7 @@ class _Guard(AgentMiddleware[Any, TurnContext]):
         handler: Callable[[ModelRequest[TurnContext]], ModelResponse[Any]],
     ) -> ModelResponse[Any]:
         turn = request.runtime.context
+        request = request.override(tools=list(self.wire_tools))
         while True:
             response = self._timed_call(turn, request, handler)
             message = next((m for m in response.result if isinstance(m, AIMessage)), None)
