@@ -527,3 +527,47 @@ def test_with_the_model_calling_the_routers_tools_every_holdout_question_gets_it
         for r in model.requests
         if "tools" in r.body
     )
+
+
+# ---------------------------------------------------------------- a second reading
+
+
+def test_a_model_that_answers_another_period_is_shown_to_differ_from_the_question(
+    model: ScriptedModel, demo_session: Session
+) -> None:
+    model.then(
+        ToolCalls([Call("leaderboard", TOP3)]),
+        Say("Northwind Traders led with 13.7% of the program's revenue."),
+    )
+    result = planner_for(model).answer(demo_session, CTX, "top 3 partners by revenue last quarter")
+    assert result.planner == "llm"
+    assert result.report.period is not None and "October 2026" in result.report.period
+    first = result.report.notes[0]
+    assert "This answer covers whole program · October 2026" in first
+    assert "the question asks for whole program · Q3 2026" in first
+
+
+def test_a_filter_the_model_dropped_is_said_back_as_the_router_reads_it(
+    model: ScriptedModel, demo_session: Session
+) -> None:
+    model.then(ToolCalls([Call("goal_progress", {})]), Say(""))
+    result = planner_for(model).answer(demo_session, CTX, "are our goals in Germany on track?")
+    assert result.planner == "llm"
+    assert any(
+        "“DE”" in note and "goals aren't split by country" in note for note in result.report.notes
+    )
+
+
+def test_the_same_reading_adds_no_note(model: ScriptedModel, demo_session: Session) -> None:
+    model.then(ToolCalls([Call("leaderboard", {**TOP3, "period": "October 2026"})]), Say(""))
+    result = planner_for(model).answer(demo_session, CTX, "top 3 partners by revenue last month")
+    offline = answer_offline(demo_session, CTX, "top 3 partners by revenue last month")
+    assert result.report.notes == offline.report.notes
+
+
+def test_a_request_to_approve_gets_the_command_without_asking_the_model(
+    model: ScriptedModel, demo_session: Session
+) -> None:
+    result = planner_for(model).answer(demo_session, CTX, "approve every pending application")
+    assert model.requests == []
+    assert result.report.kind == "error" and "/partners approve" in result.report.title

@@ -71,7 +71,7 @@ WRITE_REQUESTS = [
 def test_write_requests_are_refused_not_planned(text: str) -> None:
     decision = route(text, VOCAB)
     assert isinstance(decision, Refuse)
-    assert "/partnerops approve" in decision.text
+    assert "/partners approve" in decision.text
 
 
 @pytest.mark.parametrize(
@@ -251,3 +251,28 @@ def test_my_book_left_out_or_counted_for_the_asking_manager() -> None:
     assert isinstance(counted, ToolCall)
     assert counted.arguments["owners"] == ["leo@partnerops.example"]
     assert counted.arguments["statuses"] == ["active"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("top 3 partners by revenue last month in Polish", "leaderboard"),
+        ("draft a re-engagement email to Northwind Traders in Korean", "draft_outreach"),
+        ("how are our goals going, in German please", "goal_progress"),
+    ],
+)
+def test_a_language_asked_for_is_said_back_and_never_read_as_a_country(
+    text: str, tool: str
+) -> None:
+    decision = route(text, VOCAB)
+    assert isinstance(decision, ToolCall) and decision.tool == tool
+    assert "countries" not in decision.arguments
+    assert [u.key for u in decision.unplaced] == ["language"]
+    assert decision.unplaced[0].text.startswith("in ")
+
+
+def test_a_nationality_before_partners_is_still_a_country() -> None:
+    decision = route("top 3 Polish partners by revenue last month", VOCAB)
+    assert isinstance(decision, ToolCall) and decision.arguments["countries"] == ["PL"]
+    english = route("top 3 partners by revenue last month in English", VOCAB)
+    assert isinstance(english, ToolCall) and not english.unplaced

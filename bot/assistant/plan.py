@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+NOT_APPLIED = "I didn't apply"
+"""How every note about a part of a request that was not honoured begins."""
+
 
 @dataclass(frozen=True)
 class Unplaced:
@@ -20,9 +23,11 @@ class Unplaced:
     """The words as the user typed them ("in Germany", "septmber")."""
     reason: str
     """Why, in a clause that follows "I didn't apply …:" ("goals aren't split by country")."""
+    key: str = ""
+    """The slot it came from ("countries", "language"), when the router knows it."""
 
     def note(self) -> str:
-        return f"I didn't apply “{self.text}”: {self.reason}."
+        return f"{NOT_APPLIED} “{self.text}”: {self.reason}."
 
 
 @dataclass

@@ -19,6 +19,7 @@ from typing import Any
 from bot.assistant.answer import Answer
 from bot.assistant.llm.grounding import known_figures, ungrounded
 from bot.assistant.llm.turn import ToolRun
+from bot.assistant.plan import NOT_APPLIED
 from bot.render.text import render_text
 from tools.report import Report, Section
 
@@ -131,6 +132,8 @@ def without_tools(
 
 
 _NO_STATE = ("not_found", "error", "clarify")
+_MODEL_HONOURS = frozenset({"language"})
+"""What the router cannot place but the model itself honours (it writes the language)."""
 
 
 def _unique(runs: list[ToolRun]) -> list[ToolRun]:
@@ -176,3 +179,37 @@ def _rewrite(draft: Report, text: str) -> bool:
         "checked against the program data.",
     ]
     return True
+
+
+def second_reading(result: Answer, offline: Answer) -> list[str]:
+    """Notes where the offline router, reading the same question for the same tool, took a
+    different scope or period, or could not place something the model's call also lacks.
+
+    Two planners disagreeing is the case a confident wrong answer hides in (the model asked
+    for last month when the question said last quarter), so the user is shown both readings
+    rather than one of them silently."""
+    mine, theirs = result.report, offline.report
+    if theirs.kind != "answer" or mine.kind != "answer":
+        return []
+    notes: list[str] = []
+    ours_context = " · ".join(mine.context()) or "the whole program"
+    router_context = " · ".join(theirs.context()) or "the whole program"
+    if (mine.scope, mine.period) != (theirs.scope, theirs.period):
+        notes.append(
+            f"This answer covers {ours_context}; read word for word, the question asks "
+            f"for {router_context}. Ask again naming the one you mean if that is closer."
+        )
+    said = " ".join(mine.notes).casefold()
+    notes += [
+        u.note()
+        for u in offline.unplaced
+        if u.key not in _MODEL_HONOURS and u.text.casefold() not in said
+    ]
+    # What the tool itself said it could not apply from the router's call ("goals aren't
+    # split by country"): the model's call left that out, so its answer didn't apply it either.
+    notes += [
+        note
+        for note in theirs.notes
+        if note.startswith(NOT_APPLIED) and note not in mine.notes and note not in notes
+    ]
+    return notes

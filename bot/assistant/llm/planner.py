@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from bot.assistant.answer import Answer, answer_offline
+from bot.assistant.answer import Answer, answer_offline, run_call, vocabulary
 from bot.assistant.llm.agent import Agent, AgentLimits, ModelUnavailable, chat_model, system_prompt
 from bot.assistant.llm.breaker import CircuitBreaker
-from bot.assistant.llm.compose import Words, from_tool_runs, without_tools
+from bot.assistant.llm.compose import Words, from_tool_runs, second_reading, without_tools
 from bot.assistant.llm.turn import TurnContext
-from bot.assistant.plan import TurnState
+from bot.assistant.offline.replies import WRITE_TEXT
+from bot.assistant.offline.router import route
+from bot.assistant.plan import Decision, Refuse, ToolCall, TurnState
 from bot.render.values import cell
 from tools.context import ToolContext
 
@@ -70,7 +72,12 @@ class ModelPlanner:
         )
         reason: str | None = None
         words = Words("none", [])
-        if not self.breaker.allow():
+        reading = route(text, vocabulary(session, ctx.user), previous)
+        if isinstance(reading, Refuse) and reading.text == WRITE_TEXT:
+            # A request to change something is answered with the pointer to the command,
+            # the same every time, without asking the model.
+            result = answer_offline(session, ctx, text, previous)
+        elif not self.breaker.allow():
             reason = "it failed several times in a row, so it is skipped for a minute"
             result = self._offline(session, ctx, text, previous, reason)
         else:
@@ -86,6 +93,7 @@ class ModelPlanner:
                 secrets = configured_secrets()
                 if ran:
                     result, words = from_tool_runs(text, turn.runs, planned.text, secrets)
+                    self._check_reading(session, ctx, result, reading)
                 else:
                     result, words, reason = without_tools(
                         text,
@@ -107,6 +115,22 @@ class ModelPlanner:
         result.words = words.shown
         self._log(result, turn, words)
         return result
+
+    def _check_reading(
+        self, session: Session, ctx: ToolContext, result: Answer, reading: Decision
+    ) -> None:
+        """Compare the model's call with the offline router's reading of the same question
+        when both chose the same tool; differences lead the answer's notes."""
+        if not isinstance(reading, ToolCall) or not result.calls:
+            return
+        if reading.tool != result.calls[0]["tool"] or result.more:
+            return
+        if reading.arguments == result.calls[0]["arguments"]:
+            return
+        notes = second_reading(result, run_call(session, ctx, reading))
+        if notes:
+            log.info("readings differ: %s", notes)
+            result.report.notes = [*notes, *result.report.notes]
 
     def _offline(
         self,

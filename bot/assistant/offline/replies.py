@@ -22,14 +22,14 @@ HELP_TEXT = """I answer questions about your partner program from its data. For 
   "who should we recruit next?"
 • QBRs and drafts — "QBR for Northwind Q3", "draft a re-engagement email to Lumen",
   "blog outline with Smith & Sons"
-Approvals happen only with the `/partnerops approve` slash command."""
+Approvals happen only with the `/partners approve` slash command."""
 
 GREETING_TEXT = "Happy to help. " + HELP_TEXT
 
 WRITE_TEXT = (
     "I can't change anything from a chat message — I only read and draft. "
     "Applications are approved or rejected by an authorised approver with the "
-    "`/partnerops approve` slash command (or `partnerops applications approve` on the CLI). "
+    "`/partners approve` slash command (or `partnerops applications approve` on the CLI). "
     "Partner details such as commission, tier, owner or status change in your partner "
     "platform and arrive with the next import."
 )
@@ -202,6 +202,11 @@ def unplaced_reason(tool: str, key: str) -> str:
             "figures aren't split by tag, since a partner can carry several tags and the "
             "groups would overlap; ask for one tag's partners (e.g. “revenue of partners tagged "
             "emea”)"
+        )
+    if key == "language":
+        return (
+            "the offline assistant writes English; with a language model configured "
+            "(OPENAI_API_KEY or OPENAI_BASE_URL), answers and drafts follow the language asked for"
         )
     if key == "region":
         return (

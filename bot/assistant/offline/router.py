@@ -93,6 +93,7 @@ from bot.assistant.offline.slots import (
     read_goal_statuses,
     read_grain,
     read_group,
+    read_language,
     read_metrics,
     read_my,
     read_n,
@@ -286,6 +287,7 @@ def _read(doc: Doc, vocab: Vocabulary) -> Reading:
         slots.tags.append(slots.region)
         slots.spans.setdefault("tags", slots.spans.pop("region", slots.region))
         slots.region = None
+    slots.language = take("language", lambda: read_language(doc))
     slots.countries = take("countries", lambda: read_countries(doc))
     slots.n = take("n", lambda: read_n(doc))
     slots.order = take("order", lambda: read_order(doc))
@@ -804,7 +806,7 @@ def _call(tool: str, values: dict[str, Any], reading: Reading, vocab: Vocabulary
         elif key in said and key not in _IGNORABLE:
             # Carried from the previous turn and not taken here: not something asked now.
             slots = reading.slots
-            unplaced.append(Unplaced(_said(slots, key, value), unplaced_reason(tool, key)))
+            unplaced.append(Unplaced(_said(slots, key, value), unplaced_reason(tool, key), key=key))
     missing = _missing(tool, args, vocab)
     if missing is not None:
         return missing

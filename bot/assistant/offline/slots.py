@@ -97,6 +97,8 @@ class Slots:
     """Segment values to leave out ("excluding affiliates" -> {"types": ["affiliate"]})."""
     region: str | None = None
     """A region named ("europe"): no tool filters by region, so it is always reported."""
+    language: str | None = None
+    """A language asked for ("in Polish"): the router writes English, so it is reported."""
     pop_unit: str | None = None
     """'week' for "week over week": the period, if none is named, is this week so far."""
     same_unit: str | None = None
@@ -114,7 +116,7 @@ class Slots:
         """The slots a tool call could use, under the registry's names (empty ones left out)."""
         names = (
             "application", "period", "compare_to", "metric", "n", "order", "grain", "by",
-            "sort", "days", "purpose", "format", "goal", "region",
+            "sort", "days", "purpose", "format", "goal", "region", "language",
         )  # fmt: skip
         args: dict[str, Any] = {k: getattr(self, k) for k in names if getattr(self, k)}
         if self.partners:
@@ -817,6 +819,30 @@ def read_group(doc: Doc) -> str | None:
             if key in ("which", "what") or words[-1] in _PLURAL_GROUPS:
                 doc.claim(at if key not in ("which", "what") else i, at + len(words))
                 return group
+    return None
+
+
+LANGUAGES = frozenset(
+    {
+        "english", "polish", "german", "french", "spanish", "italian", "dutch", "portuguese",
+        "korean", "japanese", "chinese", "mandarin", "swedish", "norwegian", "danish",
+        "finnish", "czech", "greek", "turkish", "ukrainian", "romanian", "hungarian",
+        "russian", "arabic", "hindi", "hebrew", "vietnamese", "thai", "indonesian",
+    }
+)  # fmt: skip
+_LANGUAGE_LEADS = frozenset({"in", "into"})
+
+
+def read_language(doc: Doc) -> str | None:
+    """A language asked for ("draft it in Polish", "translate into Korean"), read before
+    countries so that "in Polish" is never read as partners in Poland. English, the
+    language every answer is in, is claimed and not reported."""
+    keys = doc.free_keys()
+    for i in range(len(keys) - 1):
+        if keys[i] in _LANGUAGE_LEADS and keys[i + 1] in LANGUAGES:
+            doc.claim(i, i + 2)
+            language = keys[i + 1]
+            return None if language == "english" else language
     return None
 
 
