@@ -163,17 +163,24 @@ def ask(
       partnerops ask "and the month before?" --conversation standup
     """
     from bot.assistant.answer import answer
+    from bot.assistant.conversation import ConversationKey
     from bot.assistant.converse import converse
     from bot.render.text import render_answer_text
     from bot.runtime import model_planner
 
+    key: ConversationKey | None = None
+    if conversation is not None:
+        try:
+            key = ConversationKey.parse(conversation)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--conversation") from None
     settings = _settings()
     _logging()
     model = model_planner(settings, offline=offline)
     ctx = _context(settings, user, _day(today))
     with _session(settings) as session:
-        if conversation:
-            result = converse(session, ctx, conversation, question, model=model)
+        if key is not None:
+            result = converse(session, ctx, key, question, model=model)
         else:
             result = answer(session, ctx, question, model=model)
     text = render_answer_text(result.reports, result.framing)

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         """Slack user ids (U…/W…) and user-group ids (S…) allowed to approve applications."""
         return frozenset(a.strip() for a in self.approvers_raw.split(",") if a.strip())
 
+    def secret_values(self) -> list[str]:
+        """Every configured secret, so nothing a model writes that contains one is shown."""
+        values = (getattr(self, name) for name in type(self).model_fields)
+        return [v.get_secret_value() for v in values if isinstance(v, SecretStr)]
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

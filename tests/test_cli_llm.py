@@ -92,3 +92,9 @@ def test_a_conversation_continues_across_two_invocations(program: ScriptedModel)
     calls = payload["tool_calls"]
     assert isinstance(calls, list) and calls[0]["tool"] == "leaderboard"
     assert "September 2026" in str(payload["answer"])
+
+
+def test_a_conversation_id_that_cannot_be_stored_is_a_usage_error(program: ScriptedModel) -> None:
+    result = CliRunner().invoke(main, ["ask", "hi", "--conversation", "x" * 60])
+    assert result.exit_code == 2
+    assert "--conversation" in result.output and "Traceback" not in result.output

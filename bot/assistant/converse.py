@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.assistant.answer import Answer, ModelAnswerer, answer
 from bot.assistant.conversation import ConversationKey, Turn, load_conversation, record_turn
-from bot.render.text import render_answer_text
+from bot.render.model import render_for_memory
 from tools.context import ToolContext
 
 
@@ -36,7 +36,7 @@ def converse(
         ctx.user,
         Turn(
             question=text,
-            answer=render_answer_text(result.reports, result.framing),
+            answer=render_for_memory(result.reports, result.framing),
             calls=result.calls,
             state=result.state,
             planner=result.planner,

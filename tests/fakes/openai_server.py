@@ -42,6 +42,8 @@ class Say:
 class Fail:
     status: int = 500
     body: str = '{"error": {"message": "scripted failure", "type": "server_error"}}'
+    headers: tuple[tuple[str, str], ...] = ()
+    """Extra response headers, e.g. (("Retry-After", "25"),)."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,16 @@ class Hang:
     seconds: float = 60.0
 
 
-Reply = ToolCalls | Say | Fail | Hang
+@dataclass(frozen=True)
+class KeepAlive:
+    """Start a stream, then send only SSE comments (": ping"), as a gateway does while the
+    model behind it stalls: bytes keep coming, no token ever does."""
+
+    interval: float = 0.2
+    seconds: float = 60.0
+
+
+Reply = ToolCalls | Say | Fail | Hang | KeepAlive
 Responder = Callable[[dict[str, Any]], Reply]
 
 
@@ -130,19 +141,40 @@ def _handler(model: ScriptedModel) -> type[BaseHTTPRequestHandler]:
                 return
             reply = model.next_reply(body)
             if isinstance(reply, Fail):
-                self._send_raw(reply.status, reply.body.encode())
+                self._send_raw(reply.status, reply.body.encode(), reply.headers)
             elif isinstance(reply, Hang):
                 model.closing.wait(reply.seconds)
+            elif isinstance(reply, KeepAlive):
+                self._keep_alive(reply)
             elif body.get("stream"):
                 self._stream(reply, body)
             else:
                 self._send(200, _completion(reply, body, model.usage))
 
+        def _keep_alive(self, reply: KeepAlive) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            waited = 0.0
+            try:
+                while waited < reply.seconds and not model.closing.wait(reply.interval):
+                    self.wfile.write(b": PROCESSING\n\n")
+                    self.wfile.flush()
+                    waited += reply.interval
+            except OSError:
+                pass  # the client gave up, as it should
+            self.close_connection = True
+
         def _send(self, status: int, payload: dict[str, Any]) -> None:
             self._send_raw(status, json.dumps(payload).encode())
 
-        def _send_raw(self, status: int, data: bytes) -> None:
+        def _send_raw(
+            self, status: int, data: bytes, headers: tuple[tuple[str, str], ...] = ()
+        ) -> None:
             self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()

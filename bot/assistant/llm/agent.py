@@ -1,22 +1,23 @@
 """The LangChain agent: any OpenAI-compatible model planning over the registry's tools.
 
 The graph is built once per process (`create_agent` with `ChatOpenAI`); each request brings
-its own `TurnContext`. A guard middleware keeps the turn inside its budget: a time limit
-for the whole turn and a first-byte limit per call, at most `max_tool_rounds` rounds of
-tool calls, and one chance to correct a malformed or unknown tool call. Whatever goes
-wrong ends in `ModelUnavailable`, which the planner answers with the offline router.
+its own `TurnContext`. A guard middleware keeps the turn inside its budget: one deadline for
+the whole turn, enforced on every byte the model sends (see `transport`), a first-token
+limit per call, retries that never sleep past the deadline, at most `max_tool_rounds`
+rounds of tool calls, and one chance to correct a malformed or unknown tool call. Whatever
+goes wrong ends in `ModelUnavailable`, which the planner answers with the offline router.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import httpx
 import openai
 from langchain.agents import create_agent
 from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResponse
@@ -26,21 +27,34 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.outputs import ChatGenerationChunk, GenerationChunk
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import SecretStr
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.assistant.llm.tools import WRITE_TOOLS, ArgumentsRefused, registry_tools
+from bot.assistant.llm.transport import deadline, http_client
 from bot.assistant.llm.turn import TurnContext
 from prompts import render as render_prompt
 
 if TYPE_CHECKING:
+    from langchain_openai import ChatOpenAI
+
     from bot.settings import Settings
+
+log = logging.getLogger("partnerops.assistant")
 
 
 class ModelUnavailable(Exception):
-    """The model could not plan this turn; `reason` is short and safe to show and log."""
+    """The model could not plan this turn; `reason` is short, fixed wording, safe to show.
 
-    def __init__(self, reason: str) -> None:
+    `transient` failures (unreachable, timed out, 5xx, rate-limited) say the model is down
+    and count towards the circuit breaker; a model that misbehaves in one turn (garbage
+    calls, too many rounds) is not a reason to skip it for everyone."""
+
+    def __init__(self, reason: str, *, transient: bool = False, detail: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.transient = transient
+        self.detail = detail
+        """For the log only: what exactly went wrong (may contain the model's words)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,9 @@ class AgentLimits:
     first_token_seconds: float = 6.0
     max_retries: int = 1
     max_tool_rounds: int = 4
+    streaming: bool = True
+    """Whether replies stream: the first-token limit then bounds the wait for the first
+    chunk; without streaming the first byte is the whole reply, so only the deadline does."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AgentLimits:
@@ -57,12 +74,14 @@ class AgentLimits:
             first_token_seconds=settings.llm_first_token_timeout,
             max_retries=settings.llm_max_retries,
             max_tool_rounds=settings.llm_max_tool_rounds,
+            streaming=settings.llm_streaming,
         )
 
 
 def chat_model(settings: Settings, limits: AgentLimits) -> ChatOpenAI:
     """ChatOpenAI for whatever serves the OpenAI API at the base URL (OpenAI, a gateway,
-    vLLM, Ollama, llama.cpp's server, LM Studio). Local servers need no key."""
+    vLLM, Ollama, llama.cpp's server, LM Studio). Local servers need no key. The client
+    itself never retries: the guard does, inside the turn's deadline."""
     from langchain_openai import ChatOpenAI
 
     key = settings.openai_api_key or SecretStr("not-needed")
@@ -70,20 +89,18 @@ def chat_model(settings: Settings, limits: AgentLimits) -> ChatOpenAI:
         model=settings.openai_model,
         base_url=settings.openai_base_url,
         api_key=key,
-        timeout=_timeout(limits.first_token_seconds, limits.total_seconds),
-        max_retries=limits.max_retries,
-        streaming=settings.llm_streaming,
+        timeout=call_timeout(limits, limits.total_seconds),
+        max_retries=0,
+        streaming=limits.streaming,
         stream_usage=True,
+        http_client=http_client(),
     )
 
 
-if TYPE_CHECKING:
-    from langchain_openai import ChatOpenAI
-
-
-def _timeout(first_byte: float, total: float) -> httpx.Timeout:
-    """httpx's read timeout is the wait for each chunk: with streaming, the first token."""
-    return httpx.Timeout(total, connect=min(3.0, total), read=min(first_byte, total))
+def call_timeout(limits: AgentLimits, remaining: float) -> openai.Timeout:
+    """The read timeout is the wait for each chunk: with streaming, the first token."""
+    read = min(limits.first_token_seconds, remaining) if limits.streaming else remaining
+    return openai.Timeout(remaining, connect=min(3.0, remaining), read=read)
 
 
 @dataclass
@@ -92,13 +109,18 @@ class ModelTurn:
 
     text: str
     """The model's final words (a framing paragraph, a rewritten draft, or a reply)."""
-    turn: TurnContext
 
 
 class Agent:
     """One compiled agent graph, reused by every request in the process."""
 
-    def __init__(self, model: BaseChatModel, limits: AgentLimits) -> None:
+    def __init__(
+        self,
+        model: BaseChatModel,
+        limits: AgentLimits,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.limits = limits
         tools = list(registry_tools())
         offered = {t.name for t in tools} & WRITE_TOOLS
@@ -107,11 +129,11 @@ class Agent:
         self.tool_names = frozenset(t.name for t in tools)
         # Converted to the wire format once: LangChain would otherwise redo it (inlining
         # every schema reference) on each model call, the agent's largest own cost.
-        offered_tools = [convert_to_openai_tool(t) for t in tools]
+        wire_tools = [convert_to_openai_tool(t) for t in tools]
         self._graph = create_agent(
             model,
             tools,
-            middleware=[_Guard(self.tool_names, limits, offered_tools)],
+            middleware=[_Guard(self.tool_names, limits, wire_tools, sleep)],
             context_schema=TurnContext,
         )
 
@@ -123,7 +145,9 @@ class Agent:
         history: Sequence[tuple[str, str]] = (),
         system: str,
     ) -> ModelTurn:
-        """Plan and run tools for `question`; raises ModelUnavailable on any failure."""
+        """Plan and run tools for `question` after the conversation's earlier (question,
+        answer) pairs; raises ModelUnavailable on any failure of the model, SQLAlchemyError
+        when the database fails under a tool."""
         messages: list[BaseMessage] = [SystemMessage(system)]
         for asked, answered in history:
             messages += [HumanMessage(asked), AIMessage(answered)]
@@ -136,21 +160,18 @@ class Agent:
             state = self._graph.invoke(  # type: ignore[call-overload]
                 {"messages": messages}, config=config, context=turn
             )
-        except ModelUnavailable:
+        except (ModelUnavailable, SQLAlchemyError):
             raise
-        except ArgumentsRefused:
-            raise ModelUnavailable("the model kept sending arguments the tools refused") from None
-        except openai.APITimeoutError:
-            raise ModelUnavailable("the model didn't answer in time") from None
-        except openai.APIConnectionError:
-            raise ModelUnavailable("the model couldn't be reached") from None
-        except openai.APIStatusError as error:
-            raise ModelUnavailable(f"the model answered HTTP {error.status_code}") from None
-        except (httpx.TimeoutException, TimeoutError):
-            raise ModelUnavailable("the model didn't answer in time") from None
-        except Exception as error:  # a library or protocol surprise must not reach the user
+        except ArgumentsRefused as error:
             raise ModelUnavailable(
-                f"the model's reply couldn't be used ({type(error).__name__})"
+                "the model kept sending arguments the tools refused", detail=str(error)
+            ) from None
+        except openai.OpenAIError as error:
+            raise _unavailable(error) from None
+        except Exception as error:  # a library or protocol surprise must not reach the user
+            log.warning("model turn failed unexpectedly", exc_info=True)
+            raise ModelUnavailable(
+                "the model's reply couldn't be used", detail=type(error).__name__
             ) from error
         final = state["messages"][-1]
         text = final.content if isinstance(final, AIMessage) else ""
@@ -158,14 +179,31 @@ class Agent:
             text = "".join(
                 part.get("text", "") if isinstance(part, dict) else str(part) for part in text
             )
-        return ModelTurn(text=text.strip(), turn=turn)
+        return ModelTurn(text=text.strip())
+
+
+def _unavailable(error: openai.OpenAIError) -> ModelUnavailable:
+    if isinstance(error, openai.APITimeoutError):
+        return ModelUnavailable("the model didn't answer in time", transient=True)
+    if isinstance(error, openai.APIConnectionError):
+        return ModelUnavailable("the model couldn't be reached", transient=True)
+    if isinstance(error, openai.APIStatusError):
+        transient = error.status_code == 429 or error.status_code >= 500
+        return ModelUnavailable(f"the model answered HTTP {error.status_code}", transient=transient)
+    return ModelUnavailable("the model's reply couldn't be used", detail=type(error).__name__)
+
+
+_RETRYABLE = (
+    openai.APIConnectionError,  # includes APITimeoutError
+    openai.RateLimitError,
+    openai.InternalServerError,
+)
 
 
 class _StreamWatch(BaseCallbackHandler):
-    """Watches a streamed reply as it arrives: stops a model that streams too slowly, and
-    keeps each tool call's raw argument text, which LangChain's partial-JSON parsing would
-    otherwise quietly repair (a cut-off `{"period": "last mo` must be refused, not run
-    without its period)."""
+    """Keeps each streamed tool call's raw argument text, which LangChain's partial-JSON
+    parsing would otherwise quietly repair (a cut-off `{"period": "last mo` must be refused,
+    not run without its period)."""
 
     raise_error = True
 
@@ -185,8 +223,6 @@ class _StreamWatch(BaseCallbackHandler):
         tags: list[str] | None = None,
         **kwargs: Any,
     ) -> None:
-        if self.turn.remaining() <= 0:
-            raise ModelUnavailable("the model didn't finish in time")
         message = getattr(chunk, "message", None)
         for part in getattr(message, "tool_call_chunks", None) or []:
             index = part.get("index") or 0
@@ -198,12 +234,17 @@ class _Guard(AgentMiddleware[Any, TurnContext]):
     """The turn's limits, applied around every model call."""
 
     def __init__(
-        self, tool_names: frozenset[str], limits: AgentLimits, tools: list[dict[str, Any]]
+        self,
+        tool_names: frozenset[str],
+        limits: AgentLimits,
+        wire_tools: list[dict[str, Any]],
+        sleep: Callable[[float], None],
     ) -> None:
         super().__init__()
         self.tool_names = tool_names
         self.limits = limits
-        self.wire_tools = tools
+        self.wire_tools = wire_tools
+        self.sleep = sleep
 
     def wrap_model_call(
         self,
@@ -213,25 +254,44 @@ class _Guard(AgentMiddleware[Any, TurnContext]):
         turn = request.runtime.context
         request = request.override(tools=list(self.wire_tools))
         while True:
-            response = self._timed_call(turn, request, handler)
+            response = self._call_with_retries(turn, request, handler)
             message = next((m for m in response.result if isinstance(m, AIMessage)), None)
             problem = self._problem(message, turn)
             if problem is None:
                 break
             turn.mistakes += 1
             if turn.mistakes > turn.mistakes_allowed:
-                raise ModelUnavailable(f"the model kept making invalid tool calls ({problem})")
+                raise ModelUnavailable("the model kept making invalid tool calls", detail=problem)
             # Said once, as the user would: the bad call itself is not replayed.
-            correction = HumanMessage(
-                f"Your last tool call could not be run: {problem}. Call one of the listed "
-                "tools with arguments that match its schema, as JSON."
-            )
+            correction = HumanMessage(render_prompt("tool_call_correction", problem=problem))
             request = request.override(messages=[*request.messages, correction])
         if message is not None and message.tool_calls:
             turn.rounds += 1
-            if turn.rounds > turn.max_tool_rounds:
-                raise ModelUnavailable(f"the model needed more than {turn.max_tool_rounds} rounds")
+            if turn.rounds > self.limits.max_tool_rounds:
+                raise ModelUnavailable(
+                    f"the model needed more than {self.limits.max_tool_rounds} rounds"
+                )
+            turn.call_order += [call["id"] or "" for call in message.tool_calls]
         return response
+
+    def _call_with_retries(
+        self,
+        turn: TurnContext,
+        request: ModelRequest[TurnContext],
+        handler: Callable[[ModelRequest[TurnContext]], ModelResponse[Any]],
+    ) -> ModelResponse[Any]:
+        """One model call, retried on transport failures, 5xx and 429 while the deadline
+        leaves room; a Retry-After longer than what is left ends the turn at once."""
+        attempt = 0
+        while True:
+            try:
+                return self._timed_call(turn, request, handler)
+            except _RETRYABLE as error:
+                attempt += 1
+                wait = _retry_after(error) or 0.5 * 2 ** (attempt - 1)
+                if attempt > self.limits.max_retries or wait + 1.0 > turn.remaining():
+                    raise
+                self.sleep(wait)
 
     def _timed_call(
         self,
@@ -241,16 +301,12 @@ class _Guard(AgentMiddleware[Any, TurnContext]):
     ) -> ModelResponse[Any]:
         remaining = turn.remaining()
         if remaining <= 0.2:
-            raise ModelUnavailable("the model didn't finish in time")
-        # Each attempt (the client retries) gets its share of what is left of the turn.
-        share = remaining / (1 + self.limits.max_retries)
-        settings = {
-            **request.model_settings,
-            "timeout": _timeout(min(self.limits.first_token_seconds, share), share),
-        }
+            raise ModelUnavailable("the model didn't answer in time", transient=True)
+        settings = {**request.model_settings, "timeout": call_timeout(self.limits, remaining)}
         started = time.monotonic()
         try:
-            response = handler(request.override(model_settings=settings))
+            with deadline(turn.deadline):
+                response = handler(request.override(model_settings=settings))
         finally:
             turn.model_seconds += time.monotonic() - started
             turn.model_calls += 1
@@ -266,16 +322,34 @@ class _Guard(AgentMiddleware[Any, TurnContext]):
             bad = message.invalid_tool_calls[0]
             return f"the arguments of {bad.get('name') or 'a tool call'} are not valid JSON"
         for index, raw in sorted(turn.streamed_arguments.items()):
+            calls = message.tool_calls
+            name = calls[index]["name"] if index < len(calls) else "a tool call"
             try:
-                json.loads(raw or "{}")
+                parsed = json.loads(raw or "{}")
             except ValueError:
-                calls = message.tool_calls
-                name = calls[index]["name"] if index < len(calls) else "a tool call"
                 return f"the arguments of {name} are not valid JSON"
+            if not isinstance(parsed, dict):
+                return f"the arguments of {name} are not a JSON object"
         unknown = [c["name"] for c in message.tool_calls if c["name"] not in self.tool_names]
         if unknown:
-            return f"there is no tool called {unknown[0]!r}"
+            return f"there is no tool called {unknown[0][:60]!r}"
         return None
+
+
+def _retry_after(error: Exception) -> float | None:
+    response = getattr(error, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    for header, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(header)
+        if value is None:
+            continue
+        try:
+            return float(value) / divisor
+        except ValueError:
+            return None
+    return None
 
 
 def system_prompt(today: str, currency: str, timezone: str) -> str:

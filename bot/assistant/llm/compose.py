@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from bot.assistant.llm.grounding import known_figures, ungrounded
 from bot.assistant.llm.turn import ToolRun
 from bot.assistant.plan import NOT_APPLIED
 from bot.render.text import render_text
+from bot.render.values import bullet
 from tools.report import Report, Section
 
 log = logging.getLogger("partnerops.assistant")
@@ -61,9 +62,10 @@ def unsafe(text: str, secrets: Sequence[str]) -> str | None:
 
 
 def from_tool_runs(
-    question: str, runs: list[ToolRun], text: str, secrets: Sequence[str] = ()
+    runs: list[ToolRun], text: str, secrets: Sequence[str] = ()
 ) -> tuple[Answer, Words]:
-    """The answer for a turn whose tools ran: their reports, plus the model's words if true."""
+    """The answer for a turn whose tools ran: their reports, plus the model's words if true.
+    Figures the user typed ground nothing: "did we make $500k?" must not make "$500k" true."""
     unique = _unique(runs)
     first = unique[0].answer
     result = Answer(
@@ -81,6 +83,7 @@ def from_tool_runs(
         options=list(first.options),
         planner="llm",
     )
+    result.report.notes = [*_refusals(runs), *result.report.notes]
     if not text:
         return result, Words("none", [])
     problem = unsafe(text, secrets)
@@ -89,15 +92,19 @@ def from_tool_runs(
         return result, Words("none", [])
     known = known_figures(
         [payload for run in unique for payload in _payloads(run)],
-        [*(render_text(run.answer.report) for run in unique), question],
+        [render_text(run.answer.report) for run in unique],
     )
     invented = [figure.text for figure in ungrounded(text, known)]
     if invented:
         log.info("model words dropped: figures no tool computed: %s", invented)
         return result, Words("none", invented)
     drafts = [r for r in result.reports if r.kind == "draft"]
-    if drafts and _rewrite(drafts[-1], text):
-        return result, Words("draft", [])
+    if drafts:
+        lost = _rewrite(drafts[-1], text)
+        if lost is None:
+            return result, Words("draft", [])
+        log.info("model draft dropped: it lost the template's %s", lost)
+        return result, Words("none", [])
     if len(text) > MAX_FRAMING_CHARS:
         log.info("model framing dropped: %d characters is not a short paragraph", len(text))
         return result, Words("none", [])
@@ -106,29 +113,41 @@ def from_tool_runs(
 
 
 def without_tools(
-    question: str, text: str, offline: Callable[[], Answer], secrets: Sequence[str] = ()
+    text: str, offline: Answer, *, small_talk: bool, secrets: Sequence[str] = ()
 ) -> tuple[Answer, Words, str | None]:
-    """A turn where the model called no tool. Its reply stands only for a question that is
-    not about data and only when it states no figure; otherwise the offline router answers.
-    Returns the answer, what happened to the words, and why the model's reply was not used."""
-    fallback = offline()
-    if fallback.calls:
-        return fallback, Words("none", []), "the model answered a data question without the data"
-    problem = unsafe(text, secrets) if text else None
+    """A turn where the model called no tool. Its reply stands only for small talk (the
+    router read a greeting or a request for help) and only when it states no figure;
+    anything else gets the router's answer, which either computes the figures or says what
+    it could not read. Returns the answer, what happened to the words, and why the model's
+    reply was not used."""
+    if offline.calls:
+        return offline, Words("none", []), "the model answered a data question without the data"
+    if not text or not small_talk:
+        return offline, Words("none", []), "the model answered without calling a tool"
+    problem = unsafe(text, secrets)
     if problem:
         log.warning("model reply dropped: %s", problem)
-        return fallback, Words("none", []), f"the model's reply was not shown: {problem}"
-    invented = [f.text for f in ungrounded(text, known_figures([], [question]))] if text else []
+        return offline, Words("none", []), "the model's reply could not be shown"
+    invented = [f.text for f in ungrounded(text, known_figures([]))]
     if invented:
         log.info("model reply dropped: figures no tool computed: %s", invented)
-        return fallback, Words("none", invented), "the model's reply had figures no tool computed"
-    if not text or fallback.report.kind == "error":
-        # No words, or a request the product refuses (a write): the router's answer says so.
-        return fallback, Words("none", []), None
+        return offline, Words("none", invented), "the model's reply had figures no tool computed"
     title, _, rest = text.partition("\n")
     report = Report(title=title.strip(), sections=[Section(text=rest.strip())] if rest else [])
-    reply = Answer(report=report, state=fallback.state, planner="llm")
+    reply = Answer(report=report, state=offline.state, planner="llm")
     return reply, Words("reply", []), None
+
+
+def _refusals(runs: list[ToolRun]) -> list[str]:
+    """A call the tools refused and the model then replaced: the answer is to a changed
+    question ("margin" became "revenue"), so the refusal is said, not swallowed."""
+    if not any(not run.refused for run in runs):
+        return []
+    return [
+        f"{NOT_APPLIED} part of the request as first planned: {run.answer.report.title}"
+        for run in runs
+        if run.refused
+    ]
 
 
 _NO_STATE = ("not_found", "error", "clarify")
@@ -154,9 +173,10 @@ def _payloads(run: ToolRun) -> list[Any]:
     return [run.answer.result, run.answer.report.model_dump(mode="json")]
 
 
-def _rewrite(draft: Report, text: str) -> bool:
-    """Put the model's wording in the draft's Subject and Draft sections; the To/From lines
-    and the figures used stay the tool's. False when the draft has no body to replace."""
+def _rewrite(draft: Report, text: str) -> str | None:
+    """Put the model's wording in the draft's Subject and Draft sections, when it kept every
+    figure the template's wording had and is not a fragment of it; the To/From lines and the
+    figures used stay the tool's. Returns None when applied, else what the rewrite lost."""
     lines = text.strip().splitlines()
     subject: str | None = None
     for i, line in enumerate(lines[:4]):
@@ -166,8 +186,20 @@ def _rewrite(draft: Report, text: str) -> bool:
             lines = lines[i + 1 :]
             break
     body = "\n".join(lines).strip()
-    if not body or not any(s.title == "Draft" for s in draft.sections):
-        return False
+    template = "\n".join(
+        bullet(line)
+        for section in draft.sections
+        if section.title in ("Subject", "Draft")
+        for line in section.lines
+    )
+    if not body or not template:
+        return "body"
+    if len(body) < len(template) // 2:
+        return "length"
+    kept = known_figures([], [text])
+    missing = [figure.text for figure in ungrounded(template, kept)]
+    if missing:
+        return f"figures {missing}"
     for section in draft.sections:
         if section.title == "Subject" and subject:
             section.lines, section.text = [subject], None
@@ -178,7 +210,7 @@ def _rewrite(draft: Report, text: str) -> bool:
         "Worded by the language model from the template draft; every figure in it was "
         "checked against the program data.",
     ]
-    return True
+    return None
 
 
 def second_reading(result: Answer, offline: Answer) -> list[str]:

@@ -298,10 +298,15 @@ _CURRENCY_CODES = (
     "INR", "SEK", "NOK", "DKK", "CZK", "CAD", "AUD",
 )  # fmt: skip
 _NOT_FIGURES = [
-    re.compile(r"(?i:\b(?:https?://|www\.)\S+)"),
+    # A Slack link's address, not its label: "<https://x|$312,000>" shows "$312,000".
+    re.compile(r"(?i:(?<=<)(?:https?://|mailto:)[^<>|\s]*(?=[|>]))"),
+    re.compile(r"(?i:\b(?:https?://|www\.)[^\s<>|]+)"),
     re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-    re.compile(r"<[^<>\s][^<>]*>"),  # Slack mentions, channels and links: <@U123>, <#C1|x>
-    re.compile(r"(?<![\w&])[@#][\w.-]*[A-Za-z_][\w.-]*"),  # @user1, #q3-results, not #2
+    # Slack mentions and channels as Slack writes them: <@U123ABC>, <#C01ABC|general>,
+    # <!here>, <!subteam^S123>; anything else in angle brackets is read like text.
+    re.compile(r"<(?:@[UW][A-Z0-9]{2,}|#C[A-Z0-9]{2,}(?:\|[^<>]*)?|![a-z^A-Z0-9|]+)>"),
+    # @user1 and #q3-results, never #2 or @312k (a figure after a sign is still a figure).
+    re.compile(r"(?<![\w&])[@#](?![\d.,]+[kKmM]?\b)[\w.-]*[A-Za-z_][\w.-]*"),
 ]
 _TIME = re.compile(
     r"(?<![\d:.,T])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])(?:\s?(?i:am|pm|a\.m\.|p\.m\.))?"

@@ -42,7 +42,7 @@ def _structured(spec: registry.ToolSpec) -> BaseTool:
     name = spec.name
 
     def run(runtime: ToolRuntime[TurnContext], **arguments: Any) -> str:
-        return call_for_model(runtime.context, name, arguments)
+        return call_for_model(runtime.context, name, arguments, call_id=runtime.tool_call_id)
 
     return StructuredTool.from_function(
         func=run,
@@ -73,19 +73,23 @@ def _without_titles(node: Any) -> Any:
     return node
 
 
-def call_for_model(turn: TurnContext, name: str, arguments: dict[str, Any]) -> str:
+def call_for_model(
+    turn: TurnContext, name: str, arguments: dict[str, Any], *, call_id: str | None = None
+) -> str:
     """Run one registry tool for the model and give back what it may read.
 
     Refused arguments are explained so the model can correct them, once; a second refusal
     in the same turn (with any other mistake) ends the model's part of it.
     """
     arguments = {key: value for key, value in arguments.items() if value is not None}
-    started = time.monotonic()
-    result = run_tool(turn.session, turn.ctx, name, arguments)
-    turn.tool_seconds += time.monotonic() - started
-    turn.runs.append(ToolRun(name=name, arguments=arguments, answer=result, refused=result.refused))
-    if result.refused:
-        turn.mistakes += 1
-        if turn.mistakes > turn.mistakes_allowed:
-            raise ArgumentsRefused(result.report.title)
-    return render_for_model(name, result.report, call_number=len(turn.runs))
+    with turn.lock:
+        started = time.monotonic()
+        result = run_tool(turn.session, turn.ctx, name, arguments)
+        turn.tool_seconds += time.monotonic() - started
+        turn.runs.append(ToolRun(name, arguments, result, call_id=call_id or ""))
+        number = len(turn.runs)
+        if result.refused:
+            turn.mistakes += 1
+            if turn.mistakes > turn.mistakes_allowed:
+                raise ArgumentsRefused(result.report.title)
+    return render_for_model(name, result.report, call_number=number)

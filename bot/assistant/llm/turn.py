@@ -7,6 +7,7 @@ called belong to this request alone, while the agent graph is built once per pro
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +25,13 @@ class ToolRun:
     name: str
     arguments: dict[str, Any]
     answer: Answer
-    refused: bool = False
-    """The arguments were refused (unknown or invalid); the message was fed back."""
+    call_id: str = ""
+    """The model's id for this call, to put runs back in the order the model asked."""
+
+    @property
+    def refused(self) -> bool:
+        """The arguments were refused (unknown or invalid); the message was fed back."""
+        return self.answer.refused
 
 
 @dataclass
@@ -34,7 +40,6 @@ class TurnContext:
     ctx: ToolContext
     deadline: float
     """`time.monotonic()` by which the model must have finished the whole turn."""
-    max_tool_rounds: int = 4
     mistakes_allowed: int = 1
     """Malformed calls, unknown tools or refused arguments fed back before giving up."""
     runs: list[ToolRun] = field(default_factory=list)
@@ -47,6 +52,16 @@ class TurnContext:
     usage: dict[str, int] = field(default_factory=dict)
     streamed_arguments: dict[int, str] = field(default_factory=dict)
     """The current streamed reply's tool-call arguments as sent, by call index."""
+    call_order: list[str] = field(default_factory=list)
+    """Tool call ids in the order the model made them (they may run in parallel)."""
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    """Held while a tool uses the session: LangGraph runs one round's calls in parallel
+    threads, and a session is not thread-safe."""
+
+    def ordered_runs(self) -> list[ToolRun]:
+        """The runs in the order the model asked for them, not the order they finished."""
+        position = {call_id: i for i, call_id in enumerate(self.call_order)}
+        return sorted(self.runs, key=lambda run: position.get(run.call_id, len(position)))
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
