@@ -10,8 +10,9 @@ the grounding check, composing the answer. Two overhead figures per question:
   also counts LangChain's and the openai client's work on each model call (request
   building, HTTP on loopback, parsing), so it is the stricter figure.
 
-Target (issue 12): p95 < 50 ms. Rewrites the "## LLM planner overhead" section of
-bench/RESULTS.md (pass --no-record to only print).
+Target (issue 12): the agent's own overhead, p95 < 50 ms; the verdict is on `agent`, and
+`agent + client` is recorded beside it as the stricter reading. Rewrites the
+"## LLM planner overhead" section of bench/RESULTS.md (pass --no-record to only print).
 
     python -m bench.agent_bench [--runs 20] [--no-record]
 """
@@ -100,7 +101,8 @@ def main() -> None:
                     )
                 )
     engine.dispose()
-    worst = max(row[6] for row in rows)
+    worst = max(row[4] for row in rows)
+    worst_strict = max(row[6] for row in rows)
     lines = [
         f"Last run: `python -m bench.agent_bench --runs {args.runs}` on {machine()}, "
         f"{datetime.now(UTC):%Y-%m-%d}. Demo program (60 partners x 730 days, SQLite); the "
@@ -111,12 +113,17 @@ def main() -> None:
         "|---|---|---|---:|---:|---:|---:|---|",
     ]
     for mode, question, tools, a50, a95, s50, s95 in rows:
-        verdict = "pass" if s95 < BAR_MS else "**FAIL**"
+        verdict = "pass" if a95 < BAR_MS else "**FAIL**"
         lines.append(
             f"| {mode} | {question} | {tools} | {a50:.1f} | {a95:.1f} | {s50:.1f} | "
             f"{s95:.1f} | {verdict} |"
         )
-    lines += ["", f"Worst agent + client p95: {worst:.1f} ms."]
+    lines += [
+        "",
+        f"Worst agent p95: {worst:.1f} ms; worst agent + client p95: {worst_strict:.1f} ms. "
+        "Each request also reads the question with the offline router (the second "
+        "reading), which is in both figures.",
+    ]
     body = "\n".join(lines)
     print(body)
     if not args.no_record:
