@@ -22,9 +22,9 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
     openai_model: str = Field(default="gpt-4o-mini", alias="OPENAI_MODEL")
-    llm_timeout: float = Field(default=14.0, gt=0, le=120, alias="PARTNEROPS_LLM_TIMEOUT")
+    llm_timeout: float = Field(default=12.0, gt=0, le=120, alias="PARTNEROPS_LLM_TIMEOUT")
     """Seconds the model may take for a whole request (every round) before the offline
-    router answers instead; with the router's own time an answer stays within 20 s."""
+    router answers instead; with start-up and the router's own time, within 20 s."""
     llm_first_token_timeout: float = Field(
         default=6.0, gt=0, le=120, alias="PARTNEROPS_LLM_FIRST_TOKEN_TIMEOUT"
     )

@@ -630,7 +630,9 @@ def test_at_the_default_limits_a_hanging_model_still_gets_an_answer_within_20_se
     assert planner.limits == AgentLimits()  # the shipped defaults
     started = time.monotonic()
     result = planner.answer(demo_session, CTX, "revenue for Northwind last month")
-    assert time.monotonic() - started < 20
+    waited = time.monotonic() - started
+    assert waited < planner.limits.first_token_seconds + 3  # not retried, not the budget
+    assert len(model.requests) == 1
     assert result.planner == "offline" and result.report.kind == "answer"
 
 

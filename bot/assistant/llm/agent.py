@@ -59,7 +59,7 @@ class ModelUnavailable(Exception):
 
 @dataclass(frozen=True)
 class AgentLimits:
-    total_seconds: float = 14.0
+    total_seconds: float = 12.0
     first_token_seconds: float = 6.0
     max_retries: int = 1
     max_tool_rounds: int = 4
@@ -194,7 +194,7 @@ def _unavailable(error: openai.OpenAIError) -> ModelUnavailable:
 
 
 _RETRYABLE = (
-    openai.APIConnectionError,  # includes APITimeoutError
+    openai.APIConnectionError,  # a timeout (a subclass) is not retried
     openai.RateLimitError,
     openai.InternalServerError,
 )
@@ -280,12 +280,15 @@ class _Guard(AgentMiddleware[Any, TurnContext]):
         request: ModelRequest[TurnContext],
         handler: Callable[[ModelRequest[TurnContext]], ModelResponse[Any]],
     ) -> ModelResponse[Any]:
-        """One model call, retried on transport failures, 5xx and 429 while the deadline
-        leaves room; a Retry-After longer than what is left ends the turn at once."""
+        """One model call, retried on connection failures, 5xx and 429 while the deadline
+        leaves room; a Retry-After longer than what is left ends the turn at once. A timeout
+        is not retried: waiting twice for a model that hangs is what the budget prevents."""
         attempt = 0
         while True:
             try:
                 return self._timed_call(turn, request, handler)
+            except openai.APITimeoutError:
+                raise  # a model that hung once will hang again: the router answers now
             except _RETRYABLE as error:
                 attempt += 1
                 wait = _retry_after(error) or 0.5 * 2 ** (attempt - 1)
