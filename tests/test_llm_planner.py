@@ -809,3 +809,17 @@ def test_the_product_planner_carries_the_configured_secrets(model: ScriptedModel
     settings = settings_for(model, SLACK_BOT_TOKEN="xoxb-configured", SLACK_SIGNING_SECRET="s3")
     planner = ModelPlanner.from_settings(settings)
     assert {"xoxb-configured", "s3", "sk-test-not-a-real-key"} <= set(planner.secrets)
+
+
+def test_the_budget_counts_from_when_the_request_arrived(
+    model: ScriptedModel, demo_session: Session
+) -> None:
+    model.then(KeepAlive(interval=0.1, seconds=30))
+    limits = AgentLimits(total_seconds=3.0, first_token_seconds=2.0, max_retries=0)
+    arrived = time.monotonic() - 2.0  # start-up already took two of the three seconds
+    started = time.monotonic()
+    result = planner_for(model, streaming=True, limits=limits).answer(
+        demo_session, CTX, "revenue for Northwind last month", started=arrived
+    )
+    assert time.monotonic() - started < 2.0
+    assert result.planner == "offline" and result.fallback == "the model didn't answer in time"

@@ -93,6 +93,7 @@ class ModelAnswerer(Protocol):
         *,
         previous: TurnState | None = None,
         history: Sequence[tuple[str, str]] = (),
+        started: float | None = None,
     ) -> Answer: ...
 
 
@@ -104,11 +105,14 @@ def answer(
     *,
     model: ModelAnswerer | None = None,
     history: Sequence[tuple[str, str]] = (),
+    started: float | None = None,
 ) -> Answer:
     """Answer `text`: with the model's plan when a model is given, else the offline router.
-    `history` is the conversation so far as (question, answer) pairs. Never writes."""
+    `history` is the conversation so far as (question, answer) pairs; `started` is when
+    the request arrived (`time.monotonic()`), which the model's time budget counts from.
+    Never writes."""
     if model is not None:
-        return model.answer(session, ctx, text, previous=previous, history=history)
+        return model.answer(session, ctx, text, previous=previous, history=history, started=started)
     return answer_offline(session, ctx, text, previous)
 
 

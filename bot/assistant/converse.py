@@ -22,6 +22,7 @@ def converse(
     text: str,
     *,
     model: ModelAnswerer | None = None,
+    started: float | None = None,
 ) -> Answer:
     """Answer `text` as the next turn of conversation `key` and record it (the caller
     commits). The model sees earlier questions and answers; the router continues from the
@@ -29,7 +30,9 @@ def converse(
     key = key if isinstance(key, ConversationKey) else ConversationKey.parse(key)
     conversation = load_conversation(session, key)
     history = [(turn.question, turn.answer) for turn in conversation.turns]
-    result = answer(session, ctx, text, conversation.previous, model=model, history=history)
+    result = answer(
+        session, ctx, text, conversation.previous, model=model, history=history, started=started
+    )
     record_turn(
         session,
         key,

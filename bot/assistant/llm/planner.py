@@ -79,8 +79,12 @@ class ModelPlanner:
         *,
         previous: TurnState | None = None,
         history: Sequence[tuple[str, str]] = (),
+        started: float | None = None,
     ) -> Answer:
-        started = time.monotonic()
+        """`started` is when the request arrived (a CLI process's start, a Slack event's
+        receipt): the budget counts from then, so start-up time is not added on top."""
+        now = time.monotonic()
+        started = min(started, now) if started is not None else now
         turn = TurnContext(session=session, ctx=ctx, deadline=started + self.limits.total_seconds)
         reading = route(text, vocabulary(session, ctx.user), previous)
         words = Words("none", [])
@@ -100,7 +104,7 @@ class ModelPlanner:
             )
             if result.planner == "llm":
                 self._check_reading(session, ctx, result, reading)
-        total = (time.monotonic() - started) * 1000
+        total = (time.monotonic() - now) * 1000
         model_ms = turn.model_seconds * 1000
         tools_ms = turn.tool_seconds * 1000
         result.usage = dict(turn.usage)
