@@ -502,13 +502,23 @@ def test_a_draft_rewritten_in_polish_keeps_the_partners_real_figures(
     assert "Figures used" in text and "Jakub Kowalski" in text
 
 
-def test_a_rewritten_draft_with_an_invented_figure_falls_back_to_the_template(
-    model: ScriptedModel, demo_session: Session
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # an invented figure
+        "Subject: Hej\n\nCześć Jakub, zarobiłeś 987 654 USD w tym roku.",
+        # no figure invented, but the template's figures are gone
+        "Here is the draft in Polish, with every figure kept as given.",
+    ],
+    ids=["invented-figure", "figures-dropped"],
+)
+def test_a_draft_rewrite_that_is_not_the_templates_figures_keeps_the_template(
+    model: ScriptedModel, demo_session: Session, reply: str
 ) -> None:
     template = answer_offline(demo_session, CTX, "draft a re-engagement email to Alder Supply")
     model.then(
         ToolCalls([Call("draft_outreach", {"partner": "Alder Supply", "purpose": "reengage"})]),
-        Say("Subject: Hej\n\nCześć Jakub, zarobiłeś 987 654 USD w tym roku."),
+        Say(reply),
     )
     result = planner_for(model).answer(
         demo_session, CTX, "draft a re-engagement email to Alder Supply in Polish"
@@ -749,21 +759,6 @@ def test_a_figure_the_user_typed_does_not_make_the_models_echo_of_it_true(
     )
     result = planner_for(model).answer(demo_session, CTX, "Did Northwind make $500k last month?")
     assert result.framing is None and result.words == "none"
-
-
-def test_a_draft_rewrite_that_drops_the_templates_figures_keeps_the_template(
-    model: ScriptedModel, demo_session: Session
-) -> None:
-    template = answer_offline(demo_session, CTX, "draft a re-engagement email to Alder Supply")
-    model.then(
-        ToolCalls([Call("draft_outreach", {"partner": "Alder Supply", "purpose": "reengage"})]),
-        Say("Here is the draft in Polish, with every figure kept as given."),
-    )
-    result = planner_for(model).answer(
-        demo_session, CTX, "draft a re-engagement email to Alder Supply in Polish"
-    )
-    assert result.words == "none"
-    assert render_text(result.report) == render_text(template.report)
 
 
 def test_a_refused_call_the_model_replaced_is_said_in_the_notes(
