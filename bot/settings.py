@@ -34,6 +34,20 @@ class Settings(BaseSettings):
     llm_streaming: bool = Field(default=True, alias="PARTNEROPS_LLM_STREAMING")
     llm_max_tool_rounds: int = Field(default=4, ge=1, le=8, alias="PARTNEROPS_LLM_MAX_TOOL_ROUNDS")
     approvers_raw: str = Field(default="", alias="PARTNEROPS_APPROVERS")
+    allowed_users_raw: str = Field(default="", alias="PARTNEROPS_ALLOWED_USERS")
+    """Optional: only these Slack user ids / user-group ids get answers (empty: every member
+    of the installing workspace)."""
+    allowed_channels_raw: str = Field(default="", alias="PARTNEROPS_ALLOWED_CHANNELS")
+    """Optional: only these channels get answers (DMs and the assistant stay open to allowed
+    users); a channel shared with another organisation is answered only when listed."""
+    slack_workers: int = Field(default=8, ge=1, le=64, alias="PARTNEROPS_SLACK_WORKERS")
+    """Threads computing answers; acknowledging Slack never waits for them."""
+    http_threads: int = Field(default=16, ge=2, le=128, alias="PARTNEROPS_HTTP_THREADS")
+    """Threads of the HTTP server that receive Slack's requests and acknowledge them."""
+    slack_cache_seconds: float = Field(
+        default=300.0, ge=0, le=3600, alias="PARTNEROPS_SLACK_CACHE_SECONDS"
+    )
+    """How long users.info, conversations.info and user-group members are reused."""
     timezone: str = Field(default="UTC", alias="PARTNEROPS_TIMEZONE")
     currency: str = Field(default="USD", alias="PARTNEROPS_CURRENCY")
     sender_name: str | None = Field(default=None, alias="PARTNEROPS_SENDER_NAME")
@@ -61,7 +75,15 @@ class Settings(BaseSettings):
     @property
     def approvers(self) -> frozenset[str]:
         """Slack user ids (U…/W…) and user-group ids (S…) allowed to approve applications."""
-        return frozenset(a.strip() for a in self.approvers_raw.split(",") if a.strip())
+        return _ids(self.approvers_raw)
+
+    @property
+    def allowed_users(self) -> frozenset[str]:
+        return _ids(self.allowed_users_raw)
+
+    @property
+    def allowed_channels(self) -> frozenset[str]:
+        return _ids(self.allowed_channels_raw)
 
     def secret_values(self) -> list[str]:
         """Every configured secret, so nothing a model writes that contains one is shown."""
@@ -81,6 +103,11 @@ class Settings(BaseSettings):
     @property
     def llm_configured(self) -> bool:
         return self.openai_api_key is not None or self.openai_base_url is not None
+
+
+def _ids(raw: str) -> frozenset[str]:
+    """Comma- or space-separated Slack ids."""
+    return frozenset(part for part in raw.replace(",", " ").split() if part)
 
 
 @cache

@@ -277,6 +277,10 @@ class AuditEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    source: Mapped[str | None] = mapped_column(String(30))
+    """Where the write came from: "cli", "slack_command", "slack_button", "slack_modal", …"""
+    channel: Mapped[str | None] = mapped_column(String(50))
+    """The Slack channel it was made in, when it came from Slack."""
 
 
 class DigestSubscription(Base):
@@ -315,6 +319,17 @@ class DigestRun(Base):
     posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     message_ts: Mapped[str | None] = mapped_column(String(50))
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class SlackEvent(Base):
+    """An Events API delivery already taken: Slack retries and the same event reaching two
+    instances are processed once because the second insert of its id fails."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    taken_by: Mapped[str] = mapped_column(String(100))
 
 
 class ConversationThread(Base):

@@ -14,6 +14,7 @@ from storage.db import session_factory
 from storage.models import Application, ApplicationStatus, AuditEntry, Partner
 from storage.queries.applications import claim_decision
 from tools.applications import (
+    AlreadyDecided,
     AmbiguousApplication,
     ApplicationDetail,
     ApplicationList,
@@ -380,7 +381,9 @@ def test_second_decision_is_refused_saying_who_and_when(session: Session) -> Non
         approve_application(session, _ctx("U_APPROVER"), "app-001")
     session.commit()
 
-    assert "already approved by U_APPROVER on 2 Nov 2026" in error.value.message
+    assert "already approved by U_APPROVER at 16:30 UTC on 2 Nov 2026" in error.value.message
+    assert isinstance(error.value, AlreadyDecided)
+    assert error.value.decided_by == "U_APPROVER" and error.value.decided_at == decided
     assert _snapshot(session) == before
 
 

@@ -35,6 +35,20 @@ CLEAR_WINNER_MARGIN = 5
 """How far ahead the best fuzzy match must be of the next to be picked without asking."""
 
 
+class AlreadyDecided(ToolError):
+    """The application was decided before this decision could be recorded (by someone else,
+    or by the same person's earlier click); carries who and when so each surface can say so."""
+
+    def __init__(self, application: Application) -> None:
+        self.application_key = application.application_key
+        self.applicant = application.name
+        self.status = application.status
+        self.decided_by = application.decided_by
+        self.decided_at = _aware(application.decided_at)
+        self.reason = application.decision_reason
+        super().__init__(_already_decided(application))
+
+
 class AmbiguousApplication(ToolError):
     """Several applications match the words given; the user picks one by key."""
 
@@ -570,7 +584,7 @@ def approve_application(
     if partner_before is not None:
         before["partner"] = partner_before
     after["partner"] = _partner_state(partner)
-    _audit(session, actor, "approve_application", application, reason, before, after, now)
+    _audit(session, ctx, "approve_application", application, reason, before, after)
     return DecisionResult(
         application_key=application.application_key,
         applicant=application.name,
@@ -603,7 +617,7 @@ def reject_application(
     now = ctx.clock
     _claim(session, application, ApplicationStatus.REJECTED, actor, now, reason)
     after = _application_state(session, application)
-    _audit(session, actor, "reject_application", application, reason, before, after, now)
+    _audit(session, ctx, "reject_application", application, reason, before, after)
     return DecisionResult(
         application_key=application.application_key,
         applicant=application.name,
@@ -614,6 +628,25 @@ def reject_application(
         decided_on=now.astimezone(ctx.tz).date(),
         reason=reason,
     )
+
+
+def split_decision_words(session: Session, words: str) -> tuple[str, str]:
+    """'app-017 strong fit' or 'Anna Kowalska strong fit' → (application key, the rest).
+
+    The application is the longest run of leading words that names one exactly (a key, or
+    an applicant's full name or company), so a reason is never mistaken for part of a name.
+    Raises NotFound (with suggestions for the first word) or AmbiguousApplication."""
+    tokens = words.split()
+    if not tokens:
+        raise ToolError("Name the application: its key (e.g. app-017) or the applicant's name.")
+    for cut in range(len(tokens), 0, -1):
+        try:
+            application = _for_write(session, " ".join(tokens[:cut]))
+        except NotFound:
+            continue
+        return application.application_key, " ".join(tokens[cut:])
+    _for_write(session, tokens[0])  # raises NotFound with the closest keys
+    raise AssertionError("unreachable")
 
 
 def is_approver(ctx: ToolContext) -> bool:
@@ -641,7 +674,7 @@ def _pending_for_decision(session: Session, key: str) -> Application:
     """The application named by `key` (or an exact applicant name), which must be pending."""
     application = _for_write(session, key)
     if application.status != ApplicationStatus.PENDING:
-        raise ToolError(_already_decided(application))
+        raise AlreadyDecided(application)
     return application
 
 
@@ -680,7 +713,7 @@ def _for_write(session: Session, key: str) -> Application:
 
 def _already_decided(application: Application) -> str:
     when = _aware(application.decided_at)
-    on = f" on {_day(when.date())}" if when else ""
+    on = f" at {when:%H:%M} UTC on {_day(when.date())}" if when else ""
     by = f" by {application.decided_by}" if application.decided_by else ""
     why = f" (reason: {application.decision_reason})" if application.decision_reason else ""
     return (
@@ -701,7 +734,7 @@ def _claim(
     claimed = queries.claim_decision(session, application.id, status, actor, now, reason)
     session.refresh(application)
     if not claimed:
-        raise ToolError(_already_decided(application))
+        raise AlreadyDecided(application)
 
 
 def _create_or_activate_partner(
@@ -784,24 +817,25 @@ def _partner_state(partner: Partner) -> dict[str, Any]:
 
 def _audit(
     session: Session,
-    actor: str,
+    ctx: ToolContext,
     action: str,
     application: Application,
     reason: str | None,
     before: dict[str, Any],
     after: dict[str, Any],
-    now: datetime,
 ) -> None:
     session.add(
         AuditEntry(
-            at=now,
-            actor=actor,
+            at=ctx.clock,
+            actor=ctx.user or "unknown",
             action=action,
             entity_type="application",
             entity_key=application.application_key,
             reason=reason,
             before=before,
             after=after,
+            source=ctx.source,
+            channel=ctx.channel,
         )
     )
     session.flush()

@@ -20,6 +20,11 @@ class ToolContext:
     approvers: frozenset[str] = frozenset()
     user_groups: frozenset[str] = frozenset()
     """Slack user-group ids the acting user belongs to (for approvers given as groups)."""
+    source: str = "cli"
+    """Where the request came from ("cli", "slack_command", "slack_button", …); audited
+    with every write."""
+    channel: str | None = None
+    """The Slack channel the request was made in, if any; audited with every write."""
     now: datetime | None = None
     """The instant of the request (aware); stamps decisions and audit rows. None means
     noon of `today` in `tz`, so a context built from a date alone is still deterministic."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.assistant.answer import Answer, ModelAnswerer, answer
+from typing import Any
+
+from bot.assistant.answer import Answer, ModelAnswerer, answer, run_tool
 from bot.assistant.conversation import ConversationKey, Turn, load_conversation, record_turn
 from bot.render.model import render_for_memory
 from tools.context import ToolContext
@@ -33,6 +35,28 @@ def converse(
     result = answer(
         session, ctx, text, conversation.previous, model=model, history=history, started=started
     )
+    _record(session, ctx, key, text, result)
+    return result
+
+
+def converse_call(
+    session: Session,
+    ctx: ToolContext,
+    key: ConversationKey,
+    label: str,
+    tool: str,
+    arguments: dict[str, Any],
+) -> Answer:
+    """Run a call chosen from a clarifying question's options (a button) as the next turn
+    of `key`: the call the option named, not a re-reading of its label."""
+    result = run_tool(session, ctx, tool, arguments)
+    _record(session, ctx, key, label, result)
+    return result
+
+
+def _record(
+    session: Session, ctx: ToolContext, key: ConversationKey, text: str, result: Answer
+) -> None:
     record_turn(
         session,
         key,
@@ -46,4 +70,3 @@ def converse(
             at=ctx.clock,
         ),
     )
-    return result
