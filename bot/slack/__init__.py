@@ -1,0 +1,1 @@
+"""The Slack app: Bolt listeners, Block Kit surfaces and the HTTP / Socket Mode servers."""
