@@ -48,6 +48,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.import_bench
 	$(BIN)/python -m bench.tools_bench
 	$(BIN)/python -m bench.ask_bench
+	$(BIN)/python -m bench.slack_bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -246,22 +246,6 @@ def chat(user: str | None, offline: bool, today: datetime | None) -> None:
 
 
 @main.command()
-@click.option("--http", "mode", flag_value="http", default=True, help="Slack HTTP delivery.")
-@click.option("--socket", "mode", flag_value="socket", help="Slack Socket Mode.")
-@click.option("--port", default=3000, show_default=True)
-def serve(mode: str, port: int) -> None:
-    """Run the Slack app (HTTP endpoint or Socket Mode).
-
-    \b
-    Example:
-      partnerops serve --http --port 3000
-    """
-    raise click.ClickException(
-        "the Slack app is not available yet; use `partnerops chat` or `partnerops ask`"
-    )
-
-
-@main.command()
 @click.option("--dry-run", is_flag=True, help="Print the digests instead of posting them.")
 def digest(dry_run: bool) -> None:
     """Post the weekly goal-checkpoint digests that are due.
@@ -294,6 +278,8 @@ def run(ctx: click.Context, today: datetime | None) -> None:
         click.echo("The database is empty: loading the demo program…", err=True)
         ctx.invoke(demo, today=today)
     if settings.slack_configured:
+        from bot.cli_serve import serve
+
         ctx.invoke(serve)
     else:
         click.echo("No Slack tokens configured: starting the terminal assistant.", err=True)
@@ -302,8 +288,16 @@ def run(ctx: click.Context, today: datetime | None) -> None:
 
 def _register_subgroups() -> None:
     from bot.cli_applications import applications
+    from bot.cli_serve import serve
+    from bot.cli_slack import slack
 
     main.add_command(applications)
+    main.add_command(serve)
+    main.add_command(slack)
 
 
 _register_subgroups()
+
+
+if __name__ == "__main__":
+    main()

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from slack_sdk.models.blocks import Block as SdkBlock
 from sqlalchemy.orm import Session
 
 from bot.assistant.answer import Answer, answer_offline
@@ -59,8 +60,12 @@ def _sections(blocks: list[Block]) -> list[str]:
 
 
 def _assert_within_limits(blocks: list[Block]) -> None:
+    """Our own reading of Slack's limits, and slack_sdk's (which validates each block)."""
     assert len(blocks) <= MAX_BLOCKS
     for block in blocks:
+        parsed = SdkBlock.parse(block)
+        assert parsed is not None, block["type"]
+        parsed.validate_json()  # raises SlackObjectFormationError past a limit
         kind = block["type"]
         if kind == "header":
             assert 0 < len(block["text"]["text"]) <= MAX_HEADER
@@ -391,3 +396,46 @@ def test_the_fallback_text_is_the_plain_text_answer_under_its_title(demo_session
         == f"{result.report.title} — {' · '.join(result.report.context())}"
     )
     assert "\n".join(body).strip().replace("&", "&amp;")[:500] in message.text
+
+
+def test_blank_data_never_makes_a_block_slack_would_refuse() -> None:
+    report = Report(
+        title="  \n ",
+        notes=["", "  "],
+        sections=[
+            Section(title=" ", text="", lines=["", "   "], bullets=[], quote=""),
+            Section(facts=[Fact(label="", value="")]),
+        ],
+    )
+    blocks = render_answer_message(Answer(report=report, framing="   ")).blocks
+    _assert_within_limits(blocks)
+    assert blocks[0]["text"]["text"] == "Answer"
+    assert [b["type"] for b in blocks] == ["header", "rich_text", "section"]
+    (quote,) = blocks[1]["elements"][0]["elements"]
+    assert quote["text"] and quote["style"] == {"italic": True}
+    assert blocks[2]["fields"][0]["text"].strip()
+
+
+def test_a_header_is_one_line() -> None:
+    (header, *_) = render_blocks(Report(title="Top partners\nby revenue"))
+    assert header["text"]["text"] == "Top partners by revenue"
+
+
+def test_a_narrow_table_holding_backticks_is_shown_as_lines() -> None:
+    """Three backticks in a name would close a code block early and spill the rest."""
+    table = Table(columns=["Partner", "n"], rows=[["```Evil```", 1], ["Plain", 2]])
+    texts = _sections(render_blocks(Report(title="t", sections=[Section(table=table)])))
+    assert texts == ["*```Evil```* — n 1\n*Plain* — n 2"]
+
+
+def test_reserved_blocks_are_kept_free_and_the_buttons_survive() -> None:
+    sections = [Section(text=f"Body {i}") for i in range(80)]
+    report = Report(title="Which one?", kind="clarify", sections=sections)
+    options = [Option("Narrower", ToolCall("leaderboard", {}))]
+    blocks = render_answer_message(Answer(report=report, options=options), reserve=1).blocks
+    assert len(blocks) == MAX_BLOCKS - 1
+    assert blocks[-1]["type"] == "actions"
+    assert (
+        "Cut to fit Slack: 34 more blocks of this answer were left out"
+        in (blocks[-2]["elements"][0]["text"])
+    )

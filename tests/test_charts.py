@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from copy import deepcopy
 from dataclasses import replace
@@ -14,6 +15,7 @@ from bot.render.charts import DPI, MAX_ALT_TEXT, SIZE, Chart, chart_for
 from bot.render.values import cell
 from tests.conftest import DEMO_TODAY
 from tools.context import ToolContext
+from tools.goals import GoalProgressList
 from tools.report import Report
 
 CTX = ToolContext(today=DEMO_TODAY)
@@ -71,7 +73,9 @@ def test_a_series_is_a_line_chart_whose_alt_text_states_its_ends_and_total(
     assert f"{rows[0][1]} (week of {rows[0][0]})" in chart.alt_text
     assert f"{rows[-1][1]} (week of {rows[-1][0]})" in chart.alt_text
     highest = max(rows, key=lambda r: int(r[1].strip("$").replace(",", "")))
-    assert f"highest {highest[1]} ({highest[0]})" in chart.alt_text
+    lowest = min(rows, key=lambda r: int(r[1].strip("$").replace(",", "")))
+    assert f"highest {highest[1]} (week of {highest[0]})" in chart.alt_text
+    assert f"lowest {lowest[1]} (week of {lowest[0]})" in chart.alt_text
     total = result.report.sections[1].facts[0].value
     assert cell(total) in chart.alt_text
 
@@ -134,3 +138,54 @@ def test_four_threads_render_at_once_and_agree_with_one(demo_session: Session) -
         assert chart.png.startswith(PNG)
         assert chart.png == expected.png
         assert chart.alt_text == expected.alt_text
+
+
+def test_a_daily_series_names_its_days(demo_session: Session) -> None:
+    result = _ask(demo_session, "daily clicks last 30 days")
+    assert result.calls[0]["arguments"]["grain"] == "day"
+    chart = _chart(result)
+    rows = _table_cells(result)
+    assert chart.alt_text.startswith("Line chart of clicks by day")
+    assert "week of" not in chart.alt_text
+    assert f"{rows[0][1]} ({rows[0][0]}) to {rows[-1][1]} ({rows[-1][0]})" in chart.alt_text
+
+
+def test_a_series_that_goes_below_zero_is_drawn_and_described(demo_session: Session) -> None:
+    series = _ask(demo_session, SERIES)
+    assert series.result is not None
+    net = deepcopy(series.result)
+    net["points"][1][1] = "-1250.5"  # reversals outweighing a week's revenue
+    chart = _chart(replace(series, result=net))
+    assert "lowest -$1,251 (week of" in chart.alt_text
+
+
+def test_names_no_installed_font_can_draw_are_not_drawn_as_empty_boxes(
+    demo_session: Session,
+) -> None:
+    """Korean names need a CJK font; without one the bar is labelled by the partner's key
+    (matplotlib would warn of each missing glyph), and the alt text keeps the name."""
+    board = _ask(demo_session, LEADERBOARD)
+    assert board.result is not None
+    named = deepcopy(board.result)
+    named["entries"][0]["name"] = "서울 뷰티랩"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chart = _chart(replace(board, result=named, report=board.report))
+    assert "1. 서울 뷰티랩 " in chart.alt_text
+
+
+def test_goal_figures_read_in_the_lists_currency_as_the_table_does(
+    demo_session: Session,
+) -> None:
+    goals = _ask(demo_session, GOALS)
+    assert goals.result is not None
+    euros = deepcopy(goals.result)
+    euros["currency"] = "EUR"
+    report = GoalProgressList.model_validate(euros).report()
+    chart = _chart(replace(goals, result=euros, report=report))
+    assert report.sections[0].table is not None
+    money = [row for row in report.sections[0].table.rows if "revenue" in str(row[0])]
+    assert money
+    for row in money:
+        assert f"{row[0]}: {cell(row[2])} of {cell(row[3])}" in chart.alt_text
+        assert cell(row[2]).startswith("€")

@@ -133,8 +133,20 @@ def test_applications_approve_refused_for_non_approver_and_audited_for_approver(
     assert count(db_url, AuditEntry) == audits + 1
 
 
-def test_serve_and_digest_say_they_are_not_available_yet(db_url: str) -> None:
-    for command in ("serve", "digest"):
-        result = invoke(command)
-        assert result.exit_code == 1
-        assert "not available yet" in result.output
+def test_serve_without_slack_tokens_says_what_to_set(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    http = invoke("serve", "--http", "--port", "0")
+    assert http.exit_code == 1
+    assert "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set" in http.output
+    socket = invoke("serve", "--socket")
+    assert "SLACK_BOT_TOKEN and SLACK_APP_TOKEN must be set" in socket.output
+
+
+def test_digest_says_it_is_not_available_yet(db_url: str) -> None:
+    result = invoke("digest")
+    assert result.exit_code == 1
+    assert "not available yet" in result.output

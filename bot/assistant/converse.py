@@ -7,9 +7,9 @@ previous turns live in `conversation_threads`, not in memory.
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from bot.assistant.answer import Answer, ModelAnswerer, answer, run_tool
 from bot.assistant.conversation import ConversationKey, Turn, load_conversation, record_turn

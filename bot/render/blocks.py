@@ -104,7 +104,7 @@ def _pack(lines: list[str], limit: int = MAX_TEXT) -> list[str]:
         size += extra
     if current:
         chunks.append("\n".join(current))
-    return chunks
+    return [c for c in chunks if c.strip()]  # Slack refuses a section or context with no text
 
 
 # --- values as mrkdwn -------------------------------------------------------------------------
@@ -142,11 +142,14 @@ def render_blocks(report: Report) -> list[Block]:
     return _report_blocks(report, buttons=False)
 
 
+def header(title: str) -> Block:
+    """A header block: plain text (never parsed, so not escaped), one line, within MAX_HEADER."""
+    text = " ".join(title.split()) or "Answer"
+    return {"type": "header", "text": {"type": "plain_text", "text": _clip(text, MAX_HEADER)}}
+
+
 def _report_blocks(report: Report, *, buttons: bool) -> list[Block]:
-    title = report.title.strip() or "Answer"
-    blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": _clip(title, MAX_HEADER)}}
-    ]
+    blocks: list[Block] = [header(report.title)]
     context = " · ".join(escape(p) for p in report.context())
     if context:
         blocks.append(_context(context))
@@ -155,15 +158,16 @@ def _report_blocks(report: Report, *, buttons: bool) -> list[Block]:
     if report.options and report.kind in ("clarify", "not_found") and not buttons:
         bullets = [f"• {escape(o)}" for o in report.options]
         blocks.extend(_mrkdwn(chunk) for chunk in _pack(bullets))
-    if report.notes:
-        blocks.append(_context("\n".join(escape(n) for n in report.notes)))
+    notes = [escape(n.strip()) for n in report.notes if n.strip()]
+    if notes:
+        blocks.append(_context("\n".join(notes)))
     return blocks
 
 
 def _section(section: Section) -> list[Block]:
     out: list[Block] = []
-    if section.title:
-        out.append(_mrkdwn(f"*{escape(section.title)}*"))
+    if section.title and section.title.strip():
+        out.append(_mrkdwn(f"*{escape(section.title.strip())}*"))
     if section.text:
         out.extend(_mrkdwn(c) for c in _pack(escape(section.text).splitlines()))
     for text in section.lines:
@@ -176,22 +180,24 @@ def _section(section: Section) -> list[Block]:
     if section.bullets:
         out.extend(_mrkdwn(c) for c in _pack([f"• {_line(b)}" for b in section.bullets]))
     if section.quote is not None:
-        out.append(
-            {
-                "type": "rich_text",
-                "elements": [
-                    {
-                        "type": "rich_text_quote",
-                        "elements": [{"type": "text", "text": _clip(section.quote, MAX_TEXT)}],
-                    }
-                ],
-            }
-        )
+        out.append(quote_block(section.quote))
     return out
 
 
+def quote_block(text: str) -> Block:
+    """Untrusted text as a rich-text quote of plain text: Slack shows it as written and
+    never reads it as markup, so it needs no escaping. An empty message says so (Slack
+    refuses an empty text element)."""
+    shown = text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"  # no markup to spare
+    element: Block = {"type": "text", "text": shown}
+    if not text.strip():
+        element = {"type": "text", "text": "(no message)", "style": {"italic": True}}
+    return {"type": "rich_text", "elements": [{"type": "rich_text_quote", "elements": [element]}]}
+
+
 def _field(fact: Fact) -> Block:
-    text = f"*{escape(fact.label)}*\n{_cell(fact.value)}"
+    label = escape(fact.label.strip())
+    text = (f"*{label}*\n" if label else "") + (_cell(fact.value) or "—")
     if fact.change is not None:
         text += f"  _{escape(change(fact.change))}_"
     return {"type": "mrkdwn", "text": _clip(text, MAX_FIELD_TEXT)}
@@ -206,11 +212,15 @@ def table_width(table: Table) -> int:
 
 
 def table_blocks(table: Table) -> list[Block]:
-    """A narrow table as a monospace block; a wide one (or one naming Slack users, whose
-    mentions a code block would not render) as one line per row, which a phone wraps."""
+    """A narrow table as a monospace block; a wide one as one line per row, which a phone
+    wraps. So is a table naming Slack users (a code block would print the raw id, not a
+    mention) or holding a backtick (which could close the code block early)."""
     mentions = any(is_user_id(value) for row in table.rows for value in row)
-    if not mentions and table_width(table) <= NARROW_TABLE:
-        return [_code_table(table)]
+    lines = table_lines(table)
+    ticks = any("`" in line for line in lines)
+    width = max((display_width(line[2:]) for line in lines), default=0)
+    if not mentions and not ticks and width <= NARROW_TABLE:
+        return [_code_table(lines)]
     return _row_lines(table)
 
 
@@ -218,9 +228,10 @@ def _more(n: int) -> str:
     return f"… and {n:,} more"
 
 
-def _code_table(table: Table) -> Block:
-    """As many rows as fit one section, then "… and N more" for the rest."""
-    lines = [escape(line[2:]) for line in table_lines(table)]
+def _code_table(text_lines: list[str]) -> Block:
+    """The text renderer's table lines in a code block: as many rows as fit one section,
+    then "… and N more" for the rest."""
+    lines = [escape(line[2:]) for line in text_lines]
     head, rows = lines[:2], lines[2:]
     reserve = len(_CODE) * 2 + 2 + len(_more(len(rows)))
     size = sum(len(h) + 1 for h in head)
@@ -259,9 +270,10 @@ def _row_lines(table: Table) -> list[Block]:
 # --- a whole answer -------------------------------------------------------------------------
 
 
-def render_answer_message(answer: Answer) -> SlackMessage:
+def render_answer_message(answer: Answer, *, reserve: int = 0) -> SlackMessage:
     """The answer as one message: the model's framing, each report (dividers between),
-    the clarifying options as buttons; cut to Slack's block limit with a note saying so."""
+    the clarifying options as buttons; cut to Slack's block limit with a note saying so.
+    `reserve` is how many blocks the caller will add (a lead line), kept free of the limit."""
     body: list[list[Block]] = []
     if answer.framing and answer.framing.strip():
         body.append([_mrkdwn(c) for c in _pack(escape(answer.framing.strip()).splitlines())])
@@ -269,16 +281,21 @@ def render_answer_message(answer: Answer) -> SlackMessage:
     for i, report in enumerate(answer.reports):
         blocks = _report_blocks(report, buttons=bool(options) and i == 0)
         body.append(([{"type": "divider"}] if i else []) + blocks)
-    tail = option_blocks(options)
-    return SlackMessage(text=fallback_text(answer), blocks=_fit(body, tail, answer.reports))
+    limit = max(MAX_BLOCKS - max(reserve, 0), 2)
+    tail = option_blocks(options)[: limit // 2]  # buttons never crowd out the answer itself
+    blocks = _fit(body, tail, answer.reports, limit)
+    return SlackMessage(text=fallback_text(answer), blocks=blocks)
 
 
-def _fit(body: list[list[Block]], tail: list[Block], reports: list[Report]) -> list[Block]:
-    """Body then tail within MAX_BLOCKS; what does not fit is counted in a closing context."""
+def _fit(
+    body: list[list[Block]], tail: list[Block], reports: list[Report], limit: int
+) -> list[Block]:
+    """Body then tail within `limit` blocks; what does not fit is counted in a closing
+    context, naming the reports that were left out altogether."""
     flat = [b for part in body for b in part]
-    if len(flat) + len(tail) <= MAX_BLOCKS:
+    if len(flat) + len(tail) <= limit:
         return flat + tail
-    room = MAX_BLOCKS - len(tail) - 1
+    room = limit - len(tail) - 1
     kept = flat[:room]
     while kept and kept[-1]["type"] in ("divider", "header"):
         kept.pop()  # no dangling divider or title without its content
@@ -286,10 +303,7 @@ def _fit(body: list[list[Block]], tail: list[Block], reports: list[Report]) -> l
     starts = [sum(len(p) for p in body[:i]) for i in range(len(body))]
     offset = len(body) - len(reports)  # the framing part, when there is one
     dropped = [r.title for r, s in zip(reports, starts[offset:], strict=True) if s >= len(kept)]
-    text = (
-        f"Cut to fit Slack: {left} more block{'' if left == 1 else 's'} of this answer "
-        "were left out"
-    )
+    text = f"Cut to fit Slack: {left} more blocks of this answer were left out"  # left ≥ 2
     if dropped:
         text += " (including " + "; ".join(escape(t) for t in dropped) + ")"
     text += ". Ask a narrower question to see the rest."

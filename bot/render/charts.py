@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from io import BytesIO
 from typing import Any
 
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, num2date
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 from pydantic import ValidationError
 
@@ -42,6 +46,15 @@ _ACTUAL = "#1f6feb"
 _EXPECTED = "#f0a500"
 _TARGET = "#444444"
 _DRAW = threading.Lock()
+_FONT = "DejaVu Sans"
+_FALLBACK_FONTS = (
+    "Noto Sans CJK KR", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans CJK TC",
+    "Noto Sans KR", "Noto Sans JP", "Noto Sans SC", "Source Han Sans", "NanumGothic",
+    "Malgun Gothic", "Apple SD Gothic Neo", "Hiragino Sans", "Yu Gothic", "Microsoft YaHei",
+    "PingFang SC", "WenQuanYi Zen Hei", "Droid Sans Fallback", "Noto Sans Arabic",
+    "Noto Sans Hebrew", "Noto Sans Thai", "Noto Sans Devanagari",
+)  # fmt: skip
+"""Fonts tried, when installed, for characters DejaVu Sans lacks (Korean, Japanese, …)."""
 
 
 @dataclass
@@ -76,15 +89,18 @@ def _series_chart(result: dict[str, Any], title: str) -> Chart | None:
     points = [(day, value) for day, value in series.points if value is not None]
     if len(points) < 2:
         return None
-    fig, ax = _figure(title)
+    label = METRICS[series.metric].label
+    keys = ", ".join(p.key for p in series.segment.partners)
+    plain = f"{label} by {series.grain}" + (f" — {keys}" if keys else "")
+    fig, ax = _figure(title, fallback=plain)
     days = [day for day, _ in points]
     values = [float(value) for _, value in points]
     ax.plot(days, values, marker="o", color=_ACTUAL, linewidth=2)  # type: ignore[arg-type]
-    ax.set_ylim(bottom=0)
+    if min(values) >= 0:
+        ax.set_ylim(bottom=0)  # a level read from zero; net negatives keep their own floor
     ax.xaxis.set_major_locator(AutoDateLocator(minticks=4, maxticks=8))  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_formatter(FuncFormatter(_day_tick))
     ax.yaxis.set_major_formatter(_axis_formatter(series.metric, series.currency))
-    label = METRICS[series.metric].label
     ax.set_ylabel(label)
     ax.set_xlabel("Week of" if series.grain == "week" else "Day")
     ax.grid(axis="y", alpha=0.3)
@@ -101,7 +117,7 @@ def _series_chart(result: dict[str, Any], title: str) -> Chart | None:
         f"Line chart of {_lower(label)} by {series.grain} for {series.segment.describe()}, "
         f"{series.period.describe()}: {shown(first[1])} ({bucket}{cell(first[0])}) to "
         f"{shown(last[1])} ({bucket}{cell(last[0])}); highest {shown(high[1])} "
-        f"({cell(high[0])}), lowest {shown(low[1])} ({cell(low[0])}); "
+        f"({bucket}{cell(high[0])}), lowest {shown(low[1])} ({bucket}{cell(low[0])}); "
         f"{_lower(label)} over the whole period {shown(series.total)}."
     )
     return _chart(fig, title, alt)
@@ -116,7 +132,7 @@ def _leaderboard_chart(result: dict[str, Any], title: str) -> Chart | None:
     if len(entries) < 2:
         return None
     fig, ax = _figure(title, height=max(SIZE[1], 0.32 * len(entries) + 1.5))
-    names = [_plain(f"{e.rank}. {_short(e.name)}") for e in entries]
+    names = [_plain(f"{e.rank}. {_short(_drawn(e.name, e.partner_key))}") for e in entries]
     values = [float(e.value or 0) for e in entries]
     bars = ax.barh(names, values, color=_ACTUAL)
     ax.invert_yaxis()  # rank 1 at the top, as the table reads
@@ -149,8 +165,16 @@ def _goals_chart(result: dict[str, Any], title: str) -> Chart | None:
     if not goals:
         return None
     fig, ax = _figure(title, height=max(SIZE[1], 0.6 * len(goals) + 1.6))
+    currency = progress.currency
+
+    def shown(value: Decimal, goal: GoalProgress) -> str:
+        return _goal(value, goal, currency)
+
     names = [
-        _plain(f"{_short(g.name)}\n{_goal(g.actual, g)} of {_goal(g.target, g)} · {g.status}")
+        _plain(
+            f"{_short(_drawn(g.name, g.goal_key))}\n"
+            f"{shown(g.actual, g)} of {shown(g.target, g)} · {g.status}"
+        )
         for g in goals
     ]
     actual = [float(g.actual / g.target * 100) for g in goals]
@@ -178,11 +202,11 @@ def _goals_chart(result: dict[str, Any], title: str) -> Chart | None:
     ax.grid(axis="x", alpha=0.3)
     parts = []
     for g in goals:
-        text = f"{g.name}: {_goal(g.actual, g)} of {_goal(g.target, g)}"
+        text = f"{g.name}: {shown(g.actual, g)} of {shown(g.target, g)}"
         if g.attainment is not None:
             text += f" ({cell(_percent(g.attainment))})"
         if not g.finished:
-            text += f", expected by now {_goal(g.expected, g)}"
+            text += f", expected by now {shown(g.expected, g)}"
         parts.append(f"{text}, {g.status}")
     alt = (
         f"Bar chart of {len(goals)} goals as a share of their targets, as of "
@@ -191,11 +215,12 @@ def _goals_chart(result: dict[str, Any], title: str) -> Chart | None:
     return _chart(fig, title, alt)
 
 
-def _goal(value: Decimal, goal: GoalProgress) -> str:
-    """A goal figure as the goal table shows it: money as money, counts as whole counts."""
+def _goal(value: Decimal, goal: GoalProgress, currency: str) -> str:
+    """A goal figure as the goal table shows it: money (in the list's currency) as money,
+    counts as whole counts."""
     shown: Cell
     if goal.metric in (GoalMetric.REVENUE, GoalMetric.PAYOUT):
-        shown = Money(amount=value, currency=goal.currency)
+        shown = Money(amount=value, currency=currency)
     else:
         shown = int(value.to_integral_value(rounding=ROUND_HALF_UP))
     return cell(shown)
@@ -211,13 +236,53 @@ _BUILDERS: dict[str, Callable[[dict[str, Any], str], Chart | None]] = {
 # --- drawing ----------------------------------------------------------------------------------
 
 
-def _figure(title: str, height: float = SIZE[1]) -> tuple[Figure, Axes]:
+def _figure(title: str, height: float = SIZE[1], fallback: str = "") -> tuple[Figure, Axes]:
+    """A figure on its own Agg canvas (no pyplot), titled; names drawn in every installed
+    font that can draw them. `fallback` is drawn when the title has characters none can."""
     fig = Figure(figsize=(SIZE[0], min(height, 12.0)), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    ax.set_title(_plain(title), fontsize=13, loc="left")
+    fonts = _fonts()
+    ax.set_title(
+        _plain(_drawn(title, fallback or title)), fontsize=13, loc="left", fontfamily=fonts
+    )
+    ax.tick_params(labelfontfamily=fonts)
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
+
+
+@cache
+def _installed_fonts() -> tuple[list[str], frozenset[int]]:
+    """DejaVu Sans and the installed fallback fonts, and the characters they can draw."""
+    paths = {f.name: f.fname for f in font_manager.fontManager.ttflist}
+    names: list[str] = []
+    drawable: set[int] = set()
+    for name in (_FONT, *_FALLBACK_FONTS):
+        if name in paths:
+            try:
+                drawable.update(FT2Font(paths[name]).get_charmap())
+            except (OSError, RuntimeError):
+                continue  # an unreadable font file: draw without it
+            names.append(name)
+    return names, frozenset(drawable)
+
+
+def _fonts() -> list[str]:
+    return list(_installed_fonts()[0]) or [_FONT]
+
+
+def _drawn(text: str, fallback: str) -> str:
+    """`text` when the installed fonts can draw every character of it, else `fallback`
+    (a partner's key rather than a row of empty boxes); the alt text keeps the name."""
+    names, drawable = _installed_fonts()
+    if not names:
+        return text
+    for char in text:
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Mn"):
+            continue
+        if ord(char) not in drawable:
+            return fallback
+    return text
 
 
 def _chart(fig: Figure, title: str, alt: str) -> Chart:

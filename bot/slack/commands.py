@@ -1,0 +1,182 @@
+"""`/partners`: read the subcommand, do it, say the result through response_url.
+
+Acknowledged at once by the listener; everything here runs after the ack. Answers are
+ephemeral (only the person who asked sees them) with a "Share in channel" button;
+decisions are posted to the channel, since deciding is a team act.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.assistant.answer import answer_offline
+from bot.assistant.conversation import ConversationKey
+from bot.assistant.converse import converse
+from bot.render.blocks import Block, escape, render_answer_message
+from bot.slack.access import REFUSAL, Asker
+from bot.slack.application_blocks import pending_application_blocks
+from bot.slack.approvals import Verdict, decide
+from bot.slack.runtime import SlackRuntime
+from tools.applications import ApplicationList, is_approver
+
+SHARE_ACTION = "share_answer"
+MAX_BUTTON_VALUE = 2000
+
+SUBCOMMANDS: list[tuple[str, str, str]] = [
+    ("help", "this list", "/partners help"),
+    (
+        "pending [filter]",
+        "applications waiting for a decision",
+        "/partners pending agencies from PL",
+    ),
+    (
+        "approve <application> [reason]",
+        "approve one (approvers only)",
+        "/partners approve app-017 strong audience fit",
+    ),
+    (
+        "reject <application> <reason>",
+        "reject one with a reason (approvers only)",
+        "/partners reject app-018 audience outside our markets",
+    ),
+    (
+        "qbr <partner|tier|program> [quarter]",
+        "a quarterly business review",
+        "/partners qbr Northwind Q3",
+    ),
+    ("goals", "how the program's goals are pacing", "/partners goals"),
+    ("digest …", "weekly goal digests for this channel", "/partners digest list"),
+    ("<anything else>", "asked as a question", "/partners top 5 partners by revenue last month"),
+]
+
+
+@dataclass
+class Reply:
+    """A response_url message."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    in_channel: bool = False
+    share: str | None = None
+    """The question to re-ask when "Share in channel" is pressed."""
+
+    def payload(self) -> dict[str, Any]:
+        blocks = list(self.blocks) or [_section(self.text)]
+        if self.share is not None and len(_share_value(self.share)) <= MAX_BUTTON_VALUE:
+            blocks.append(
+                {
+                    "type": "actions",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "action_id": SHARE_ACTION,
+                            "text": {"type": "plain_text", "text": "Share in channel"},
+                            "value": _share_value(self.share),
+                        }
+                    ],
+                }
+            )
+        return {
+            "response_type": "in_channel" if self.in_channel else "ephemeral",
+            "text": self.text,
+            "blocks": blocks,
+            "replace_original": False,
+        }
+
+
+def _share_value(question: str) -> str:
+    return json.dumps({"q": question}, ensure_ascii=False)
+
+
+def shared_question(value: str) -> str:
+    return str(json.loads(value).get("q") or "")
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+
+
+def help_reply() -> Reply:
+    lines = [f"• `{usage}` — {what}\n   e.g. `{example}`" for usage, what, example in SUBCOMMANDS]
+    text = "*`/partners` — what I can do*\n" + "\n".join(lines)
+    footer = (
+        "Mention me in a channel or DM me to ask anything about the program; "
+        "I answer in the thread and follow-ups keep the context."
+    )
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "/partners"}},
+        _section("\n".join(lines)),
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]},
+    ]
+    return Reply(text=text, blocks=blocks)
+
+
+def split(text: str) -> tuple[str, str]:
+    """'approve app-1 ok' → ('approve', 'app-1 ok'); the subcommand is case-insensitive."""
+    head, _, rest = text.strip().partition(" ")
+    return head.lower(), rest.strip()
+
+
+def run_command(rt: SlackRuntime, asker: Asker, text: str, *, started: float) -> Reply:
+    """Do what `/partners <text>` asks and say how it went."""
+    sub, rest = split(text)
+    if sub in ("", "help", "?"):
+        return help_reply()
+    if sub in ("approve", "reject"):
+        if not rest or (sub == "reject" and len(rest.split()) < 2):
+            usage = next(u for u, _, _ in SUBCOMMANDS if u.startswith(sub))
+            return Reply(text=f"Usage: `/partners {usage}`. Nothing was changed.")
+        verdict: Verdict = "approve" if sub == "approve" else "reject"
+        outcome = decide(rt, asker, verdict, rest, source="slack_command")
+        return Reply(text=outcome.text, in_channel=outcome.changed)
+    if sub == "digest":
+        return Reply(
+            text="Weekly goal digests aren't available yet, so nothing was subscribed. "
+            "Ask `/partners goals` for the pacing now."
+        )
+    access = rt.access(asker)
+    if not access.allowed:
+        return Reply(text=REFUSAL)
+    name = access.person.name if access.person else None
+    ctx = rt.context(asker.user_id, source="slack_command", channel=asker.channel_id, name=name)
+    if sub == "pending":
+        return pending_reply(rt, asker, rest)
+    question = {"qbr": f"QBR {rest}", "goals": f"goals {rest}"}.get(sub, text).strip()
+    key = ConversationKey(asker.channel_id or "slack", f"command-{asker.user_id}")
+    with rt.session() as session:
+        result = converse(session, ctx, key, question, model=rt.model, started=started)
+    message = render_answer_message(result)
+    return Reply(text=message.text, blocks=message.blocks, share=question)
+
+
+def pending_reply(rt: SlackRuntime, asker: Asker, words: str) -> Reply:
+    """The pending queue (filtered as asked) with Approve/Reject buttons for approvers."""
+    blocks, text = pending_message(rt, asker, words)
+    return Reply(text=text, blocks=blocks)
+
+
+def pending_message(rt: SlackRuntime, asker: Asker, words: str = "") -> tuple[list[Block], str]:
+    """Blocks of the pending list as the asker may act on it, and the fallback text."""
+    ctx = rt.context(asker.user_id, source="slack_command", channel=asker.channel_id)
+    with rt.session() as session:
+        result = answer_offline(session, ctx, f"pending applications {words}".strip())
+    if not result.calls or result.calls[0]["tool"] != "pending_applications" or not result.result:
+        message = render_answer_message(result)
+        return message.blocks, message.text
+    applications = ApplicationList.model_validate(result.result)
+    report = result.report
+    head = render_answer_message(result)
+    header = [b for b in head.blocks[:2] if b["type"] in ("header", "context")]
+    notes: list[Block] = []
+    if report.notes:
+        notes_text = "\n".join(escape(n) for n in report.notes)[:3000]
+        notes.append({"type": "context", "elements": [{"type": "mrkdwn", "text": notes_text}]})
+    body = pending_application_blocks(applications, approver=is_approver(ctx))
+    return [*header, *body, *notes][:50], head.text
+
+
+def elapsed_ms(started: float) -> float:
+    return (time.monotonic() - started) * 1000

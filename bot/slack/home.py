@@ -1,0 +1,257 @@
+"""The Home tab: a person's view of the program, built from the same tools as answers.
+
+Every figure comes from a registry tool (performance, goal_progress, pending_applications)
+and is formatted by `bot.render.values`, so the Home tab and an answer to "how did we do
+this month?" show the same numbers. Each part says so plainly when it has nothing to show.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.render.blocks import escape
+from bot.render.values import cell, change
+from bot.slack.application_blocks import pending_application_blocks
+from storage.models import DigestSubscription, GoalMetric, GoalScope
+from storage.queries.owners import count_owned_by, partners_owned_by
+from tools import registry
+from tools.applications import ApplicationList
+from tools.context import ToolContext
+from tools.errors import ToolError
+from tools.goals import GoalProgress, GoalProgressList
+from tools.metrics import Metric, metric_cell
+from tools.partners import TYPE_LABELS
+from tools.performance import PerformanceSummary
+from tools.report import Cell, Money, Percent
+
+Block = dict[str, Any]
+
+MAX_HOME_BLOCKS = 100
+"""Blocks in a Home tab view."""
+MAX_TEXT = 3000
+MAX_FIELD_TEXT = 2000
+PENDING_LIMIT = 10
+"""Pending applications listed on the Home tab; the rest are counted."""
+OWNED_LIMIT = 10
+"""A person's own partners listed; the rest are counted."""
+GOALS_LIMIT = 8
+"""Goals at risk listed; the rest are counted."""
+HOME_METRICS: tuple[Metric, ...] = (
+    "revenue",
+    "payout",
+    "conversions",
+    "clicks",
+    "conversion_rate",
+    "roas",
+)
+"""The headline metrics of the month, in the order an answer's summary shows them."""
+AT_RISK = ["at risk", "behind"]
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+NO_GOALS = "No goals at risk."
+NO_PARTNERS = "You don't own any partners yet."
+NO_DIGESTS = "No channel gets the weekly digest yet."
+
+
+def home_view(
+    session: Session,
+    ctx: ToolContext,
+    *,
+    approver: bool,
+    subscriptions: list[DigestSubscription],
+) -> dict[str, Any]:
+    """The `views.publish` view for `ctx.user`: month, goals, queue, own book, digests."""
+    day = f"{ctx.today.day} {ctx.today:%b %Y}"
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"partnerops — as of {day}"}},
+        *_part("This month vs last month", _month(session, ctx)),
+        *_part("Goals at risk", _goals(session, ctx)),
+        *_part("Pending applications", _pending(session, ctx, approver=approver)),
+        *_part("Your partners", _owned(session, ctx)),
+        *_part("Weekly digests", _digests(subscriptions)),
+    ]
+    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+
+
+def _part(title: str, body: list[Block]) -> list[Block]:
+    return [
+        {"type": "divider"},
+        {"type": "header", "text": {"type": "plain_text", "text": title}},
+        *body,
+    ]
+
+
+def _guarded(session: Session, ctx: ToolContext, name: str, arguments: dict[str, Any]) -> Any:
+    """A tool's result, or the ToolError it raised (shown in its part, never a broken tab)."""
+    try:
+        return registry.call(session, ctx, name, arguments)
+    except ToolError as error:
+        return error
+
+
+# --- this month vs last month ---------------------------------------------------------------
+
+
+def _month(session: Session, ctx: ToolContext) -> list[Block]:
+    summary = _guarded(
+        session, ctx, "performance", {"period": "this month", "compare_to": "last month"}
+    )
+    if isinstance(summary, ToolError):
+        return [_section(escape(summary.message))]
+    assert isinstance(summary, PerformanceSummary)
+    blocks: list[Block] = []
+    if summary.has_data:
+        blocks.append({"type": "section", "fields": _month_fields(summary)})
+    else:
+        report = summary.report()
+        words = next((s.text for s in report.sections if s.text), "No data this month.")
+        blocks.append(_section(escape(words)))
+    against = summary.comparison.describe() if summary.comparison else "no comparison"
+    notes = [f"Whole program, {summary.period.describe()} vs {against}.", *summary.notes]
+    blocks.append(_context(" ".join(escape(n) for n in notes)))
+    return blocks
+
+
+def _month_fields(summary: PerformanceSummary) -> list[Block]:
+    fields = []
+    for metric in HOME_METRICS:
+        figure = summary.figure(metric)
+        value = cell(metric_cell(figure.value, metric, summary.currency))
+        text = f"*{escape(figure.label)}*\n{escape(value)}"
+        if figure.change is not None:
+            text += f"\n{escape(change(figure.change))}"
+        fields.append({"type": "mrkdwn", "text": _clip(text, MAX_FIELD_TEXT)})
+    return fields
+
+
+# --- goals at risk ---------------------------------------------------------------------------
+
+
+def _goals(session: Session, ctx: ToolContext) -> list[Block]:
+    progress = _guarded(session, ctx, "goal_progress", {"goal_statuses": AT_RISK})
+    if isinstance(progress, ToolError):
+        return [_section(escape(progress.message))]
+    assert isinstance(progress, GoalProgressList)
+    lagging = [g for g in progress.goals if g.status in AT_RISK and not g.finished]
+    if not lagging:
+        return [_section(NO_GOALS)]
+    blocks = [_section(_goal_line(g, progress.currency)) for g in lagging[:GOALS_LIMIT]]
+    if len(lagging) > GOALS_LIMIT:
+        blocks.append(_context(f"… and {len(lagging) - GOALS_LIMIT} more at risk or behind"))
+    return blocks
+
+
+def _goal_line(goal: GoalProgress, currency: str) -> str:
+    """'*Q4 revenue* (whole program) — behind: $812,300 vs $1,020,000 expected by now
+    (target $2,400,000), 80% of pace'."""
+    pace = f", {cell(_percent(goal.pace))} of pace" if goal.pace is not None else ""
+    text = (
+        f"*{escape(goal.name)}* ({escape(goal.scope.describe())}) — {escape(goal.status)}: "
+        f"{escape(cell(_amount(goal.actual, goal.metric, currency)))} vs "
+        f"{escape(cell(_amount(goal.expected, goal.metric, currency)))} expected by now "
+        f"(target {escape(cell(_amount(goal.target, goal.metric, currency)))}){escape(pace)}"
+    )
+    return _clip(text, MAX_TEXT)
+
+
+def _amount(value: Decimal, metric: str, currency: str) -> Cell:
+    if metric in (GoalMetric.REVENUE, GoalMetric.PAYOUT):
+        return Money(amount=value, currency=currency)
+    return int(value.to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _percent(value: Decimal) -> Cell:
+    return Percent(value=value)
+
+
+# --- pending applications --------------------------------------------------------------------
+
+
+def _pending(session: Session, ctx: ToolContext, *, approver: bool) -> list[Block]:
+    pending = _guarded(session, ctx, "pending_applications", {"n": PENDING_LIMIT})
+    if isinstance(pending, ToolError):
+        return [_section(escape(pending.message))]
+    assert isinstance(pending, ApplicationList)
+    return pending_application_blocks(pending, approver=approver, limit=PENDING_LIMIT)
+
+
+# --- the person's own partners ---------------------------------------------------------------
+
+
+def _owned(session: Session, ctx: ToolContext) -> list[Block]:
+    if ctx.user is None:
+        return [_section(NO_PARTNERS)]
+    partners = partners_owned_by(session, ctx.user, limit=OWNED_LIMIT)
+    if not partners:
+        return [_section(NO_PARTNERS)]
+    total = count_owned_by(session, ctx.user)
+    lines = []
+    for p in partners:
+        details = [TYPE_LABELS.get(p.type, p.type), p.status]
+        if p.tier:
+            details.append(p.tier)
+        if p.country:
+            details.append(p.country)
+        lines.append(
+            f"• *{escape(p.name)}* (`{escape(p.partner_key)}`) — {escape(', '.join(details))}"
+        )
+    blocks = [_section(_clip("\n".join(lines), MAX_TEXT))]
+    if total > len(partners):
+        blocks.append(_context(f"… and {total - len(partners):,} more of your {total:,} partners"))
+    return blocks
+
+
+# --- digest subscriptions --------------------------------------------------------------------
+
+
+def _digests(subscriptions: list[DigestSubscription]) -> list[Block]:
+    active = [s for s in subscriptions if s.active]
+    if not active:
+        return [_section(NO_DIGESTS)]
+    lines = [f"• {_digest_line(s)}" for s in active]
+    return [_section(_clip("\n".join(lines), MAX_TEXT))]
+
+
+def _digest_line(subscription: DigestSubscription) -> str:
+    """'<#C123> — Mondays at 09:00 Europe/Warsaw — whole program'."""
+    channel = subscription.channel_id
+    where = f"<#{channel}>" if channel.isalnum() else escape(channel)
+    weekday = WEEKDAYS[subscription.weekday % 7]
+    return (
+        f"{where} — {weekday}s at {subscription.hour:02d}:00 {escape(subscription.timezone)}"
+        f" — {escape(_scope(subscription))}"
+    )
+
+
+def _scope(subscription: DigestSubscription) -> str:
+    if subscription.scope == GoalScope.PROGRAM or not subscription.scope_value:
+        return "whole program"
+    return f"{subscription.scope} {subscription.scope_value}"
+
+
+# --- blocks ----------------------------------------------------------------------------------
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(text, MAX_TEXT)}]}
+
+
+def _clip(text: str, limit: int) -> str:
+    """Cut to `limit` characters, never inside an entity or a mention Slack would show broken."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
+    amp = cut.rfind("&")
+    if amp >= 0 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"

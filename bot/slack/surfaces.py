@@ -1,0 +1,78 @@
+"""Where a pending list was shown (a message, an ephemeral reply, the Home tab), so that
+after a decision it can be shown again, up to date, with who decided and when."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from slack_sdk.webhook import WebhookClient
+
+from bot.render.blocks import Block
+from bot.slack.access import Asker
+from bot.slack.commands import pending_message
+from bot.slack.home_tab import publish_home
+from bot.slack.runtime import SlackRuntime
+
+
+@dataclass(frozen=True)
+class Surface:
+    channel: str | None = None
+    ts: str | None = None
+    ephemeral: bool = False
+    response_url: str | None = None
+    home: bool = False
+
+    @classmethod
+    def of(cls, body: dict[str, Any]) -> Surface:
+        """The surface a block_actions payload came from."""
+        container = body.get("container") or {}
+        if container.get("type") == "view" or (body.get("view") or {}).get("type") == "home":
+            return cls(home=True)
+        return cls(
+            channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
+            ts=container.get("message_ts") or (body.get("message") or {}).get("ts"),
+            ephemeral=bool(container.get("is_ephemeral")),
+            response_url=body.get("response_url"),
+        )
+
+    def dumps(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def loads(cls, text: str) -> Surface:
+        data = json.loads(text or "{}")
+        return cls(**{k: data[k] for k in asdict(cls()) if k in data})
+
+
+def _banner(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+
+
+def refresh(rt: SlackRuntime, asker: Asker, surface: Surface, banner: str) -> None:
+    """Show the pending list again where it was, with `banner` (the decision) on top."""
+    if surface.home:
+        publish_home(rt, asker, banner=banner)
+        return
+    blocks, text = pending_message(rt, asker)
+    blocks = [_banner(banner), {"type": "divider"}, *blocks][:50]
+    if surface.ephemeral or not (surface.channel and surface.ts):
+        if surface.response_url:
+            WebhookClient(surface.response_url).send(
+                text=banner, blocks=blocks, replace_original=True, response_type="ephemeral"
+            )
+        return
+    rt.client.chat_update(channel=surface.channel, ts=surface.ts, text=text, blocks=blocks)
+
+
+def tell(rt: SlackRuntime, asker: Asker, surface: Surface, text: str) -> None:
+    """Say something to the asker alone (a refusal, a reason that was missing)."""
+    if surface.response_url:
+        WebhookClient(surface.response_url).send(
+            text=text, response_type="ephemeral", replace_original=False
+        )
+    elif surface.channel:
+        rt.client.chat_postEphemeral(channel=surface.channel, user=asker.user_id, text=text)
+    else:
+        rt.client.chat_postMessage(channel=asker.user_id, text=text)
