@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     users); a channel shared with another organisation is answered only when listed."""
     slack_workers: int = Field(default=8, ge=1, le=64, alias="PARTNEROPS_SLACK_WORKERS")
     """Threads computing answers; acknowledging Slack never waits for them."""
+    answer_processes: int = Field(default=2, ge=0, le=32, alias="PARTNEROPS_ANSWER_PROCESSES")
+    """Worker processes computing answers for the Slack app (0: on the serving process's
+    threads), so the threads acknowledging Slack never wait behind the CPU work."""
     http_threads: int = Field(default=16, ge=2, le=128, alias="PARTNEROPS_HTTP_THREADS")
     """Threads of the HTTP server that receive Slack's requests and acknowledge them."""
     slack_cache_seconds: float = Field(

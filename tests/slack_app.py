@@ -55,6 +55,7 @@ def slack_settings(database_url: str, slack: FakeSlack, **extra: Any) -> Setting
         "PARTNEROPS_APPROVERS": APPROVER,
         "PARTNEROPS_SLACK_WORKERS": 4,
         "PARTNEROPS_HTTP_THREADS": 8,
+        "PARTNEROPS_ANSWER_PROCESSES": 0,
     }
     values.update(extra)
     return Settings(_env_file=None, **values)
@@ -137,7 +138,7 @@ def running_app(
         rt.worker.drain(20.0)
         server.close()
         thread.join(5)
-        rt.worker.shutdown(wait=True)
+        rt.close()
 
 
 class Served:

@@ -211,7 +211,11 @@ def test_the_framing_comes_first_escaped() -> None:
     message = render_answer_message(result)
     assert message.blocks[0] == {
         "type": "section",
-        "text": {"type": "mrkdwn", "text": "Revenue grew &lt;!channel&gt; &amp; more."},
+        "text": {
+            "type": "mrkdwn",
+            "text": "Revenue grew &lt;!channel&gt; &amp; more.",
+            "verbatim": True,
+        },
     }
     assert message.blocks[1]["type"] == "header"
     assert "Revenue grew &lt;!channel&gt;" in message.text
@@ -439,3 +443,10 @@ def test_reserved_blocks_are_kept_free_and_the_buttons_survive() -> None:
         "Cut to fit Slack: 34 more blocks of this answer were left out"
         in (blocks[-2]["elements"][0]["text"])
     )
+
+
+def test_a_long_applicant_message_is_cut_as_plain_text() -> None:
+    message = "a" * 2990 + "<b>" + "c" * 100
+    blocks = render_blocks(Report(title="t", sections=[Section(quote=message)]))
+    (element,) = blocks[-1]["elements"][0]["elements"]
+    assert element["text"] == message[: MAX_TEXT - 1] + "…"

@@ -741,12 +741,12 @@ def test_an_application_full_of_slack_markup_never_pings_or_links(
 def test_an_error_inside_a_handler_becomes_a_message_with_an_error_id(
     app: RunningApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.slack.questions as questions
+    import bot.slack.compute as compute
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(questions, "converse", broken)
+    monkeypatch.setattr(compute, "converse", broken)
     app.event(_mention("top partners", ts="1764600012.000100"))
     post = _one_post(app)
     assert post["thread_ts"] == "1764600012.000100"

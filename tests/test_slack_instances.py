@@ -176,4 +176,4 @@ def test_socket_mode_end_to_end(sqlite_engine: Engine, slack: FakeSlack) -> None
         finally:
             handler.close()  # type: ignore[no-untyped-call]
             rt.worker.drain(10)
-            rt.worker.shutdown()
+            rt.close()

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bot.cli_slack import slack
-from bot.slack.manifest import DOCS_URL, SUGGESTED_PROMPTS, manifest
+from bot.cli_slack import FORMATS, slack
+from bot.slack.manifest import DOCS_URL, SUGGESTED_PROMPTS, manifest, manifest_json
 
 DOCS_FILE = Path(__file__).resolve().parent.parent / "docs" / "slack-manifest.json"
 
@@ -31,12 +31,13 @@ SCOPES = {
     "mpim:read",
     "users:read",
     "usergroups:read",
+    "team:read",
 }
 EVENTS = [
     "app_home_opened",
     "app_mention",
-    "assistant_thread_context_changed",
     "assistant_thread_started",
+    "assistant_thread_context_changed",
     "message.channels",
     "message.groups",
     "message.im",
@@ -93,7 +94,12 @@ def test_the_assistant_views_prompts_are_the_thread_greetings() -> None:
         ("https://bot.example.com", "https://bot.example.com/slack/events"),
         ("https://bot.example.com/", "https://bot.example.com/slack/events"),
         ("https://bot.example.com/slack/events", "https://bot.example.com/slack/events"),
-        ("https://bot.example.com:8443/hooks/slack", "https://bot.example.com:8443/hooks/slack"),
+        ("https://bot.example.com/slack/events/", "https://bot.example.com/slack/events"),
+        (
+            "https://bot.example.com:8443/partnerops/slack/events",
+            "https://bot.example.com:8443/partnerops/slack/events",
+        ),
+        ("http://localhost:3000", "http://localhost:3000/slack/events"),
     ],
 )
 def test_a_bare_base_url_gets_the_events_path(given: str, expected: str) -> None:
@@ -119,6 +125,24 @@ def test_an_http_manifest_needs_a_url() -> None:
         manifest(request_url="bot.example.com", socket_mode=False)
 
 
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("http://bot.example.com", "Slack only calls https URLs"),
+        ("ftp://bot.example.com", "not a URL"),
+        ("https://bot.example.com/hooks/slack", "doesn't end in /slack/events"),
+    ],
+)
+def test_a_url_slack_would_not_call_is_refused(url: str, says: str) -> None:
+    with pytest.raises(ValueError, match=says):
+        manifest(request_url=url, socket_mode=False)
+
+
+def test_an_app_name_slack_would_refuse_is_refused() -> None:
+    with pytest.raises(ValueError, match="1 to 35 characters"):
+        manifest(request_url=None, socket_mode=True, name="x" * 36)
+
+
 def test_a_custom_name_becomes_a_valid_bot_display_name() -> None:
     document = manifest(request_url=None, socket_mode=True, name="Partner Ops")
     assert document["display_information"]["name"] == "Partner Ops"
@@ -127,7 +151,9 @@ def test_a_custom_name_becomes_a_valid_bot_display_name() -> None:
 
 def test_the_docs_manifest_is_the_functions_output() -> None:
     expected = manifest(request_url=DOCS_URL, socket_mode=False)
-    assert json.loads(DOCS_FILE.read_text(encoding="utf-8")) == expected
+    text = DOCS_FILE.read_text(encoding="utf-8")
+    assert json.loads(text) == expected
+    assert text == manifest_json(expected), "regenerate it with `partnerops slack manifest`"
 
 
 # --- the CLI ---------------------------------------------------------------------------------
@@ -150,8 +176,22 @@ def test_cli_prints_the_http_manifest_for_a_url() -> None:
 
 
 def test_cli_output_for_the_docs_url_is_the_docs_file() -> None:
-    result = _run("--url", DOCS_URL)
-    assert json.loads(result.output) == json.loads(DOCS_FILE.read_text(encoding="utf-8"))
+    result = _run("--url", "https://partnerops.example.com")
+    assert result.output == DOCS_FILE.read_text(encoding="utf-8")
+
+
+def test_cli_prints_yaml_when_pyyaml_is_installed() -> None:
+    yaml = pytest.importorskip("yaml")
+    assert "yaml" in FORMATS
+    result = _run("--socket", "--format", "yaml")
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(result.output) == manifest(request_url=None, socket_mode=True)
+
+
+def test_cli_offers_only_the_formats_it_can_print() -> None:
+    result = _run("--socket", "--format", "toml")
+    assert result.exit_code == 2
+    assert "json" in result.output
 
 
 @pytest.mark.parametrize("url", ["http://localhost:3000", "http://127.0.0.1:3000/slack/events"])

@@ -80,12 +80,18 @@ def _clip(text: str, limit: int) -> str:
     return cut + "…"
 
 
+def _text(text: str) -> Block:
+    """mrkdwn taken verbatim: Slack does not auto-link URLs or channel names or parse a
+    plain "@channel" typed in data; only the mentions this renderer writes (`<@U…>`) work."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
 def _mrkdwn(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text, MAX_TEXT)}}
+    return {"type": "section", "text": _text(_clip(text, MAX_TEXT))}
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(text, MAX_TEXT)}]}
+    return {"type": "context", "elements": [_text(_clip(text, MAX_TEXT))]}
 
 
 def _pack(lines: list[str], limit: int = MAX_TEXT) -> list[str]:
@@ -200,7 +206,7 @@ def _field(fact: Fact) -> Block:
     text = (f"*{label}*\n" if label else "") + (_cell(fact.value) or "—")
     if fact.change is not None:
         text += f"  _{escape(change(fact.change))}_"
-    return {"type": "mrkdwn", "text": _clip(text, MAX_FIELD_TEXT)}
+    return _text(_clip(text, MAX_FIELD_TEXT))
 
 
 # --- tables -----------------------------------------------------------------------------------

@@ -1,24 +1,21 @@
 """The Bolt App: built once per process from a SlackRuntime, every listener registered.
 
 HTTP delivery verifies Slack's signature (a bad one or a timestamp older than five
-minutes gets 401); Socket Mode needs no signing secret. A delivery whose event id was
-already taken (a retry, or the same event reaching another instance) is acknowledged and
-dropped before any listener runs.
+minutes gets 401); Socket Mode needs no signing secret. Events are acknowledged at once;
+the work they start first claims the event id in the database (`SlackRuntime.first_delivery`),
+so a retry, or the same event reaching another instance, is processed once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 
 from bot.slack.listeners import register_listeners
 from bot.slack.runtime import SlackRuntime
 from bot.slack.work import TrackedPool, error_id
-from storage.queries.slack_events import take_event
 
 log = logging.getLogger("partnerops.slack")
 
@@ -38,31 +35,13 @@ def build_app(rt: SlackRuntime, *, socket_mode: bool = False) -> App:
         signing_secret=secret.get_secret_value() if secret else None,
         request_verification_enabled=not socket_mode,
         token_verification_enabled=False,
-        process_before_response=False,
+        process_before_response=True,  # listeners only ack and hand off: no executor hop
         listener_executor=intake,
         logger=logging.getLogger("partnerops.slack.bolt"),
     )
-    app.use(_once_per_event(rt))
     register_listeners(app, rt)
     app.error(_on_error)
     return app
-
-
-def _once_per_event(rt: SlackRuntime) -> Callable[..., BoltResponse | None]:
-    def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id:
-            with rt.session() as session:
-                first = take_event(
-                    session, str(event_id), at=datetime.now(UTC), taken_by=rt.instance
-                )
-            if not first:
-                log.info("event %s already taken; dropped", event_id)
-                return BoltResponse(status=200, body="")
-        next()
-        return None
-
-    return once_per_event
 
 
 def _on_error(error: Exception, body: dict[str, Any]) -> None:

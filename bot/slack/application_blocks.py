@@ -5,14 +5,23 @@ without Slack.
 Everything an applicant typed (name, company, message) is untrusted: it goes out escaped,
 and a message only ever as a rich-text quote of plain text, which Slack never interprets.
 Buttons are drawn for approvers only; the listeners check again on every click.
+
+Action ids must be unique within a message, so each button's id carries its application:
+f"{APPROVE_ACTION}:{key}" / f"{REJECT_ACTION}:{key}" (its value is the key too). A listener
+matches either kind with `ACTION_PATTERN` (or one kind with `re.compile(rf"^{APPROVE_ACTION}:")`)
+and reads it back with `parse_action_id`.
+
+Every mrkdwn text that carries someone else's words is `verbatim`: escaping stops `<!channel>`,
+and verbatim stops Slack's automatic parsing of a bare "@channel" or "#general" typed by an
+applicant, while our own `<@U…>` mentions still render.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from bot.render.blocks import escape
 from tools.applications import ApplicationList, PendingApplication
@@ -30,6 +39,10 @@ REASON_BLOCK = "reason"
 """block_id of the modal's reason input."""
 REASON_INPUT = "reason_input"
 """action_id of the modal's reason input."""
+ACTION_PATTERN = re.compile(rf"^({APPROVE_ACTION}|{REJECT_ACTION}):(.+)$", re.DOTALL)
+"""Matches both buttons' action ids; group 1 is the kind, group 2 the application key."""
+
+Verdict = Literal["approve", "reject"]
 
 EMPTY = "No applications are waiting for a decision."
 APPROVERS_ONLY = (
@@ -42,7 +55,21 @@ MAX_TEXT = 3000
 """Characters in a section's text, a context element and a modal's private_metadata."""
 MAX_QUOTE = 1000
 """Characters of an applicant's message shown in a list; the detail view has the rest."""
+MORE_HINT = "narrow it with `/partners pending <type or country>`, e.g. `/partners pending agency`"
+"""What the "… and N more pending" line suggests."""
 _MODAL_TITLE = "Reject application"
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
+
+
+def parse_action_id(action_id: str) -> tuple[Verdict, str] | None:
+    """("approve" | "reject", application key) from a decision button's action_id, or None
+    for any other action: `parse_action_id("application_reject:app-003")` is
+    ("reject", "app-003"). The button's `value` holds the same key."""
+    found = ACTION_PATTERN.match(action_id)
+    if found is None:
+        return None
+    verdict: Verdict = "approve" if found.group(1) == APPROVE_ACTION else "reject"
+    return verdict, found.group(2)
 
 
 def pending_application_blocks(
@@ -73,7 +100,7 @@ def pending_application_blocks(
         shown += 1
     more = max(applications.total, len(items)) - shown
     if more > 0:
-        blocks.append(_context(f"… and {more:,} more pending"))
+        blocks.append(_context(f"… and {more:,} more pending; {MORE_HINT}."))
     if not approver:
         blocks.append(_context(APPROVERS_ONLY))
     return blocks
@@ -136,18 +163,20 @@ def _button(label: str, action_id: str, value: str, style: str) -> Block:
 def decided_blocks(
     application_key: str,
     applicant: str,
-    decision: Literal["approved", "rejected"],
+    decision: str,
     decided_by: str | None,
     decided_at: datetime,
-    tz: ZoneInfo,
+    tz: tzinfo,
     reason: str | None = None,
 ) -> list[Block]:
     """What replaces a decided application: "✅ Approved *X* (`app-003`) by <@U…> at 14:05 on
-    2 Dec 2026", and the reason, if any, escaped."""
-    icon = "✅" if decision == "approved" else "🚫"
-    local = decided_at.astimezone(tz)
+    2 Dec 2026" in `tz`, and the reason, if any, escaped. A naive `decided_at` is UTC (what
+    SQLite hands back)."""
+    icon = {"approved": "✅", "rejected": "🚫"}.get(decision, "•")
+    moment = decided_at if decided_at.tzinfo else decided_at.replace(tzinfo=UTC)
+    local = moment.astimezone(tz)
     text = (
-        f"{icon} {decision.capitalize()} *{escape(applicant)}* "
+        f"{icon} {escape(decision.capitalize())} *{escape(applicant)}* "
         f"(`{escape(application_key)}`) by {_who(decided_by)} "
         f"at {local:%H:%M} on {local.day} {local:%b %Y}"
     )
@@ -197,7 +226,7 @@ def reject_modal(application_key: str, applicant: str, *, private_metadata: str)
 
 def _who(user: str | None) -> str:
     """A Slack user id as a mention; anything else (a CLI user name) escaped."""
-    if user and user[:1] in ("U", "W") and user.isalnum() and user.isupper():
+    if user and _USER_ID.match(user):
         return f"<@{user}>"
     return escape(user or "someone")
 
@@ -216,11 +245,12 @@ def _quote(text: str) -> Block:
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(text, MAX_TEXT)}]}
+    element = {"type": "mrkdwn", "text": _clip(text, MAX_TEXT), "verbatim": True}
+    return {"type": "context", "elements": [element]}
 
 
 def _plain_clip(text: str, limit: int) -> str:

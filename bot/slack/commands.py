@@ -8,13 +8,11 @@ decisions are posted to the channel, since deciding is a team act.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.assistant.answer import answer_offline
 from bot.assistant.conversation import ConversationKey
-from bot.assistant.converse import converse
 from bot.render.blocks import Block, escape, render_answer_message
 from bot.slack.access import REFUSAL, Asker
 from bot.slack.application_blocks import pending_application_blocks
@@ -146,10 +144,8 @@ def run_command(rt: SlackRuntime, asker: Asker, text: str, *, started: float) ->
         return pending_reply(rt, asker, rest)
     question = {"qbr": f"QBR {rest}", "goals": f"goals {rest}"}.get(sub, text).strip()
     key = ConversationKey(asker.channel_id or "slack", f"command-{asker.user_id}")
-    with rt.session() as session:
-        result = converse(session, ctx, key, question, model=rt.model, started=started)
-    message = render_answer_message(result)
-    return Reply(text=message.text, blocks=message.blocks, share=question)
+    turn = rt.turn(ctx, key, question, started=started, reserve=1)  # room for "Share"
+    return Reply(text=turn.message.text, blocks=turn.message.blocks, share=question)
 
 
 def pending_reply(rt: SlackRuntime, asker: Asker, words: str) -> Reply:
@@ -176,7 +172,3 @@ def pending_message(rt: SlackRuntime, asker: Asker, words: str = "") -> tuple[li
         notes.append({"type": "context", "elements": [{"type": "mrkdwn", "text": notes_text}]})
     body = pending_application_blocks(applications, approver=is_approver(ctx))
     return [*header, *body, *notes][:50], head.text
-
-
-def elapsed_ms(started: float) -> float:
-    return (time.monotonic() - started) * 1000

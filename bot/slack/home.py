@@ -39,6 +39,8 @@ OWNED_LIMIT = 10
 """A person's own partners listed; the rest are counted."""
 GOALS_LIMIT = 8
 """Goals at risk listed; the rest are counted."""
+DIGESTS_LIMIT = 20
+"""Digest subscriptions listed; the rest are counted."""
 HOME_METRICS: tuple[Metric, ...] = (
     "revenue",
     "payout",
@@ -48,6 +50,8 @@ HOME_METRICS: tuple[Metric, ...] = (
     "roas",
 )
 """The headline metrics of the month, in the order an answer's summary shows them."""
+BOOK_METRICS: tuple[Metric, ...] = ("revenue", "conversions")
+"""A person's own book, in brief: the two figures a partner manager is asked about most."""
 AT_RISK = ["at risk", "behind"]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -109,21 +113,27 @@ def _month(session: Session, ctx: ToolContext) -> list[Block]:
         report = summary.report()
         words = next((s.text for s in report.sections if s.text), "No data this month.")
         blocks.append(_section(escape(words)))
-    against = summary.comparison.describe() if summary.comparison else "no comparison"
-    notes = [f"Whole program, {summary.period.describe()} vs {against}.", *summary.notes]
+    notes = [f"Whole program, {summary.period.describe()} vs {_against(summary)}.", *summary.notes]
     blocks.append(_context(" ".join(escape(n) for n in notes)))
     return blocks
 
 
-def _month_fields(summary: PerformanceSummary) -> list[Block]:
+def _against(summary: PerformanceSummary) -> str:
+    return summary.comparison.describe() if summary.comparison else "no comparison"
+
+
+def _month_fields(
+    summary: PerformanceSummary, metrics: tuple[Metric, ...] = HOME_METRICS
+) -> list[Block]:
+    """One field per metric: label, the tool's figure and its change, as answers show them."""
     fields = []
-    for metric in HOME_METRICS:
+    for metric in metrics:
         figure = summary.figure(metric)
         value = cell(metric_cell(figure.value, metric, summary.currency))
         text = f"*{escape(figure.label)}*\n{escape(value)}"
         if figure.change is not None:
             text += f"\n{escape(change(figure.change))}"
-        fields.append({"type": "mrkdwn", "text": _clip(text, MAX_FIELD_TEXT)})
+        fields.append({"type": "mrkdwn", "text": _clip(text, MAX_FIELD_TEXT), "verbatim": True})
     return fields
 
 
@@ -188,6 +198,7 @@ def _owned(session: Session, ctx: ToolContext) -> list[Block]:
     if not partners:
         return [_section(NO_PARTNERS)]
     total = count_owned_by(session, ctx.user)
+    blocks = _book(session, ctx, ctx.user, total)
     lines = []
     for p in partners:
         details = [TYPE_LABELS.get(p.type, p.type), p.status]
@@ -198,10 +209,30 @@ def _owned(session: Session, ctx: ToolContext) -> list[Block]:
         lines.append(
             f"• *{escape(p.name)}* (`{escape(p.partner_key)}`) — {escape(', '.join(details))}"
         )
-    blocks = [_section(_clip("\n".join(lines), MAX_TEXT))]
+    blocks.append(_section(_clip("\n".join(lines), MAX_TEXT)))
     if total > len(partners):
         blocks.append(_context(f"… and {total - len(partners):,} more of your {total:,} partners"))
     return blocks
+
+
+def _book(session: Session, ctx: ToolContext, owner: str, total: int) -> list[Block]:
+    """The person's book this month, from the performance tool (owners = them); nothing
+    when it has no data or the tool says no."""
+    summary = _guarded(
+        session,
+        ctx,
+        "performance",
+        {"owners": [owner], "period": "this month", "compare_to": "last month"},
+    )
+    if not isinstance(summary, PerformanceSummary) or not summary.has_data:
+        return []
+    return [
+        {"type": "section", "fields": _month_fields(summary, BOOK_METRICS)},
+        _context(
+            f"Your {total:,} partner{'s' if total != 1 else ''} together, "
+            f"{escape(summary.period.describe())} vs {escape(_against(summary))}."
+        ),
+    ]
 
 
 # --- digest subscriptions --------------------------------------------------------------------
@@ -211,8 +242,12 @@ def _digests(subscriptions: list[DigestSubscription]) -> list[Block]:
     active = [s for s in subscriptions if s.active]
     if not active:
         return [_section(NO_DIGESTS)]
-    lines = [f"• {_digest_line(s)}" for s in active]
-    return [_section(_clip("\n".join(lines), MAX_TEXT))]
+    lines = [f"• {_digest_line(s)}" for s in active[:DIGESTS_LIMIT]]
+    blocks = [_section(_clip("\n".join(lines), MAX_TEXT))]
+    if len(active) > DIGESTS_LIMIT:
+        more = len(active) - DIGESTS_LIMIT
+        blocks.append(_context(f"… and {more:,} more subscriptions"))
+    return blocks
 
 
 def _digest_line(subscription: DigestSubscription) -> str:
@@ -236,11 +271,13 @@ def _scope(subscription: DigestSubscription) -> str:
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    """Verbatim: names from the data never get Slack's automatic @-mention or #-link parsing."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(text, MAX_TEXT)}]}
+    element = {"type": "mrkdwn", "text": _clip(text, MAX_TEXT), "verbatim": True}
+    return {"type": "context", "elements": [element]}
 
 
 def _clip(text: str, limit: int) -> str:

@@ -1,12 +1,14 @@
 """The Slack app manifest: everything the app needs (scopes, events, `/partners`, the
 assistant view), so creating the app is paste-and-install, never a checklist of clicks.
 
-`docs/slack-manifest.json` is `manifest(request_url=DOCS_URL, socket_mode=False)`; a test
-keeps the two equal, so regenerate it with `partnerops slack manifest --url …` after a change.
+`docs/slack-manifest.json` is `manifest_json(manifest(request_url=DOCS_URL, socket_mode=False))`;
+a test keeps the two equal, so after a change regenerate it with
+`partnerops slack manifest --url https://partnerops.example.com > docs/slack-manifest.json`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -16,6 +18,8 @@ EVENTS_PATH = "/slack/events"
 DOCS_URL = "https://partnerops.example.com/slack/events"
 """The request URL of the manifest kept in docs/."""
 COMMAND = "/partners"
+MAX_NAME = 35
+"""Characters Slack takes in an app's name."""
 
 BOT_SCOPES: dict[str, str] = {
     "app_mentions:read": "answer when someone @mentions the bot in a channel",
@@ -34,14 +38,15 @@ BOT_SCOPES: dict[str, str] = {
     "mpim:read": "know a group direct message channel is one",
     "users:read": "resolve who is asking: name, timezone, guest or another organisation",
     "usergroups:read": "approvers given as user groups (PARTNEROPS_APPROVERS)",
+    "team:read": "team.info: the workspace's own name and domain (no listener calls it yet)",
 }
 """The bot token's scopes, each with why it is needed; nothing more is asked for."""
 
 BOT_EVENTS: tuple[str, ...] = (
     "app_home_opened",
     "app_mention",
-    "assistant_thread_context_changed",
     "assistant_thread_started",
+    "assistant_thread_context_changed",
     "message.channels",
     "message.groups",
     "message.im",
@@ -64,19 +69,42 @@ ASSISTANT_DESCRIPTION = (
 )
 
 
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
+"""Hosts allowed over plain http, for a local tunnel or a test; Slack itself calls https."""
+
+
 def events_url(request_url: str) -> str:
-    """`request_url` as Slack should call it: a bare base (https://host) gets /slack/events."""
-    parts = urlsplit(request_url.strip())
-    if not parts.scheme or not parts.netloc:
-        raise ValueError(f"“{request_url}” is not a URL; give one like https://your.host.")
-    path = parts.path if parts.path not in ("", "/") else EVENTS_PATH
+    """`request_url` as Slack should call it, ending in /slack/events: a bare base
+    (https://host) gets the path; https only, except http on localhost / 127.0.0.1.
+    Raises ValueError saying what to give instead."""
+    text = request_url.strip()
+    parts = urlsplit(text)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        raise ValueError(f"“{text}” is not a URL Slack can call; give one like https://your.host.")
+    if parts.scheme == "http" and host not in LOCAL_HOSTS:
+        raise ValueError(
+            f"“{text}” is plain http; Slack only calls https URLs. Put the app behind HTTPS "
+            "(e.g. https://your.host) or use Socket Mode."
+        )
+    path = parts.path.rstrip("/")
+    if not path:
+        path = EVENTS_PATH
+    elif not path.endswith(EVENTS_PATH):
+        raise ValueError(
+            f"“{text}” doesn't end in {EVENTS_PATH}, where the app takes Slack's requests; "
+            f"give the base ({parts.scheme}://{parts.netloc}) or the full …{EVENTS_PATH} URL."
+        )
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
 def manifest(
     *, request_url: str | None, socket_mode: bool, name: str = "partnerops"
 ) -> dict[str, Any]:
-    """The app manifest; in Socket Mode no request URL is included (none is needed)."""
+    """The app manifest. Over HTTP, `request_url` (see `events_url`) is where Slack sends
+    events, `/partners` and interactivity; in Socket Mode it is left out (none is needed)."""
+    if not 1 <= len(name.strip()) <= MAX_NAME:
+        raise ValueError(f"The app's name must be 1 to {MAX_NAME} characters; “{name}” isn't.")
     url = None
     if not socket_mode:
         if not request_url:
@@ -97,7 +125,7 @@ def manifest(
     )
     return {
         "display_information": {
-            "name": name,
+            "name": name.strip(),
             "description": DESCRIPTION,
             "background_color": "#1d4e89",
         },
@@ -123,6 +151,11 @@ def manifest(
             "token_rotation_enabled": False,
         },
     }
+
+
+def manifest_json(document: dict[str, Any]) -> str:
+    """The manifest as `partnerops slack manifest` prints it and docs/ keeps it."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def _display_name(name: str) -> str:

@@ -19,6 +19,7 @@ from bot.assistant.converse import converse, converse_call
 from bot.render.blocks import escape, render_answer_message
 from bot.render.charts import chart_for
 from bot.slack.access import REFUSAL, Asker
+from bot.slack.compute import Turn
 from bot.slack.runtime import SlackRuntime
 
 log = logging.getLogger("partnerops.slack")
@@ -43,9 +44,9 @@ def answer_question(
     source: str,
     started: float | None = None,
     status: Callable[[str], None] | None = None,
-) -> Answer | None:
+) -> Turn | None:
     """Answer `text` for `asker` in `thread`; a refusal when they may not see program data.
-    Returns the answer (None when refused)."""
+    Returns the turn posted (None when refused)."""
     started = started if started is not None else time.monotonic()
     decision = rt.access(asker)
     if not decision.allowed:
@@ -59,19 +60,18 @@ def answer_question(
         channel=thread.channel,
         name=decision.person.name if decision.person else None,
     )
-    with rt.session() as session:
-        result = converse(session, ctx, thread.conversation, text, model=rt.model, started=started)
-    post_answer(rt.client, thread.channel, thread.reply_ts, result)
+    turn = rt.turn(ctx, thread.conversation, text, started=started)
+    post_turn(rt.client, thread.channel, thread.reply_ts, turn)
     log.info(
         "answered source=%s user=%s channel=%s planner=%s tools=%s ms=%.0f",
         source,
         asker.user_id,
         thread.channel,
-        result.planner,
-        ",".join(c["tool"] for c in result.calls) or "-",
+        turn.planner,
+        ",".join(turn.tools) or "-",
         (time.monotonic() - started) * 1000,
     )
-    return result
+    return turn
 
 
 def post_answer(
@@ -84,11 +84,25 @@ def post_answer(
 ) -> None:
     """The answer as Block Kit (with its text fallback), then its chart, in one thread.
     `lead` (mrkdwn, already escaped) goes above it as context."""
-    message = render_answer_message(result)
+    message = render_answer_message(result, reserve=1 if lead else 0)
+    post_turn(
+        client, channel, thread_ts, Turn(message, chart_for(result), result.planner), lead=lead
+    )
+
+
+def post_turn(
+    client: WebClient,
+    channel: str,
+    thread_ts: str | None,
+    turn: Turn,
+    *,
+    lead: str | None = None,
+) -> None:
+    message, chart = turn.message, turn.chart
     blocks = message.blocks
     if lead:
         context = {"type": "context", "elements": [{"type": "mrkdwn", "text": lead}]}
-        blocks = [context, *blocks][:50]
+        blocks = [context, *blocks]
     client.chat_postMessage(
         channel=channel,
         thread_ts=thread_ts,
@@ -97,7 +111,6 @@ def post_answer(
         unfurl_links=False,
         unfurl_media=False,
     )
-    chart = chart_for(result)
     if chart is not None:
         client.files_upload_v2(
             channel=channel,

@@ -8,12 +8,14 @@ conversations and decisions live in the database, so any instance can take any r
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -24,14 +26,18 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.assistant.answer import ModelAnswerer
+from bot.assistant.conversation import ConversationKey
 from bot.runtime import build_context
 from bot.settings import Settings
 from bot.slack.access import Asker, Decision, Policy, check
+from bot.slack.compute import Answers, Turn
 from bot.slack.people import Directory
 from bot.slack.work import Worker
 from storage.db import session_scope
-from storage.queries.slack_events import KEEP_EVENTS_FOR, prune_events
+from storage.queries.slack_events import KEEP_EVENTS_FOR, prune_events, take_event
 from tools.context import ToolContext
+
+log = logging.getLogger("partnerops.slack")
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -67,6 +73,8 @@ class SlackRuntime:
     model: ModelAnswerer | None = None
     today: date | None = None
     """Injected "today" (tests, replays); None is the wall clock in the program timezone."""
+    answers: Answers | None = None
+    """Where turns are computed; None computes on the calling thread."""
     worker: Worker = field(default_factory=lambda: Worker(8))
     directory: Directory = field(default_factory=Directory)
     instance: str = field(default_factory=instance_name)
@@ -83,6 +91,32 @@ class SlackRuntime:
     def session(self) -> Iterator[Session]:
         with session_scope(self.engine) as session:
             yield session
+
+    def turn(
+        self, ctx: ToolContext, key: ConversationKey, text: str, *, started: float, reserve: int = 0
+    ) -> Turn:
+        if self.answers is None:
+            self.answers = Answers(self.settings, self.engine, self.model, processes=0)
+        return self.answers.turn(ctx, key, text, started=started, reserve=reserve)
+
+    def close(self) -> None:
+        """Finish the work in flight, then stop the worker processes."""
+        self.worker.drain(30.0)
+        self.worker.shutdown(wait=True)
+        if self.answers is not None:
+            self.answers.shutdown()
+
+    def first_delivery(self, body: dict[str, Any]) -> bool:
+        """Claim an Events API delivery by its event id; False when a retry, or another
+        instance, already took it. Called by the work an event starts, not in the ack."""
+        event_id = body.get("event_id")
+        if not event_id:
+            return True
+        with self.session() as session:
+            first = take_event(session, str(event_id), at=datetime.now(UTC), taken_by=self.instance)
+        if not first:
+            log.info("event %s already taken; not processed again", event_id)
+        return first
 
     def access(self, asker: Asker) -> Decision:
         return check(self.client, self.directory, self.policy, asker)
@@ -124,6 +158,7 @@ def build_runtime(
         bot_user_id=str(identity["user_id"]),
         model=model,
         today=today,
+        answers=Answers(settings, engine, model, processes=settings.answer_processes),
         worker=Worker(settings.slack_workers),
         directory=Directory(settings.slack_cache_seconds),
     )

@@ -3,17 +3,22 @@ each message answered in its thread with "is thinking…" while it works."""
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, Assistant, Say, SetStatus, SetSuggestedPrompts, SetTitle
+from slack_sdk.errors import SlackApiError
 
 from bot.assistant.conversation import ConversationKey
 from bot.slack.incoming import question_text
 from bot.slack.listeners.payloads import event_asker
-from bot.slack.questions import Thread, answer_question
+from bot.slack.questions import Thread, answer_question, known_thread
 from bot.slack.runtime import SlackRuntime
 from bot.slack.work import failure_text
+
+log = logging.getLogger("partnerops.slack")
 
 GREETING = (
     "Hi! Ask me about your partner program: performance, leaderboards, goals, "
@@ -28,17 +33,27 @@ SUGGESTED_PROMPTS = [
 TITLE_CHARS = 60
 
 
-def _ignore(_response: object) -> None:
-    """A status update's response is not needed."""
+def _best_effort(what: str, call: Callable[[], object]) -> None:
+    """Status and title are niceties: failing to set them must not cost the answer."""
+    try:
+        call()
+    except SlackApiError as error:
+        log.warning("could not set the assistant %s: %s", what, error.response.get("error"))
 
 
 def register(app: App, rt: SlackRuntime) -> None:
     assistant = Assistant()
 
     @assistant.thread_started
-    def on_started(say: Say, set_suggested_prompts: SetSuggestedPrompts) -> None:
-        say(GREETING)
-        set_suggested_prompts(prompts=SUGGESTED_PROMPTS, title="Try one of these")
+    def on_started(
+        body: dict[str, Any], say: Say, set_suggested_prompts: SetSuggestedPrompts
+    ) -> None:
+        def job() -> None:
+            if rt.first_delivery(body):
+                say(GREETING)
+                set_suggested_prompts(prompts=SUGGESTED_PROMPTS, title="Try one of these")
+
+        rt.worker.submit("greeting in the assistant", job)
 
     @assistant.thread_context_changed
     def on_context_changed() -> None:
@@ -59,6 +74,9 @@ def register(app: App, rt: SlackRuntime) -> None:
         text = question_text(str(payload.get("text") or ""), rt.bot_user_id)
 
         def job() -> None:
+            if not rt.first_delivery(body):
+                return
+            first_turn = not known_thread(rt, channel, thread_ts)
             answered = answer_question(
                 rt,
                 asker,
@@ -66,10 +84,10 @@ def register(app: App, rt: SlackRuntime) -> None:
                 thread,
                 source="slack_assistant",
                 started=started,
-                status=lambda words: _ignore(set_status(words)),
+                status=lambda words: _best_effort("status", lambda: set_status(words)),
             )
-            if answered is not None:
-                set_title(text[:TITLE_CHARS])
+            if answered is not None and first_turn:
+                _best_effort("title", lambda: set_title(text[:TITLE_CHARS]))
 
         def report(error: str) -> None:
             rt.client.chat_postMessage(

@@ -30,7 +30,8 @@ def register(app: App, rt: SlackRuntime) -> None:
         text = question_text(str(event.get("text") or ""), rt.bot_user_id)
 
         def job() -> None:
-            answer_question(rt, asker, text, thread, source="slack_mention", started=started)
+            if rt.first_delivery(body):
+                answer_question(rt, asker, text, thread, source="slack_mention", started=started)
 
         rt.worker.submit("answering a mention", job, report=_in_thread(rt, thread))
 
@@ -57,6 +58,8 @@ def register(app: App, rt: SlackRuntime) -> None:
         def job() -> None:
             if not direct and not known_thread(rt, channel, thread.conversation.thread):
                 return  # someone else's thread
+            if not rt.first_delivery(body):
+                return
             answer_question(rt, asker, text, thread, source="slack_message", started=started)
 
         rt.worker.submit("answering a message", job, report=_in_thread(rt, thread))
@@ -69,7 +72,12 @@ def register(app: App, rt: SlackRuntime) -> None:
         asker = type(asker)(
             user_id=asker.user_id, channel_id=None, team_id=asker.team_id, direct=True
         )
-        rt.worker.submit("publishing the Home tab", lambda: publish_home(rt, asker))
+
+        def job() -> None:
+            if rt.first_delivery(body):
+                publish_home(rt, asker)
+
+        rt.worker.submit("publishing the Home tab", job)
 
 
 def _in_thread(rt: SlackRuntime, thread: Thread) -> ErrorReporter:

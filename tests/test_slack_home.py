@@ -1,4 +1,5 @@
-"""Application blocks (list, decision, reject modal) and the Home tab on the demo program."""
+"""The Home tab on the demo program, and the application blocks it shares with
+`/partners pending` (the list, a decision's line, the reject modal)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from bot.slack.application_blocks import (
     REJECT_ACTION,
     REJECT_MODAL,
     decided_blocks,
+    parse_action_id,
     pending_application_blocks,
     reject_modal,
 )
@@ -128,16 +130,36 @@ def test_an_empty_queue_says_so_in_one_section() -> None:
     assert pending_application_blocks(_queue(), approver=True) == [
         {
             "type": "section",
-            "text": {"type": "mrkdwn", "text": "No applications are waiting for a decision."},
+            "text": {
+                "type": "mrkdwn",
+                "text": "No applications are waiting for a decision.",
+                "verbatim": True,
+            },
         }
     ]
+
+
+def test_a_listener_reads_both_buttons_back_and_nothing_else() -> None:
+    blocks = pending_application_blocks(
+        _queue(_application("app-001", "Anna"), _application("app-002", "Bo")), approver=True
+    )
+    ids = [b["action_id"] for b in _buttons(blocks)]
+    assert len(set(ids)) == len(ids) == 4, "action ids are unique within a message"
+    assert [parse_action_id(i) for i in ids] == [
+        ("approve", "app-001"),
+        ("reject", "app-001"),
+        ("approve", "app-002"),
+        ("reject", "app-002"),
+    ]
+    assert parse_action_id("answer_option_1") is None
+    assert parse_action_id(APPROVE_ACTION) is None
 
 
 def test_a_long_queue_stops_at_the_limit_and_counts_the_rest() -> None:
     queue = _queue(*[_application(f"app-{i:03}", f"A{i}") for i in range(40)], total=70)
     blocks = pending_application_blocks(queue, approver=True, limit=15)
     assert len(_buttons(blocks)) == 30
-    assert "… and 55 more pending" in _texts(blocks)
+    assert "… and 55 more pending; narrow it with `/partners pending" in _texts(blocks)
     assert len(blocks) <= 50
     everything = pending_application_blocks(queue, approver=False, limit=100, messages={})
     assert len(everything) <= 50
@@ -151,6 +173,8 @@ def test_hostile_applicant_text_is_escaped_and_messages_are_plain_rich_text() ->
     section = blocks[0]["text"]["text"]
     assert "<!channel>" not in section and "<@U0BOSS0001>" not in section
     assert "&lt;!channel&gt; Evil &amp; &lt;@U0BOSS0001&gt;" in section
+    # verbatim: a bare "@channel" or "#general" an applicant types is never auto-parsed
+    assert blocks[0]["text"]["verbatim"] is True
     (quote,) = [b for b in blocks if b["type"] == "rich_text"]
     element = quote["elements"][0]
     assert element["type"] == "rich_text_quote"
@@ -173,6 +197,14 @@ def test_decided_blocks_mention_a_slack_user_and_escape_anything_else() -> None:
     assert text.startswith("🚫 Rejected")
     assert "by &lt;!here&gt; at 13:05 on 2 Dec 2026" in text
     assert "Reason: off-market &amp; late" in text
+
+
+def test_decided_blocks_read_a_naive_time_as_utc() -> None:
+    naive = datetime(2026, 12, 2, 13, 5)  # what SQLite hands back
+    (block,) = decided_blocks(
+        "app-003", "Bo", "approved", APPROVER, naive, ZoneInfo("Europe/Warsaw"), None
+    )
+    assert "at 14:05 on 2 Dec 2026" in block["text"]["text"]
 
 
 def test_the_reject_modal_asks_for_a_required_multiline_reason() -> None:
@@ -266,12 +298,41 @@ def test_home_lists_only_goals_at_risk_or_behind_with_actual_and_expected(
     lagging = [g for g in progress.goals if g.status in ("at risk", "behind") and not g.finished]
     fine = [g for g in progress.goals if g.status not in ("at risk", "behind")]
     assert lagging, "the demo program has goals at risk"
+    table = progress.report().sections[0].table
+    assert table is not None
+    actual, expected = table.columns.index("Actual"), table.columns.index("Expected by now")
+    rows = {row[0]: row for row in table.rows}
     for goal in lagging:
         assert f"*{goal.name}*" in text
+        row = rows[goal.name]
+        assert f"{cell(row[actual])} vs {cell(row[expected])} expected by now" in text
     for goal in fine:
         assert f"*{goal.name}*" not in text
     assert "expected by now" in text
     assert NO_GOALS not in text
+
+
+def test_home_shows_an_owners_book_as_the_performance_tool_computes_it(
+    demo_session: Session,
+) -> None:
+    demo_session.execute(update(Partner).where(Partner.owner == OWNER).values(owner=MEMBER))
+    ctx = _ctx(MEMBER, approver=False)
+    book = registry.call(
+        demo_session,
+        ctx,
+        "performance",
+        {"owners": [MEMBER], "period": "this month", "compare_to": "last month"},
+    )
+    assert isinstance(book, PerformanceSummary) and book.has_data
+    blocks = _home(demo_session, MEMBER, approver=False)["blocks"]
+    start = next(i for i, b in enumerate(blocks) if _texts([b]) == "Your partners")
+    fields = next(b["fields"] for b in blocks[start:] if "fields" in b)
+    shown = "\n".join(f["text"] for f in fields)
+    for metric in ("revenue", "conversions"):
+        figure = book.figure(metric)
+        assert cell(metric_cell(figure.value, metric, book.currency)) in shown
+        assert figure.change is not None and change(figure.change) in shown
+    assert "Your 18 partners together" in _texts(blocks)
 
 
 def test_home_lists_the_partners_a_person_owns(demo_session: Session) -> None:
@@ -321,6 +382,31 @@ def test_home_lists_active_digest_subscriptions(demo_session: Session) -> None:
     assert "<#C0GOALS001> — Mondays at 09:00 Europe/Warsaw — whole program" in text
     assert "C0TIER0001" not in text
     assert NO_DIGESTS not in text
+
+
+def test_home_stays_within_slacks_limits_with_many_subscriptions(demo_session: Session) -> None:
+    subscriptions = [
+        DigestSubscription(
+            channel_id=f"C0MANY{i:04}",
+            scope="partner",
+            scope_value="p-zabka",
+            weekday=i % 7,
+            hour=8,
+            timezone="UTC",
+            active=True,
+            created_by=APPROVER,
+        )
+        for i in range(150)
+    ]
+    view = _home(demo_session, APPROVER, approver=True, subscriptions=subscriptions)
+    assert len(view["blocks"]) <= 100
+    text = _texts(view["blocks"])
+    assert "<#C0MANY0000>" in text and "partner p-zabka" in text
+    assert "… and 130 more subscriptions" in text
+    for block in view["blocks"]:
+        for element in [block.get("text"), *block.get("fields", []), *block.get("elements", [])]:
+            if isinstance(element, dict) and isinstance(element.get("text"), str):
+                assert len(element["text"]) <= 3000
 
 
 def test_home_without_subscriptions_says_no_channel_gets_the_digest(
