@@ -112,7 +112,7 @@ class RunningApp:
 
     def wait_idle(self, timeout: float = 20.0) -> None:
         """Until every job handed to the worker has finished."""
-        self.runtime.worker.drain(timeout)
+        assert self.runtime.worker.drain(timeout), "work still running after the timeout"
 
 
 @contextmanager

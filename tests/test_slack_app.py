@@ -793,3 +793,79 @@ def test_conversations_are_kept_in_the_database(app: RunningApp, demo_db: Engine
             select(ConversationThread).where(ConversationThread.thread_ts == "1764600015.000100")
         ).one()
         assert row.channel_id == CHANNEL and len(row.history) == 1
+
+
+def test_a_non_approver_pressing_approve_changes_nothing(app: RunningApp, demo_db: Engine) -> None:
+    app.action(
+        {"action_id": "application_approve:app-003", "value": "app-003", "type": "button"},
+        user=MEMBER,
+        channel_id=CHANNEL,
+        response_url=app.slack.response_url("member-click"),
+        container={
+            "type": "message",
+            "is_ephemeral": True,
+            "channel_id": CHANNEL,
+            "message_ts": "1764600016.000100",
+        },
+    )
+    reply = _response(app, "member-click")
+    assert "Only approvers" in reply["text"]
+    assert reply.get("replace_original") is False
+    assert _application(demo_db, "app-003").status == "pending"
+    assert _audits(demo_db) == []
+
+
+def test_a_partner_user_gets_no_data_from_the_slash_command(
+    app: RunningApp, slack: FakeSlack
+) -> None:
+    slack.add_user("UPARTNER02", team_id="TPARTNER1")
+    slack.add_channel("CSHARED004", is_ext_shared=True, is_shared=True)
+    app.command(
+        "top 5 partners by revenue last month",
+        user="UPARTNER02",
+        channel="CSHARED004",
+        name="partner",
+    )
+    reply = _response(app, "partner")
+    assert "only share program data with members" in reply["text"]
+    assert "Northwind" not in json.dumps(reply)
+    member = app.command("pending", user=MEMBER, channel="CSHARED004", name="member-shared")
+    assert member.status == 200
+    assert "only share program data" in _response(app, "member-shared")["text"]
+
+
+def test_pressing_approve_on_a_stale_list_shows_who_decided_first(
+    app: RunningApp, demo_db: Engine
+) -> None:
+    app.command("approve app-004", user=APPROVER, name="first")
+    assert "Approved" in _response(app, "first")["text"]
+    app.action(
+        {"action_id": "application_approve:app-004", "value": "app-004", "type": "button"},
+        user=APPROVER,
+        channel_id=CHANNEL,
+        response_url=app.slack.response_url("stale"),
+        container={
+            "type": "message",
+            "is_ephemeral": True,
+            "channel_id": CHANNEL,
+            "message_ts": "1764600017.000100",
+        },
+    )
+    app.wait_idle()
+    replies = [c.params for c in app.slack.responses("stale")]
+    assert len(replies) == 1  # the list, refreshed, with who decided on top; no second copy
+    shown = blocks_text(replies[0]["blocks"])
+    assert f"already approved by <@{APPROVER}> at" in shown
+    assert "app-004" not in blocks_text(replies[0]["blocks"][2:])  # no longer listed
+    assert len(_audits(demo_db)) == 1
+
+
+def test_a_response_url_that_fails_is_logged_with_an_error_id(
+    app: RunningApp, slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack.fail("response_url:broken", status=404, times=2, body={"error": "expired_url"})
+    with caplog.at_level("ERROR", logger="partnerops.slack"):
+        app.command("top 5 partners by revenue last month", name="broken")
+        app.wait_idle()
+    assert "error_id=" in caplog.text
+    assert "HTTP 404" in caplog.text

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.render.blocks import escape
+from bot.render.blocks import escape, is_user_id
 from bot.slack.access import REFUSAL, Asker
 from bot.slack.runtime import SlackRuntime
 from tools.applications import (
@@ -46,7 +46,7 @@ class Outcome:
 
 def who(user: str | None) -> str:
     """A Slack user id as a mention; anything else (a CLI user name) escaped."""
-    if user and user[:1] in ("U", "W") and user.isalnum():
+    if user and is_user_id(user):
         return f"<@{user}>"
     return escape(user or "someone")
 

@@ -98,7 +98,10 @@ def _section(text: str) -> Block:
 
 
 def help_reply() -> Reply:
-    lines = [f"• `{usage}` — {what}\n   e.g. `{example}`" for usage, what, example in SUBCOMMANDS]
+    lines = [
+        f"• `{escape(usage)}` — {escape(what)}\n   e.g. `{escape(example)}`"
+        for usage, what, example in SUBCOMMANDS
+    ]
     text = "*`/partners` — what I can do*\n" + "\n".join(lines)
     footer = (
         "Mention me in a channel or DM me to ask anything about the program; "
@@ -142,7 +145,8 @@ def run_command(rt: SlackRuntime, asker: Asker, text: str, *, started: float) ->
     ctx = rt.context(asker.user_id, source="slack_command", channel=asker.channel_id, name=name)
     if sub == "pending":
         return pending_reply(rt, asker, rest)
-    question = {"qbr": f"QBR {rest}", "goals": f"goals {rest}"}.get(sub, text).strip()
+    qbr = f"QBR for {rest}" if rest else "QBR"
+    question = {"qbr": qbr, "goals": f"goals {rest}"}.get(sub, text).strip()
     key = ConversationKey(asker.channel_id or "slack", f"command-{asker.user_id}")
     turn = rt.turn(ctx, key, question, started=started, reserve=1)  # room for "Share"
     return Reply(text=turn.message.text, blocks=turn.message.blocks, share=question)

@@ -21,8 +21,12 @@ from bot.render.charts import chart_for
 from bot.slack.access import REFUSAL, Asker
 from bot.slack.compute import Turn
 from bot.slack.runtime import SlackRuntime
+from bot.slack.work import delivered
 
 log = logging.getLogger("partnerops.slack")
+
+DM_THREAD = "dm"
+"""A DM's top-level messages are one conversation."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,8 @@ def answer_option(
     ctx = rt.context(asker.user_id, source="slack_button", channel=channel or None, name=name)
     if ephemeral:
         key = ConversationKey(channel or "slack", f"command-{asker.user_id}")
+    elif channel.startswith("D") and not message.get("thread_ts"):
+        key = ConversationKey(channel, DM_THREAD)  # a DM's top level is one conversation
     else:
         reply_ts = str(message.get("thread_ts") or message.get("ts"))
         key = ConversationKey(channel, reply_ts)
@@ -176,14 +182,17 @@ def answer_option(
             result = converse(session, ctx, key, label, model=rt.model, started=started)
     if ephemeral:
         rendered = render_answer_message(result)
-        respond(
-            text=rendered.text,
-            blocks=rendered.blocks,
-            response_type="ephemeral",
-            replace_original=False,
+        delivered(
+            respond(
+                text=rendered.text,
+                blocks=rendered.blocks,
+                response_type="ephemeral",
+                replace_original=False,
+            )
         )
     else:
-        post_answer(rt.client, channel, key.thread, result)
+        thread_ts = None if key.thread == DM_THREAD else key.thread
+        post_answer(rt.client, channel, thread_ts, result)
 
 
 def share_answer(
@@ -202,4 +211,4 @@ def share_answer(
         result = answer(session, ctx, question, model=rt.model, started=started)
     lead = f"<@{asker.user_id}> shared `/partners {escape(question)}`"
     post_answer(rt.client, channel, None, result, lead=lead)
-    respond(delete_original=True)
+    delivered(respond(delete_original=True))

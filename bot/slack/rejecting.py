@@ -51,5 +51,5 @@ def submit_rejection(rt: SlackRuntime, asker: Asker, metadata: str, reason: str)
     outcome = decide(rt, asker, "reject", key, source="slack_modal", reason=reason)
     if outcome.changed or outcome.stale:
         refresh(rt, asker, surface, outcome.text)
-    if not outcome.changed:
+    if not outcome.changed and not outcome.stale:
         tell(rt, asker, surface, outcome.text)

@@ -14,6 +14,7 @@ from bot.slack.access import Asker
 from bot.slack.commands import pending_message
 from bot.slack.home_tab import publish_home
 from bot.slack.runtime import SlackRuntime
+from bot.slack.work import delivered
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,10 @@ def refresh(rt: SlackRuntime, asker: Asker, surface: Surface, banner: str) -> No
     blocks = [_banner(banner), {"type": "divider"}, *blocks][:50]
     if surface.ephemeral or not (surface.channel and surface.ts):
         if surface.response_url:
-            WebhookClient(surface.response_url).send(
-                text=banner, blocks=blocks, replace_original=True, response_type="ephemeral"
+            delivered(
+                WebhookClient(surface.response_url).send(
+                    text=banner, blocks=blocks, replace_original=True, response_type="ephemeral"
+                )
             )
         return
     rt.client.chat_update(channel=surface.channel, ts=surface.ts, text=text, blocks=blocks)
@@ -69,8 +72,10 @@ def refresh(rt: SlackRuntime, asker: Asker, surface: Surface, banner: str) -> No
 def tell(rt: SlackRuntime, asker: Asker, surface: Surface, text: str) -> None:
     """Say something to the asker alone (a refusal, a reason that was missing)."""
     if surface.response_url:
-        WebhookClient(surface.response_url).send(
-            text=text, response_type="ephemeral", replace_original=False
+        delivered(
+            WebhookClient(surface.response_url).send(
+                text=text, response_type="ephemeral", replace_original=False
+            )
         )
     elif surface.channel:
         rt.client.chat_postEphemeral(channel=surface.channel, user=asker.user_id, text=text)

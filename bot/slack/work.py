@@ -89,6 +89,19 @@ class Worker:
         self.pool.shutdown(wait=wait)
 
 
+class NotDelivered(Exception):
+    """Slack refused a response_url message (expired URL, invalid blocks, 5xx)."""
+
+
+def delivered(response: Any) -> None:
+    """response_url clients return failures instead of raising; make them errors, so the
+    job's error report (and its log line) happens instead of silence."""
+    status = getattr(response, "status_code", 200)
+    if status != 200:
+        body = str(getattr(response, "body", ""))[:200]
+        raise NotDelivered(f"response_url answered HTTP {status}: {body}")
+
+
 def run_reporting(what: str, job: Callable[[], None], report: ErrorReporter | None) -> None:
     """Run `job`; on an error log it with a fresh id and tell the person that id."""
     try:

@@ -32,7 +32,7 @@ def register(app: App, rt: SlackRuntime) -> None:
             outcome = decide(rt, asker, "approve", key, source="slack_button", reason=None)
             if outcome.changed or outcome.stale:
                 refresh(rt, asker, surface, outcome.text)
-            if not outcome.changed:
+            if not outcome.changed and not outcome.stale:
                 tell(rt, asker, surface, outcome.text)
 
         rt.worker.submit("approving from a button", job, report=_telling(rt, body))

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, Respond
 from bot.slack.commands import help_reply, run_command, split
 from bot.slack.listeners.payloads import command_asker
 from bot.slack.runtime import SlackRuntime
-from bot.slack.work import failure_text
+from bot.slack.work import delivered, failure_text
 
 COMMAND = "/partners"
 
@@ -28,7 +28,7 @@ def register(app: App, rt: SlackRuntime) -> None:
         asker = command_asker(command)
 
         def job() -> None:
-            respond(**run_command(rt, asker, text, started=started).payload())
+            delivered(respond(**run_command(rt, asker, text, started=started).payload()))
 
         def report(error: str) -> None:
             respond(text=failure_text(error), response_type="ephemeral", replace_original=False)

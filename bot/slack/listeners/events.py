@@ -11,13 +11,9 @@ from bot.assistant.conversation import ConversationKey
 from bot.slack.home_tab import publish_home
 from bot.slack.incoming import mentions, question_text
 from bot.slack.listeners.payloads import event_asker
-from bot.slack.questions import Thread, answer_question, known_thread
+from bot.slack.questions import DM_THREAD, Thread, answer_question, known_thread
 from bot.slack.runtime import SlackRuntime
 from bot.slack.work import ErrorReporter, failure_text
-
-DM_THREAD = "dm"
-"""A DM's top-level messages are one conversation."""
-
 
 def register(app: App, rt: SlackRuntime) -> None:
     @app.event("app_mention")

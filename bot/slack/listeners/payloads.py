@@ -24,8 +24,8 @@ def command_asker(command: dict[str, Any]) -> Asker:
         user_id=str(command.get("user_id") or ""),
         channel_id=channel,
         team_id=command.get("user_team_id") or command.get("team_id"),
-        direct=bool(channel and channel.startswith("D"))
-        or command.get("channel_name") == "directmessage",
+        # Not `direct`: a command typed in a DM with someone else (perhaps a partner)
+        # must pass the channel check too; conversations.info tells them apart.
     )
 
 
@@ -38,5 +38,5 @@ def interaction_asker(body: dict[str, Any]) -> Asker:
         user_id=str(user.get("id") or ""),
         channel_id=channel,
         team_id=user.get("team_id") or (body.get("team") or {}).get("id"),
-        direct=channel is None or str(channel).startswith("D"),
+        direct=channel is None,  # the Home tab; a channel is checked like any other
     )
