@@ -827,11 +827,11 @@ def test_a_partner_user_gets_no_data_from_the_slash_command(
         name="partner",
     )
     reply = _response(app, "partner")
-    assert "only share program data with members" in reply["text"]
+    assert "only share it with members" in reply["text"]
     assert "Northwind" not in json.dumps(reply)
     member = app.command("pending", user=MEMBER, channel="CSHARED004", name="member-shared")
     assert member.status == 200
-    assert "only share program data" in _response(app, "member-shared")["text"]
+    assert "can't share program data here" in _response(app, "member-shared")["text"]
 
 
 def test_pressing_approve_on_a_stale_list_shows_who_decided_first(
@@ -869,3 +869,60 @@ def test_a_response_url_that_fails_is_logged_with_an_error_id(
         app.wait_idle()
     assert "error_id=" in caplog.text
     assert "HTTP 404" in caplog.text
+
+
+def test_share_in_a_channel_the_bot_has_not_joined_goes_through_response_url(
+    app: RunningApp, slack: FakeSlack
+) -> None:
+    slack.add_channel("CNOTJOINED", is_member=False)
+    app.command("top 5 partners by revenue last month", channel="CNOTJOINED", name="private")
+    reply = _response(app, "private")
+    share = next(
+        e
+        for b in reply["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "share_answer"
+    )
+    app.action(
+        share,
+        channel_id="CNOTJOINED",
+        response_url=slack.response_url("shared"),
+        container={
+            "type": "message",
+            "is_ephemeral": True,
+            "channel_id": "CNOTJOINED",
+            "message_ts": "1764600018.000100",
+        },
+    )
+    app.wait_idle()
+    posted, deleted = [c.params for c in slack.responses("shared")]
+    assert posted["response_type"] == "in_channel"
+    assert "Northwind Traders" in blocks_text(posted["blocks"])
+    assert deleted.get("delete_original") is True
+
+
+@pytest.mark.parametrize("typo", ["aprove app-001", "rejct app-002 no fit", "pendng"])
+def test_a_misspelt_decision_subcommand_runs_nothing(
+    app: RunningApp, demo_db: Engine, typo: str
+) -> None:
+    app.command(typo, user=APPROVER)
+    reply = _response(app)
+    assert reply["text"].startswith("Did you mean `/partners ")
+    assert "Verdant" not in json.dumps(reply) and "@" not in reply["text"].split("`")[0]
+    assert _audits(demo_db) == []
+
+
+def test_two_keys_are_not_read_as_a_key_and_a_reason(app: RunningApp, demo_db: Engine) -> None:
+    app.command("approve app-007 app-008", user=APPROVER)
+    reply = _response(app)
+    assert "one application at a time" in reply["text"]
+    assert _application(demo_db, "app-007").status == "pending"
+
+
+def test_pending_with_a_filter_that_matches_nothing_says_what_would(app: RunningApp) -> None:
+    app.command("pending agencies from PL", user=APPROVER)
+    reply = _response(app)
+    shown = blocks_text(reply["blocks"])
+    assert "No applications are waiting" not in shown
+    assert "agency" in shown.lower() and "PL" in shown

@@ -644,7 +644,13 @@ def split_decision_words(session: Session, words: str) -> tuple[str, str]:
             application = _for_write(session, " ".join(tokens[:cut]))
         except NotFound:
             continue
-        return application.application_key, " ".join(tokens[cut:])
+        rest = tokens[cut:]
+        if rest and queries.application_by_key(session, rest[0]) is not None:
+            raise ToolError(
+                f"Decide one application at a time: “{rest[0]}” is another application, "
+                "not a reason. Nothing was changed."
+            )
+        return application.application_key, " ".join(rest)
     _for_write(session, tokens[0])  # raises NotFound with the closest keys
     raise AssertionError("unreachable")
 

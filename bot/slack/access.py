@@ -55,8 +55,10 @@ class Decision:
 
 
 REFUSAL = (
-    "Sorry, I can only share program data with members of this workspace in its own "
-    "channels. If you think you should have access, ask the team that runs partnerops."
+    "Sorry, I can't share program data here. I only share it with members of this "
+    "workspace (not guests or people from other organisations), and not in channels shared "
+    "with another organisation; a DM with me works. If you think you should have access, "
+    "ask the team that runs partnerops."
 )
 
 

@@ -115,6 +115,20 @@ def help_reply() -> Reply:
     return Reply(text=text, blocks=blocks)
 
 
+DECIDING = ("approve", "reject", "pending")
+"""Subcommands a typo must not turn into a question (which would show the application)."""
+
+
+def _misspelt(sub: str) -> str | None:
+    """'aprove' → 'approve'; None for a known subcommand or anything not close to one."""
+    from rapidfuzz import fuzz
+
+    if len(sub) < 4 or sub in DECIDING:
+        return None
+    best = max(DECIDING, key=lambda word: fuzz.ratio(sub, word))
+    return best if fuzz.ratio(sub, best) >= 80 else None
+
+
 def split(text: str) -> tuple[str, str]:
     """'approve app-1 ok' → ('approve', 'app-1 ok'); the subcommand is case-insensitive."""
     head, _, rest = text.strip().partition(" ")
@@ -133,6 +147,12 @@ def run_command(rt: SlackRuntime, asker: Asker, text: str, *, started: float) ->
         verdict: Verdict = "approve" if sub == "approve" else "reject"
         outcome = decide(rt, asker, verdict, rest, source="slack_command")
         return Reply(text=outcome.text, in_channel=outcome.changed)
+    meant = _misspelt(sub)
+    if meant is not None:
+        return Reply(
+            text=f"Did you mean `/partners {meant} {escape(rest)}`? I didn't run anything: "
+            "`/partners help` lists the subcommands."
+        )
     if sub == "digest":
         return Reply(
             text="Weekly goal digests aren't available yet, so nothing was subscribed. "
@@ -167,6 +187,9 @@ def pending_message(rt: SlackRuntime, asker: Asker, words: str = "") -> tuple[li
         message = render_answer_message(result)
         return message.blocks, message.text
     applications = ApplicationList.model_validate(result.result)
+    if not applications.applications:
+        message = render_answer_message(result)  # says what matches with a condition dropped
+        return message.blocks, message.text
     report = result.report
     head = render_answer_message(result)
     header = [b for b in head.blocks[:2] if b["type"] in ("header", "context")]

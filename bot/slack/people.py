@@ -18,6 +18,8 @@ from slack_sdk.errors import SlackApiError
 
 T = TypeVar("T")
 
+CHANNEL_SECONDS = 30.0
+
 
 @dataclass(frozen=True)
 class Person:
@@ -67,7 +69,8 @@ class Directory:
 
     def __init__(self, seconds: float = 300.0, clock: Callable[[], float] = time.monotonic) -> None:
         self._people: _Ttl[Person] = _Ttl(seconds, clock)
-        self._channels: _Ttl[Channel] = _Ttl(seconds, clock)
+        # A channel can be shared with a partner at any moment: its answer is kept briefly.
+        self._channels: _Ttl[Channel] = _Ttl(min(seconds, CHANNEL_SECONDS), clock)
         self._groups: _Ttl[frozenset[str]] = _Ttl(seconds, clock)
 
     def person(self, client: WebClient, user_id: str) -> Person:

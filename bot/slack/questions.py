@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.assistant.answer import Answer, answer
 from bot.assistant.conversation import ConversationKey
@@ -210,5 +211,20 @@ def share_answer(
     with rt.session() as session:
         result = answer(session, ctx, question, model=rt.model, started=started)
     lead = f"<@{asker.user_id}> shared `/partners {escape(question)}`"
-    post_answer(rt.client, channel, None, result, lead=lead)
+    try:
+        post_answer(rt.client, channel, None, result, lead=lead)
+    except SlackApiError as error:
+        if error.response.get("error") not in ("not_in_channel", "channel_not_found"):
+            raise
+        # The bot isn't a member here; response_url can still post for everyone (no chart).
+        message = render_answer_message(result, reserve=1)
+        lead_block = {"type": "context", "elements": [{"type": "mrkdwn", "text": lead}]}
+        delivered(
+            respond(
+                text=message.text,
+                blocks=[lead_block, *message.blocks],
+                response_type="in_channel",
+                replace_original=False,
+            )
+        )
     delivered(respond(delete_original=True))

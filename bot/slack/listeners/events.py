@@ -15,6 +15,7 @@ from bot.slack.questions import DM_THREAD, Thread, answer_question, known_thread
 from bot.slack.runtime import SlackRuntime
 from bot.slack.work import ErrorReporter, failure_text
 
+
 def register(app: App, rt: SlackRuntime) -> None:
     @app.event("app_mention")
     def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
