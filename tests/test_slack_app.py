@@ -713,6 +713,18 @@ def test_a_clarifying_option_button_runs_its_call_in_the_thread(app: RunningApp)
 # --- data that tries to be markup ---------------------------------------------------------
 
 
+def _mrkdwn_texts(value: Any) -> list[str]:
+    """Every mrkdwn text object's text: the only place Slack reads markup (plain_text and
+    rich_text are shown as written)."""
+    if isinstance(value, list):
+        return [t for item in value for t in _mrkdwn_texts(item)]
+    if isinstance(value, dict):
+        if value.get("type") == "mrkdwn":
+            return [str(value.get("text"))]
+        return [t for item in value.values() for t in _mrkdwn_texts(item)]
+    return []
+
+
 def test_an_application_full_of_slack_markup_never_pings_or_links(
     app: RunningApp, demo_db: Engine
 ) -> None:
@@ -729,10 +741,21 @@ def test_an_application_full_of_slack_markup_never_pings_or_links(
         )
         session.commit()
     app.command("pending", user=APPROVER)
+    app.event(_mention("show application app-001", ts="1764600019.000100"))
     reply = _response(app)
-    shown = json.dumps(reply["blocks"])
-    for markup in ("<!channel>", "<!here>", "<https://evil", "<#C999>", "<@UAPPROVER1>"):
-        assert markup not in shown
+    post = _one_post(app)
+    quotes = [
+        element["text"]
+        for block in reply["blocks"] if block["type"] == "rich_text"
+        for part in block["elements"] for element in part["elements"]
+    ]
+    assert any("your bonus" in q for q in quotes)  # shown, as plain text Slack won't parse
+    for message in (reply, post):
+        mrkdwn = json.dumps(_mrkdwn_texts(message["blocks"]))
+        for markup in ("<!channel>", "<!here>", "<https://evil", "<#C999>", "<@UAPPROVER1>"):
+            assert markup not in mrkdwn
+            assert markup not in message["text"]
+    assert "&lt;!channel&gt; Evil" in json.dumps(post["blocks"])
 
 
 # --- errors ---------------------------------------------------------------------------------

@@ -18,9 +18,12 @@ from bot.slack.access import REFUSAL, Asker
 from bot.slack.application_blocks import pending_application_blocks
 from bot.slack.approvals import Verdict, decide
 from bot.slack.runtime import SlackRuntime
+from storage.queries.applications import application_messages
 from tools.applications import ApplicationList, is_approver
 
 SHARE_ACTION = "share_answer"
+PENDING_SHOWN = 10
+"""Applications listed per message (each a summary, the applicant's words, the buttons)."""
 MAX_BUTTON_VALUE = 2000
 
 SUBCOMMANDS: list[tuple[str, str, str]] = [
@@ -197,5 +200,15 @@ def pending_message(rt: SlackRuntime, asker: Asker, words: str = "") -> tuple[li
     if report.notes:
         notes_text = "\n".join(escape(n) for n in report.notes)[:3000]
         notes.append({"type": "context", "elements": [{"type": "mrkdwn", "text": notes_text}]})
-    body = pending_application_blocks(applications, approver=is_approver(ctx))
-    return [*header, *body, *notes][:50], head.text
+    keys = [a.application_key for a in applications.applications]
+    with rt.session() as session:
+        messages = {k: _clip(m) for k, m in application_messages(session, keys).items()}
+    body = pending_application_blocks(
+        applications, approver=is_approver(ctx), limit=PENDING_SHOWN, messages=messages
+    )
+    return [*header, *body, *notes], head.text
+
+
+def _clip(message: str, limit: int = 280) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 1] + "…"

@@ -8,7 +8,7 @@ from bot.slack.access import REFUSAL, Asker
 from bot.slack.application_blocks import reject_modal
 from bot.slack.approvals import decide, not_an_approver
 from bot.slack.runtime import SlackRuntime
-from bot.slack.surfaces import Surface, refresh, tell
+from bot.slack.surfaces import Surface, show_outcome, tell
 from tools.applications import find_application, is_approver
 from tools.errors import ToolError
 
@@ -49,7 +49,4 @@ def submit_rejection(rt: SlackRuntime, asker: Asker, metadata: str, reason: str)
         direct=surface.channel is None,
     )
     outcome = decide(rt, asker, "reject", key, source="slack_modal", reason=reason)
-    if outcome.changed or outcome.stale:
-        refresh(rt, asker, surface, outcome.text)
-    if not outcome.changed and not outcome.stale:
-        tell(rt, asker, surface, outcome.text)
+    show_outcome(rt, asker, surface, outcome)

@@ -4,6 +4,7 @@ after a decision it can be shown again, up to date, with who decided and when.""
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -11,10 +12,13 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.render.blocks import Block
 from bot.slack.access import Asker
+from bot.slack.approvals import Outcome
 from bot.slack.commands import pending_message
 from bot.slack.home_tab import publish_home
 from bot.slack.runtime import SlackRuntime
-from bot.slack.work import delivered
+from bot.slack.work import delivered, error_id
+
+log = logging.getLogger("partnerops.slack")
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,26 @@ def refresh(rt: SlackRuntime, asker: Asker, surface: Surface, banner: str) -> No
             )
         return
     rt.client.chat_update(channel=surface.channel, ts=surface.ts, text=text, blocks=blocks)
+
+
+def show_outcome(rt: SlackRuntime, asker: Asker, surface: Surface, outcome: Outcome) -> None:
+    """After a decision attempt: the list refreshed where it was (the decision, or who
+    decided first, on top), or a private note when nothing changed. A decision already
+    recorded is never reported as "nothing changed" if only the refresh fails."""
+    if not (outcome.changed or outcome.stale):
+        tell(rt, asker, surface, outcome.text)
+        return
+    try:
+        refresh(rt, asker, surface, outcome.text)
+    except Exception:
+        ident = error_id()
+        log.exception("error_id=%s refreshing the pending list after a decision", ident)
+        tell(
+            rt,
+            asker,
+            surface,
+            f"{outcome.text}\n(I couldn't update the list above: error id `{ident}`.)",
+        )
 
 
 def tell(rt: SlackRuntime, asker: Asker, surface: Surface, text: str) -> None:

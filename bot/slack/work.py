@@ -62,20 +62,29 @@ class TrackedPool(ThreadPoolExecutor):
 class Worker:
     """Runs jobs on a fixed pool; a job that raises is logged with an id and reported."""
 
-    def __init__(self, threads: int) -> None:
+    def __init__(self, threads: int, urgent_threads: int = 4) -> None:
         self.pool = TrackedPool(threads, "partnerops")
+        self.urgent = TrackedPool(urgent_threads, "partnerops-urgent")
+        """Decisions and modals: a trigger_id lives 3 s, and a click should not wait
+        behind answers being computed."""
         self.intake: TrackedPool | None = None
         """Bolt's acknowledging executor, when the App was built on it: jobs come from there."""
 
     def submit(
-        self, what: str, job: Callable[[], None], report: ErrorReporter | None = None
+        self,
+        what: str,
+        job: Callable[[], None],
+        report: ErrorReporter | None = None,
+        *,
+        urgent: bool = False,
     ) -> Future[None]:
-        return self.pool.submit(run_reporting, what, job, report)
+        pool = self.urgent if urgent else self.pool
+        return pool.submit(run_reporting, what, job, report)
 
     def drain(self, timeout: float) -> bool:
         """Wait until every acknowledged request's work has finished; False on timeout."""
         deadline = time.monotonic() + timeout
-        pools = [p for p in (self.intake, self.pool) if p is not None]
+        pools = [p for p in (self.intake, self.pool, self.urgent) if p is not None]
         while True:
             pending = set().union(*(p.unfinished() for p in pools))
             if not pending:
@@ -87,6 +96,7 @@ class Worker:
 
     def shutdown(self, wait: bool = True) -> None:
         self.pool.shutdown(wait=wait)
+        self.urgent.shutdown(wait=wait)
 
 
 class NotDelivered(Exception):

@@ -186,3 +186,15 @@ def partner_keys_starting_with(session: Session, prefix: str) -> set[str]:
         Partner.partner_key.startswith(prefix, autoescape=True)
     )
     return set(session.scalars(stmt))
+
+
+def application_messages(session: Session, keys: Collection[str]) -> dict[str, str]:
+    """The applicants' own messages (untrusted text) for these application keys."""
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(Application.application_key, Application.message).where(
+            Application.application_key.in_(sorted(set(keys))), Application.message.is_not(None)
+        )
+    )
+    return {key: message for key, message in rows if message}

@@ -16,7 +16,7 @@ from bot.slack.listeners.payloads import interaction_asker
 from bot.slack.questions import answer_option, share_answer
 from bot.slack.rejecting import open_reject_modal
 from bot.slack.runtime import SlackRuntime
-from bot.slack.surfaces import Surface, refresh, tell
+from bot.slack.surfaces import Surface, show_outcome, tell
 from bot.slack.work import ErrorReporter, failure_text
 
 
@@ -30,12 +30,9 @@ def register(app: App, rt: SlackRuntime) -> None:
 
         def job() -> None:
             outcome = decide(rt, asker, "approve", key, source="slack_button", reason=None)
-            if outcome.changed or outcome.stale:
-                refresh(rt, asker, surface, outcome.text)
-            if not outcome.changed and not outcome.stale:
-                tell(rt, asker, surface, outcome.text)
+            show_outcome(rt, asker, surface, outcome)
 
-        rt.worker.submit("approving from a button", job, report=_telling(rt, body))
+        rt.worker.submit("approving from a button", job, report=_telling(rt, body), urgent=True)
 
     @app.action(re.compile(rf"^{re.escape(REJECT_ACTION)}\b"))
     def on_reject(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -48,6 +45,7 @@ def register(app: App, rt: SlackRuntime) -> None:
             "opening the reject modal",
             lambda: open_reject_modal(rt, asker, surface, key, trigger),
             report=_telling(rt, body),
+            urgent=True,
         )
 
     @app.action(re.compile(rf"^{re.escape(OPTION_ACTION_PREFIX)}"))

@@ -33,4 +33,6 @@ def register(app: App, rt: SlackRuntime) -> None:
         def report(error: str) -> None:
             respond(text=failure_text(error), response_type="ephemeral", replace_original=False)
 
-        rt.worker.submit(f"running {COMMAND} {split(text)[0]}", job, report=report)
+        sub = split(text)[0]
+        urgent = sub in ("approve", "reject", "pending")  # a decision never queues behind answers
+        rt.worker.submit(f"running {COMMAND} {sub}", job, report=report, urgent=urgent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -10,6 +11,15 @@ from bot.slack.application_blocks import REASON_BLOCK, REASON_INPUT, REJECT_MODA
 from bot.slack.listeners.payloads import interaction_asker
 from bot.slack.rejecting import submit_rejection
 from bot.slack.runtime import SlackRuntime
+from bot.slack.surfaces import Surface, tell
+from bot.slack.work import failure_text
+
+
+def _surface(metadata: str) -> str:
+    try:
+        return str(json.loads(metadata or "{}").get("surface") or "{}")
+    except (ValueError, AttributeError):
+        return "{}"
 
 
 def register(app: App, rt: SlackRuntime) -> None:
@@ -29,4 +39,8 @@ def register(app: App, rt: SlackRuntime) -> None:
         rt.worker.submit(
             "rejecting from the modal",
             lambda: submit_rejection(rt, asker, metadata, reason.strip()),
+            report=lambda error: tell(
+                rt, asker, Surface.loads(_surface(metadata)), failure_text(error)
+            ),
+            urgent=True,
         )
