@@ -276,3 +276,43 @@ def test_a_nationality_before_partners_is_still_a_country() -> None:
     assert isinstance(decision, ToolCall) and decision.arguments["countries"] == ["PL"]
     english = route("top 3 partners by revenue last month in English", VOCAB)
     assert isinstance(english, ToolCall) and not english.unplaced
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is the weather today?",
+        "tell me a joke about last week",
+        "who won the football match yesterday",
+    ],
+)
+def test_a_period_alone_among_words_about_something_else_is_not_a_performance_question(
+    text: str,
+) -> None:
+    decision = route(text, VOCAB)
+    assert isinstance(decision, Refuse), decision
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what happened last week?", "give me a recap of last month", "how did we do yesterday?"],
+)
+def test_a_period_with_how_it_went_words_is_still_performance(text: str) -> None:
+    decision = route(text, VOCAB)
+    assert isinstance(decision, ToolCall) and decision.tool == "performance", decision
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("revenue for Northwind next month", "next month"),
+        ("QBR for Northwind Q5", "Q5"),
+        ("how many leads did Northwind bring in week 45?", "week 45"),
+        ("revenue for 2 weeks", "2 weeks"),
+    ],
+)
+def test_a_period_the_router_cannot_read_is_said_back_not_replaced(text: str, words: str) -> None:
+    decision = route(text, VOCAB)
+    assert isinstance(decision, ToolCall), decision
+    assert "period" not in decision.arguments
+    assert [u.text for u in decision.unplaced if u.key == "period"] == [words]

@@ -44,6 +44,7 @@ from bot.assistant.offline.lexicon import (
     ATTENTION_PHRASES,
     CHANGE_WORDS,
     COUNTRIES,
+    FILLER_WORDS,
     FOLLOW_UP_ANYWHERE,
     FOLLOW_UP_LEADS,
     JOIN_WORDS,
@@ -488,6 +489,19 @@ def route(text: str, vocab: Vocabulary, previous: TurnState | None = None) -> De
         foreign = [w for w in foreign if w.casefold() not in typed]
     if other_language(reading.doc, foreign):
         return _other_language(reading, decision, vocab)
+    if isinstance(decision, ToolCall) and not _TIME_ARGUMENTS & (
+        set(decision.arguments) - {"period"}
+    ):
+        period = _unread_period(reading.doc)
+        if period and "period" not in decision.arguments:
+            decision.unplaced.append(
+                Unplaced(period, "I couldn't read that as a period", key="period")
+            )
+        elif period:
+            decision.unplaced.append(
+                Unplaced(period, f"the answer covers {decision.arguments['period']}", key="period")
+            )
+        foreign = [w for w in foreign if w not in period.split()]
     if isinstance(decision, ToolCall) and foreign:
         decision.unplaced.append(
             Unplaced(", ".join(foreign), "I don't know those words in a question about the program")
@@ -699,6 +713,10 @@ def _fallback(reading: Reading, vocab: Vocabulary) -> Decision:
             f"Do you want revenue for {name}, or its profile?",
             _options([example("performance", name), example("find_partner", name)], vocab),
         )
+    if numbers and not (slots.metric or segment) and _stray_words(reading.doc):
+        # Only a period was read, and the rest is words about something else ("what is
+        # the weather today?"): not a question about the program's performance.
+        return Refuse(OUT_OF_SCOPE_TEXT)
     if numbers:
         return _call("performance", reading.slot_args(), reading, vocab)
     if segment:
@@ -712,6 +730,61 @@ def _fallback(reading: Reading, vocab: Vocabulary) -> Decision:
 
 
 _DRAFT_VERBS = frozenset({"draft", "write", "email", "mail", "message"})
+
+
+_PERIOD_WORDS = frozenset(
+    {"day", "days", "week", "weeks", "month", "months", "quarter", "quarters", "year", "years",
+     "next", "tomorrow", "upcoming", "coming", "fortnight", "weekend"}
+)  # fmt: skip
+
+
+_TIME_ARGUMENTS = frozenset({"days", "weeks", "since", "window", "compare_to", "quiet_days"})
+"""Arguments that read a duration themselves ("quiet for 3 weeks")."""
+_PERIOD_UNITS = _PERIOD_WORDS - {"next", "tomorrow", "upcoming", "coming"}
+
+
+def _unread_period(doc: Doc) -> str:
+    """Period words nobody read ("next month", "week 45", "Q5"), as typed; "" when none.
+    Said back, so a period the reader couldn't place is never silently replaced."""
+    words: list[str] = []
+    tokens = list(zip(doc.tokens, doc.used, strict=True))
+    for i, (token, used) in enumerate(tokens):
+        if used or not token.key:
+            continue
+        key = token.key
+        quarterish = len(key) == 2 and key[0] in "qhw" and key[1].isdigit()
+        near_period = any(
+            0 <= j < len(tokens) and not tokens[j][1] and tokens[j][0].key in _PERIOD_WORDS
+            for j in (i - 1, i + 1)
+        )
+        if key in _PERIOD_WORDS or quarterish or (key.isdigit() and near_period):
+            words.append(token.raw)
+    if not any(w.casefold() in _PERIOD_UNITS or len(w) == 2 for w in words):
+        return ""
+    return " ".join(words)
+
+
+def _stray_words(doc: Doc) -> list[str]:
+    """Unread words the router has no meaning for, common English included."""
+    return [
+        token.raw
+        for token, used in zip(doc.tokens, doc.used, strict=True)
+        if not used
+        and token.key.isalpha()
+        and len(token.key) >= 3
+        and token.key not in KNOWN_WORDS
+        and token.key not in FILLER_WORDS
+        and token.key not in PRONOUNS
+        and token.key not in _HOW_IT_WENT
+    ]
+
+
+_HOW_IT_WENT = frozenset(
+    {"happen", "happened", "happening", "went", "go", "going", "look", "looks", "looking",
+     "score", "scores", "result", "results", "update", "recap", "overview", "summary",
+     "picture", "story", "things", "stuff", "numbers", "figures", "stats", "data"}
+)  # fmt: skip
+"""Words that ask how a period went: with only a period read, still a performance question."""
 
 
 def _clarify_between(reading: Reading, vocab: Vocabulary) -> Clarify:
