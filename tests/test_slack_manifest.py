@@ -31,7 +31,6 @@ SCOPES = {
     "mpim:read",
     "users:read",
     "usergroups:read",
-    "team:read",
 }
 EVENTS = [
     "app_home_opened",

@@ -38,7 +38,6 @@ BOT_SCOPES: dict[str, str] = {
     "mpim:read": "know a group direct message channel is one",
     "users:read": "resolve who is asking: name, timezone, guest or another organisation",
     "usergroups:read": "approvers given as user groups (PARTNEROPS_APPROVERS)",
-    "team:read": "team.info: the workspace's own name and domain (no listener calls it yet)",
 }
 """The bot token's scopes, each with why it is needed; nothing more is asked for."""
 
