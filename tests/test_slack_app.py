@@ -746,8 +746,10 @@ def test_an_application_full_of_slack_markup_never_pings_or_links(
     post = _one_post(app)
     quotes = [
         element["text"]
-        for block in reply["blocks"] if block["type"] == "rich_text"
-        for part in block["elements"] for element in part["elements"]
+        for block in reply["blocks"]
+        if block["type"] == "rich_text"
+        for part in block["elements"]
+        for element in part["elements"]
     ]
     assert any("your bonus" in q for q in quotes)  # shown, as plain text Slack won't parse
     for message in (reply, post):
