@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date
 from typing import Any, Literal
 
-from bot.render.blocks import escape
+from bot.render.blocks import clip, context_block, escape, mrkdwn_section, quote_block
 from tools.applications import ApplicationList, PendingApplication
 from tools.partners import TYPE_LABELS
 
@@ -53,12 +53,11 @@ MAX_BLOCKS = 50
 """Blocks in one message."""
 MAX_TEXT = 3000
 """Characters in a section's text, a context element and a modal's private_metadata."""
-MAX_QUOTE = 1000
-"""Characters of an applicant's message shown in a list; the detail view has the rest."""
-MORE_HINT = "narrow it with `/partners pending <type or country>`, e.g. `/partners pending agency`"
+MORE_HINT = (
+    "narrow it with `/partners pending &lt;type or country&gt;`, e.g. `/partners pending agency`"
+)
 """What the "… and N more pending" line suggests."""
 _MODAL_TITLE = "Reject application"
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
 
 
 def parse_action_id(action_id: str) -> tuple[Verdict, str] | None:
@@ -84,7 +83,7 @@ def pending_application_blocks(
     keys to the applicant's message, shown quoted when given. At most 50 blocks."""
     items = applications.applications
     if not items:
-        return [_section(EMPTY)]
+        return [mrkdwn_section(EMPTY)]
     tail = 2  # the "… and N more" line and the approvers-only note
     blocks: list[Block] = []
     shown = 0
@@ -100,18 +99,18 @@ def pending_application_blocks(
         shown += 1
     more = max(applications.total, len(items)) - shown
     if more > 0:
-        blocks.append(_context(f"… and {more:,} more pending; {MORE_HINT}."))
+        blocks.append(context_block(f"… and {more:,} more pending; {MORE_HINT}."))
     if not approver:
-        blocks.append(_context(APPROVERS_ONLY))
+        blocks.append(context_block(APPROVERS_ONLY))
     return blocks
 
 
 def _application_blocks(
     application: PendingApplication, *, approver: bool, message: str | None
 ) -> list[Block]:
-    blocks = [_section(_summary(application))]
+    blocks = [mrkdwn_section(_summary(application))]
     if message and message.strip():
-        blocks.append(_quote(message.strip()))
+        blocks.append(quote_block(message.strip()))
     if approver:
         blocks.append(decision_buttons(application.application_key))
     return blocks
@@ -135,7 +134,7 @@ def _summary(application: PendingApplication) -> str:
             else "audience not given"
         ),
     ]
-    return _clip(head + "\n" + " · ".join(details), MAX_TEXT)
+    return clip(head + "\n" + " · ".join(details), MAX_TEXT)
 
 
 def decision_buttons(application_key: str) -> Block:
@@ -160,31 +159,6 @@ def _button(label: str, action_id: str, value: str, style: str) -> Block:
     }
 
 
-def decided_blocks(
-    application_key: str,
-    applicant: str,
-    decision: str,
-    decided_by: str | None,
-    decided_at: datetime,
-    tz: tzinfo,
-    reason: str | None = None,
-) -> list[Block]:
-    """What replaces a decided application: "✅ Approved *X* (`app-003`) by <@U…> at 14:05 on
-    2 Dec 2026" in `tz`, and the reason, if any, escaped. A naive `decided_at` is UTC (what
-    SQLite hands back)."""
-    icon = {"approved": "✅", "rejected": "🚫"}.get(decision, "•")
-    moment = decided_at if decided_at.tzinfo else decided_at.replace(tzinfo=UTC)
-    local = moment.astimezone(tz)
-    text = (
-        f"{icon} {escape(decision.capitalize())} *{escape(applicant)}* "
-        f"(`{escape(application_key)}`) by {_who(decided_by)} "
-        f"at {local:%H:%M} on {local.day} {local:%b %Y}"
-    )
-    if reason and reason.strip():
-        text += f"\nReason: {escape(reason.strip())}"
-    return [_section(_clip(text, MAX_TEXT))]
-
-
 def reject_modal(application_key: str, applicant: str, *, private_metadata: str) -> dict[str, Any]:
     """The modal asking an approver why an application is rejected; the reason is required."""
     if len(private_metadata) > MAX_TEXT:
@@ -200,8 +174,8 @@ def reject_modal(application_key: str, applicant: str, *, private_metadata: str)
         "close": {"type": "plain_text", "text": "Cancel"},
         "private_metadata": private_metadata,
         "blocks": [
-            _section(
-                _clip(
+            mrkdwn_section(
+                clip(
                     f"Reject *{escape(applicant)}* (`{escape(application_key)}`)? The reason "
                     "is kept with the record and in the audit log.",
                     MAX_TEXT,
@@ -222,50 +196,6 @@ def reject_modal(application_key: str, applicant: str, *, private_metadata: str)
             },
         ],
     }
-
-
-def _who(user: str | None) -> str:
-    """A Slack user id as a mention; anything else (a CLI user name) escaped."""
-    if user and _USER_ID.match(user):
-        return f"<@{user}>"
-    return escape(user or "someone")
-
-
-def _quote(text: str) -> Block:
-    """Untrusted text as a rich-text quote of plain text: no mrkdwn, no mentions, no links."""
-    return {
-        "type": "rich_text",
-        "elements": [
-            {
-                "type": "rich_text_quote",
-                "elements": [{"type": "text", "text": _plain_clip(text, MAX_QUOTE)}],
-            }
-        ],
-    }
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
-
-
-def _context(text: str) -> Block:
-    element = {"type": "mrkdwn", "text": _clip(text, MAX_TEXT), "verbatim": True}
-    return {"type": "context", "elements": [element]}
-
-
-def _plain_clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _clip(text: str, limit: int) -> str:
-    """Cut to `limit` characters, never inside an entity ("&am…") Slack would show broken."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    amp = cut.rfind("&")
-    if amp >= 0 and ";" not in cut[amp:]:
-        cut = cut[:amp]
-    return cut + "…"
 
 
 def _day(value: date) -> str:

@@ -13,7 +13,13 @@ from typing import Any
 
 from bot.assistant.answer import answer_offline
 from bot.assistant.conversation import ConversationKey
-from bot.render.blocks import Block, escape, render_answer_message
+from bot.render.blocks import (
+    Block,
+    context_block,
+    escape,
+    mrkdwn_section,
+    render_answer_message,
+)
 from bot.slack.access import REFUSAL, Asker
 from bot.slack.application_blocks import pending_application_blocks
 from bot.slack.approvals import Verdict, decide
@@ -65,7 +71,7 @@ class Reply:
     """The question to re-ask when "Share in channel" is pressed."""
 
     def payload(self) -> dict[str, Any]:
-        blocks = list(self.blocks) or [_section(self.text)]
+        blocks = list(self.blocks) or [mrkdwn_section(self.text)]
         if self.share is not None and len(_share_value(self.share)) <= MAX_BUTTON_VALUE:
             blocks.append(
                 {
@@ -96,10 +102,6 @@ def shared_question(value: str) -> str:
     return str(json.loads(value).get("q") or "")
 
 
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
-
-
 def help_reply() -> Reply:
     lines = [
         f"• `{escape(usage)}` — {escape(what)}\n   e.g. `{escape(example)}`"
@@ -112,8 +114,8 @@ def help_reply() -> Reply:
     )
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": "/partners"}},
-        _section("\n".join(lines)),
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]},
+        mrkdwn_section("\n".join(lines)),
+        context_block(footer),
     ]
     return Reply(text=text, blocks=blocks)
 
@@ -198,8 +200,7 @@ def pending_message(rt: SlackRuntime, asker: Asker, words: str = "") -> tuple[li
     header = [b for b in head.blocks[:2] if b["type"] in ("header", "context")]
     notes: list[Block] = []
     if report.notes:
-        notes_text = "\n".join(escape(n) for n in report.notes)[:3000]
-        notes.append({"type": "context", "elements": [{"type": "mrkdwn", "text": notes_text}]})
+        notes.append(context_block("\n".join(escape(n) for n in report.notes)))
     keys = [a.application_key for a in applications.applications]
     with rt.session() as session:
         messages = {k: _clip(m) for k, m in application_messages(session, keys).items()}

@@ -47,7 +47,6 @@ def compute_turn(
     *,
     started: float,
     reserve: int = 0,
-    charts: bool = True,
 ) -> Turn:
     """Answer `text` as the next turn of `key` (recorded), rendered for Slack."""
     from storage.db import session_scope
@@ -56,7 +55,7 @@ def compute_turn(
         result = converse(session, ctx, key, text, model=model, started=started)
     return Turn(
         message=render_answer_message(result, reserve=reserve),
-        chart=chart_for(result) if charts else None,
+        chart=chart_for(result),
         planner=result.planner,
         tools=[str(c["tool"]) for c in result.calls],
     )
@@ -83,20 +82,11 @@ def _start_child(settings: Settings) -> None:
 
 
 def _child_turn(
-    ctx: ToolContext, key: ConversationKey, text: str, started: float, reserve: int, charts: bool
+    ctx: ToolContext, key: ConversationKey, text: str, started: float, reserve: int
 ) -> Turn:
-    engine = _child["engine"]
-    model = _child["model"]
-    return compute_turn(
-        engine,  # type: ignore[arg-type]
-        model,  # type: ignore[arg-type]
-        ctx,
-        key,
-        text,
-        started=started,
-        reserve=reserve,
-        charts=charts,
-    )
+    engine: Engine = _child["engine"]  # type: ignore[assignment]
+    model: ModelAnswerer | None = _child["model"]  # type: ignore[assignment]
+    return compute_turn(engine, model, ctx, key, text, started=started, reserve=reserve)
 
 
 def _ready() -> bool:
@@ -128,28 +118,13 @@ class Answers:
                 warming.result()
 
     def turn(
-        self,
-        ctx: ToolContext,
-        key: ConversationKey,
-        text: str,
-        *,
-        started: float,
-        reserve: int = 0,
-        charts: bool = True,
+        self, ctx: ToolContext, key: ConversationKey, text: str, *, started: float, reserve: int = 0
     ) -> Turn:
         if self._pool is None:
             return compute_turn(
-                self._engine,
-                self._model,
-                ctx,
-                key,
-                text,
-                started=started,
-                reserve=reserve,
-                charts=charts,
+                self._engine, self._model, ctx, key, text, started=started, reserve=reserve
             )
-        future = self._pool.submit(_child_turn, ctx, key, text, started, reserve, charts)
-        return future.result()
+        return self._pool.submit(_child_turn, ctx, key, text, started, reserve).result()
 
     def shutdown(self) -> None:
         if self._pool is not None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.render.blocks import escape
+from bot.render.blocks import clip, context_block, escape, mrkdwn_section
 from bot.render.values import cell, change
 from bot.slack.application_blocks import pending_application_blocks
 from storage.models import DigestSubscription, GoalMetric, GoalScope
@@ -104,7 +104,7 @@ def _month(session: Session, ctx: ToolContext) -> list[Block]:
         session, ctx, "performance", {"period": "this month", "compare_to": "last month"}
     )
     if isinstance(summary, ToolError):
-        return [_section(escape(summary.message))]
+        return [mrkdwn_section(escape(summary.message))]
     assert isinstance(summary, PerformanceSummary)
     blocks: list[Block] = []
     if summary.has_data:
@@ -112,9 +112,9 @@ def _month(session: Session, ctx: ToolContext) -> list[Block]:
     else:
         report = summary.report()
         words = next((s.text for s in report.sections if s.text), "No data this month.")
-        blocks.append(_section(escape(words)))
+        blocks.append(mrkdwn_section(escape(words)))
     notes = [f"Whole program, {summary.period.describe()} vs {_against(summary)}.", *summary.notes]
-    blocks.append(_context(" ".join(escape(n) for n in notes)))
+    blocks.append(context_block(" ".join(escape(n) for n in notes)))
     return blocks
 
 
@@ -133,7 +133,7 @@ def _month_fields(
         text = f"*{escape(figure.label)}*\n{escape(value)}"
         if figure.change is not None:
             text += f"\n{escape(change(figure.change))}"
-        fields.append({"type": "mrkdwn", "text": _clip(text, MAX_FIELD_TEXT), "verbatim": True})
+        fields.append({"type": "mrkdwn", "text": clip(text, MAX_FIELD_TEXT), "verbatim": True})
     return fields
 
 
@@ -143,14 +143,14 @@ def _month_fields(
 def _goals(session: Session, ctx: ToolContext) -> list[Block]:
     progress = _guarded(session, ctx, "goal_progress", {"goal_statuses": AT_RISK})
     if isinstance(progress, ToolError):
-        return [_section(escape(progress.message))]
+        return [mrkdwn_section(escape(progress.message))]
     assert isinstance(progress, GoalProgressList)
     lagging = [g for g in progress.goals if g.status in AT_RISK and not g.finished]
     if not lagging:
-        return [_section(NO_GOALS)]
-    blocks = [_section(_goal_line(g, progress.currency)) for g in lagging[:GOALS_LIMIT]]
+        return [mrkdwn_section(NO_GOALS)]
+    blocks = [mrkdwn_section(_goal_line(g, progress.currency)) for g in lagging[:GOALS_LIMIT]]
     if len(lagging) > GOALS_LIMIT:
-        blocks.append(_context(f"… and {len(lagging) - GOALS_LIMIT} more at risk or behind"))
+        blocks.append(context_block(f"… and {len(lagging) - GOALS_LIMIT} more at risk or behind"))
     return blocks
 
 
@@ -164,7 +164,7 @@ def _goal_line(goal: GoalProgress, currency: str) -> str:
         f"{escape(cell(_amount(goal.expected, goal.metric, currency)))} expected by now "
         f"(target {escape(cell(_amount(goal.target, goal.metric, currency)))}){escape(pace)}"
     )
-    return _clip(text, MAX_TEXT)
+    return clip(text, MAX_TEXT)
 
 
 def _amount(value: Decimal, metric: str, currency: str) -> Cell:
@@ -183,7 +183,7 @@ def _percent(value: Decimal) -> Cell:
 def _pending(session: Session, ctx: ToolContext, *, approver: bool) -> list[Block]:
     pending = _guarded(session, ctx, "pending_applications", {"n": PENDING_LIMIT})
     if isinstance(pending, ToolError):
-        return [_section(escape(pending.message))]
+        return [mrkdwn_section(escape(pending.message))]
     assert isinstance(pending, ApplicationList)
     return pending_application_blocks(pending, approver=approver, limit=PENDING_LIMIT)
 
@@ -193,10 +193,10 @@ def _pending(session: Session, ctx: ToolContext, *, approver: bool) -> list[Bloc
 
 def _owned(session: Session, ctx: ToolContext) -> list[Block]:
     if ctx.user is None:
-        return [_section(NO_PARTNERS)]
+        return [mrkdwn_section(NO_PARTNERS)]
     partners = partners_owned_by(session, ctx.user, limit=OWNED_LIMIT)
     if not partners:
-        return [_section(NO_PARTNERS)]
+        return [mrkdwn_section(NO_PARTNERS)]
     total = count_owned_by(session, ctx.user)
     blocks = _book(session, ctx, ctx.user, total)
     lines = []
@@ -209,9 +209,11 @@ def _owned(session: Session, ctx: ToolContext) -> list[Block]:
         lines.append(
             f"• *{escape(p.name)}* (`{escape(p.partner_key)}`) — {escape(', '.join(details))}"
         )
-    blocks.append(_section(_clip("\n".join(lines), MAX_TEXT)))
+    blocks.append(mrkdwn_section(clip("\n".join(lines), MAX_TEXT)))
     if total > len(partners):
-        blocks.append(_context(f"… and {total - len(partners):,} more of your {total:,} partners"))
+        blocks.append(
+            context_block(f"… and {total - len(partners):,} more of your {total:,} partners")
+        )
     return blocks
 
 
@@ -228,7 +230,7 @@ def _book(session: Session, ctx: ToolContext, owner: str, total: int) -> list[Bl
         return []
     return [
         {"type": "section", "fields": _month_fields(summary, BOOK_METRICS)},
-        _context(
+        context_block(
             f"Your {total:,} partner{'s' if total != 1 else ''} together, "
             f"{escape(summary.period.describe())} vs {escape(_against(summary))}."
         ),
@@ -241,12 +243,12 @@ def _book(session: Session, ctx: ToolContext, owner: str, total: int) -> list[Bl
 def _digests(subscriptions: list[DigestSubscription]) -> list[Block]:
     active = [s for s in subscriptions if s.active]
     if not active:
-        return [_section(NO_DIGESTS)]
+        return [mrkdwn_section(NO_DIGESTS)]
     lines = [f"• {_digest_line(s)}" for s in active[:DIGESTS_LIMIT]]
-    blocks = [_section(_clip("\n".join(lines), MAX_TEXT))]
+    blocks = [mrkdwn_section(clip("\n".join(lines), MAX_TEXT))]
     if len(active) > DIGESTS_LIMIT:
         more = len(active) - DIGESTS_LIMIT
-        blocks.append(_context(f"… and {more:,} more subscriptions"))
+        blocks.append(context_block(f"… and {more:,} more subscriptions"))
     return blocks
 
 
@@ -268,27 +270,3 @@ def _scope(subscription: DigestSubscription) -> str:
 
 
 # --- blocks ----------------------------------------------------------------------------------
-
-
-def _section(text: str) -> Block:
-    """Verbatim: names from the data never get Slack's automatic @-mention or #-link parsing."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
-
-
-def _context(text: str) -> Block:
-    element = {"type": "mrkdwn", "text": _clip(text, MAX_TEXT), "verbatim": True}
-    return {"type": "context", "elements": [element]}
-
-
-def _clip(text: str, limit: int) -> str:
-    """Cut to `limit` characters, never inside an entity or a mention Slack would show broken."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    opened = cut.rfind("<")
-    if opened > cut.rfind(">"):
-        cut = cut[:opened]
-    amp = cut.rfind("&")
-    if amp >= 0 and ";" not in cut[amp:]:
-        cut = cut[:amp]
-    return cut + "…"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from bot.render.blocks import mrkdwn_section
 from bot.slack.access import REFUSAL, Asker
-from bot.slack.home import home_view
+from bot.slack.home import MAX_HOME_BLOCKS, home_view
 from bot.slack.runtime import SlackRuntime
 from storage.queries.digests import digest_subscriptions
 from tools.applications import is_approver
@@ -17,7 +16,7 @@ def publish_home(rt: SlackRuntime, asker: Asker, *, banner: str | None = None) -
     if not access.allowed:
         view = {
             "type": "home",
-            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": REFUSAL}}],
+            "blocks": [mrkdwn_section(REFUSAL)],
         }
     else:
         name = access.person.name if access.person else None
@@ -30,9 +29,6 @@ def publish_home(rt: SlackRuntime, asker: Asker, *, banner: str | None = None) -
                 subscriptions=digest_subscriptions(session),
             )
     if banner:
-        note: dict[str, Any] = {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": banner[:3000]},
-        }
-        view = {**view, "blocks": [note, {"type": "divider"}, *view["blocks"]][:100]}
+        blocks = [mrkdwn_section(banner), {"type": "divider"}, *view["blocks"]]
+        view = {**view, "blocks": blocks[:MAX_HOME_BLOCKS]}
     rt.client.views_publish(user_id=asker.user_id, view=view)

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.assistant.answer import Answer, answer
 from bot.assistant.conversation import ConversationKey
 from bot.assistant.converse import converse, converse_call
-from bot.render.blocks import escape, render_answer_message
+from bot.render.blocks import context_block, escape, render_answer_message
 from bot.render.charts import chart_for
 from bot.slack.access import REFUSAL, Asker
 from bot.slack.compute import Turn
@@ -106,8 +106,7 @@ def post_turn(
     message, chart = turn.message, turn.chart
     blocks = message.blocks
     if lead:
-        context = {"type": "context", "elements": [{"type": "mrkdwn", "text": lead}]}
-        blocks = [context, *blocks]
+        blocks = [context_block(lead), *blocks]
     client.chat_postMessage(
         channel=channel,
         thread_ts=thread_ts,
@@ -218,7 +217,7 @@ def share_answer(
             raise
         # The bot isn't a member here; response_url can still post for everyone (no chart).
         message = render_answer_message(result, reserve=1)
-        lead_block = {"type": "context", "elements": [{"type": "mrkdwn", "text": lead}]}
+        lead_block = context_block(lead)
         delivered(
             respond(
                 text=message.text,

@@ -10,7 +10,7 @@ from typing import Any
 
 from slack_sdk.webhook import WebhookClient
 
-from bot.render.blocks import Block
+from bot.render.blocks import mrkdwn_section
 from bot.slack.access import Asker
 from bot.slack.approvals import Outcome
 from bot.slack.commands import pending_message
@@ -51,17 +51,13 @@ class Surface:
         return cls(**{k: data[k] for k in asdict(cls()) if k in data})
 
 
-def _banner(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
-
-
 def refresh(rt: SlackRuntime, asker: Asker, surface: Surface, banner: str) -> None:
     """Show the pending list again where it was, with `banner` (the decision) on top."""
     if surface.home:
         publish_home(rt, asker, banner=banner)
         return
     blocks, text = pending_message(rt, asker)
-    blocks = [_banner(banner), {"type": "divider"}, *blocks][:50]
+    blocks = [mrkdwn_section(banner), {"type": "divider"}, *blocks][:50]
     if surface.ephemeral or not (surface.channel and surface.ts):
         if surface.response_url:
             delivered(
