@@ -425,7 +425,7 @@ def test_dimensions_goals_are_not_split_by_are_noted_and_the_rest_still_answers(
     assert isinstance(in_france, GoalProgressList)
     assert [g.goal_key for g in in_france.goals] == everything
     assert in_france.notes == ["I didn't apply “FR”: goals aren't split by country."]
-    assert in_france.filter_label == "all current goals"
+    assert in_france.filter_label == "running goals, and goals that ended in the last 3 months"
     assert in_france.report().notes[0] == "I didn't apply “FR”: goals aren't split by country."
     gold = run_goal_progress(
         session,
@@ -668,3 +668,13 @@ def test_goal_actuals_equal_sums_over_the_goals_own_partners(session: Session) -
     assert progress["silver-clicks"].scope.describe() == "Silver partners"
     assert progress["alpha-revenue"].scope == Segment.of(partners["alpha"])
     assert progress["prog-revenue"].scope == Segment()
+
+
+def test_the_default_list_says_when_it_holds_goals_that_have_ended(session: Session) -> None:
+    _load(session)
+    after_q3 = goal_progress(session, today=TODAY)  # Q3 goals ended 30 Sep, still listed
+    assert after_q3.filter_label == "running goals, and goals that ended in the last 3 months"
+    assert {"q3-revenue", "q3-conversions"} <= {g.goal_key for g in after_q3.goals}
+    during_q2 = goal_progress(session, today=date(2026, 5, 15))  # nothing has ended yet
+    assert during_q2.filter_label == "all current goals"
+    assert [g.goal_key for g in during_q2.goals] == ["q2-2026-revenue"]

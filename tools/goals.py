@@ -462,6 +462,13 @@ def _overlaps(goal: Goal, period: DateRange) -> bool:
     return goal.start <= period.end and goal.end >= period.start
 
 
+def _current_label(goals: Sequence[Goal], today: date) -> str:
+    """Say so when the list holds goals that have already ended (kept for a quarter)."""
+    if any(g.end < today for g in goals):
+        return "running goals, and goals that ended in the last 3 months"
+    return "all current goals"
+
+
 def _current(goal: Goal, today: date) -> bool:
     """Started, and running or ended within FINISHED_LOOKBACK_DAYS."""
     return goal.start <= today and goal.end >= today - timedelta(days=FINISHED_LOOKBACK_DAYS)
@@ -559,7 +566,7 @@ def goal_progress(
     return GoalProgressList(
         today=today,
         currency=currency,
-        filter_label=", ".join(labels) if labels else "all current goals",
+        filter_label=", ".join(labels) if labels else _current_label(goals, today),
         segment=chosen,
         goals=items,
         notes=notes,

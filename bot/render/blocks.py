@@ -65,7 +65,7 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     """`text` cut to `limit` characters ending in "…", never inside an entity or a mention
     ("&am…", "<@U12…"), which Slack would show broken."""
     if len(text) <= limit:
@@ -86,12 +86,12 @@ def _text(text: str) -> Block:
     return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
-def _mrkdwn(text: str) -> Block:
-    return {"type": "section", "text": _text(_clip(text, MAX_TEXT))}
+def mrkdwn_section(text: str) -> Block:
+    return {"type": "section", "text": _text(clip(text, MAX_TEXT))}
 
 
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [_text(_clip(text, MAX_TEXT))]}
+def context_block(text: str) -> Block:
+    return {"type": "context", "elements": [_text(clip(text, MAX_TEXT))]}
 
 
 def _pack(lines: list[str], limit: int = MAX_TEXT) -> list[str]:
@@ -100,7 +100,7 @@ def _pack(lines: list[str], limit: int = MAX_TEXT) -> list[str]:
     current: list[str] = []
     size = 0
     for item in lines:
-        item = _clip(item, limit)
+        item = clip(item, limit)
         extra = len(item) + (1 if current else 0)
         if current and size + extra > limit:
             chunks.append("\n".join(current))
@@ -151,40 +151,40 @@ def render_blocks(report: Report) -> list[Block]:
 def header(title: str) -> Block:
     """A header block: plain text (never parsed, so not escaped), one line, within MAX_HEADER."""
     text = " ".join(title.split()) or "Answer"
-    return {"type": "header", "text": {"type": "plain_text", "text": _clip(text, MAX_HEADER)}}
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, MAX_HEADER)}}
 
 
 def _report_blocks(report: Report, *, buttons: bool) -> list[Block]:
     blocks: list[Block] = [header(report.title)]
     context = " · ".join(escape(p) for p in report.context())
     if context:
-        blocks.append(_context(context))
+        blocks.append(context_block(context))
     for section in report.sections:
         blocks.extend(_section(section))
     if report.options and report.kind in ("clarify", "not_found") and not buttons:
         bullets = [f"• {escape(o)}" for o in report.options]
-        blocks.extend(_mrkdwn(chunk) for chunk in _pack(bullets))
+        blocks.extend(mrkdwn_section(chunk) for chunk in _pack(bullets))
     notes = [escape(n.strip()) for n in report.notes if n.strip()]
     if notes:
-        blocks.append(_context("\n".join(notes)))
+        blocks.append(context_block("\n".join(notes)))
     return blocks
 
 
 def _section(section: Section) -> list[Block]:
     out: list[Block] = []
     if section.title and section.title.strip():
-        out.append(_mrkdwn(f"*{escape(section.title.strip())}*"))
+        out.append(mrkdwn_section(f"*{escape(section.title.strip())}*"))
     if section.text:
-        out.extend(_mrkdwn(c) for c in _pack(escape(section.text).splitlines()))
+        out.extend(mrkdwn_section(c) for c in _pack(escape(section.text).splitlines()))
     for text in section.lines:
-        out.extend(_mrkdwn(c) for c in _pack(_line(text).splitlines()))
+        out.extend(mrkdwn_section(c) for c in _pack(_line(text).splitlines()))
     for start in range(0, len(section.facts), MAX_FIELDS):
         fields = [_field(f) for f in section.facts[start : start + MAX_FIELDS]]
         out.append({"type": "section", "fields": fields})
     if section.table is not None:
         out.extend(table_blocks(section.table))
     if section.bullets:
-        out.extend(_mrkdwn(c) for c in _pack([f"• {_line(b)}" for b in section.bullets]))
+        out.extend(mrkdwn_section(c) for c in _pack([f"• {_line(b)}" for b in section.bullets]))
     if section.quote is not None:
         out.append(quote_block(section.quote))
     return out
@@ -206,7 +206,7 @@ def _field(fact: Fact) -> Block:
     text = (f"*{label}*\n" if label else "") + (_cell(fact.value) or "—")
     if fact.change is not None:
         text += f"  _{escape(change(fact.change))}_"
-    return _text(_clip(text, MAX_FIELD_TEXT))
+    return _text(clip(text, MAX_FIELD_TEXT))
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def _code_table(text_lines: list[str]) -> Block:
     text = _CODE + "\n".join([*head, *rows[:shown]]) + _CODE
     if shown < len(rows):
         text += "\n" + _more(len(rows) - shown)
-    return _mrkdwn(text)
+    return mrkdwn_section(text)
 
 
 def _row_lines(table: Table) -> list[Block]:
@@ -270,7 +270,7 @@ def _row_lines(table: Table) -> list[Block]:
         lines.append(f"*{head}*" + (" — " + " · ".join(parts) if parts else ""))
     left = len(table.rows) - len(lines)
     chunks = _pack([*lines, *([_more(left)] if left else [])])
-    return [_mrkdwn(c) for c in chunks]
+    return [mrkdwn_section(c) for c in chunks]
 
 
 # --- a whole answer -------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def render_answer_message(answer: Answer, *, reserve: int = 0) -> SlackMessage:
     `reserve` is how many blocks the caller will add (a lead line), kept free of the limit."""
     body: list[list[Block]] = []
     if answer.framing and answer.framing.strip():
-        body.append([_mrkdwn(c) for c in _pack(escape(answer.framing.strip()).splitlines())])
+        body.append([mrkdwn_section(c) for c in _pack(escape(answer.framing.strip()).splitlines())])
     options = answer.options if answer.report.kind in ("clarify", "not_found") else []
     for i, report in enumerate(answer.reports):
         blocks = _report_blocks(report, buttons=bool(options) and i == 0)
@@ -313,7 +313,7 @@ def _fit(
     if dropped:
         text += " (including " + "; ".join(escape(t) for t in dropped) + ")"
     text += ". Ask a narrower question to see the rest."
-    return [*kept, _context(text), *tail]
+    return [*kept, context_block(text), *tail]
 
 
 def option_blocks(options: list[Option]) -> list[Block]:
@@ -322,7 +322,7 @@ def option_blocks(options: list[Option]) -> list[Block]:
     buttons = [
         {
             "type": "button",
-            "text": {"type": "plain_text", "text": _clip(o.label or "…", MAX_BUTTON_TEXT)},
+            "text": {"type": "plain_text", "text": clip(o.label or "…", MAX_BUTTON_TEXT)},
             "action_id": f"{OPTION_ACTION_PREFIX}{i}",
             "value": encode_option(o),
         }
@@ -383,4 +383,4 @@ def fallback_text(answer: Answer) -> str:
     if rest:
         parts.append(rest)
     parts.extend(render_text(r).rstrip() for r in others)
-    return _clip(escape("\n\n".join(parts)), MAX_TEXT)
+    return clip(escape("\n\n".join(parts)), MAX_TEXT)
