@@ -147,3 +147,22 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("partnerops figures")
         for line in SUMMARY:
             terminalreporter.write_line(line)
+
+
+def _clock_runs() -> bool:
+    """False under a stopped clock (`faketime 'YYYY-MM-DD hh:mm'` freezes time)."""
+    import time
+
+    start = time.monotonic()
+    spin = 0
+    while time.monotonic() == start and spin < 2_000_000:
+        spin += 1
+    return time.monotonic() != start
+
+
+needs_running_clock = pytest.mark.skipif(
+    not _clock_runs(),
+    reason="the clock is stopped (faketime): slack_sdk's Socket Mode client and the "
+    "served processes' own timers need time to pass; they run whenever it does",
+)
+"""For tests whose third-party clients or subprocesses wait on time actually passing."""

@@ -19,6 +19,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.webhook import WebhookClient
 
+from tests.conftest import needs_running_clock
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import (
     block_actions_body,
@@ -240,16 +241,17 @@ def test_wait_for_names_the_calls_it_saw_when_it_times_out(
 ) -> None:
     client.auth_test()
     with pytest.raises(AssertionError, match=r"auth\.test"):
-        slack.wait_for("chat.postMessage", timeout=0.05)
+        slack.wait_for("chat.postMessage", timeout=0)  # no wait: a stopped clock still fails it
 
 
+@needs_running_clock
 def test_a_delayed_method_is_held_until_released(slack: FakeSlack, client: WebClient) -> None:
     slack.delay("auth.test", 60)
     answered: list[Any] = []
     caller = threading.Thread(target=lambda: answered.append(client.auth_test()["ok"]))
     caller.start()
     with pytest.raises(AssertionError):
-        slack.wait_for("auth.test", timeout=0.2)
+        slack.wait_for("auth.test", timeout=0)  # still held: not recorded yet
     slack.close()  # ends the delay
     caller.join(10)
     assert answered == [True]
@@ -305,6 +307,7 @@ def test_event_ids_are_unique_unless_given() -> None:
 # --- Socket Mode --------------------------------------------------------------------------
 
 
+@needs_running_clock
 def test_socket_mode_client_connects_receives_envelopes_and_acks(slack: FakeSlack) -> None:
     received: list[SocketModeRequest] = []
 

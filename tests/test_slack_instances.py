@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 from storage import migrate
 from storage.db import make_engine, session_factory
 from storage.models import SlackEvent
-from tests.conftest import BACKENDS, DEMO_TODAY
+from tests.conftest import BACKENDS, DEMO_TODAY, needs_running_clock
 from tests.conftest import _truncate as truncate
 from tests.factories import load_program
 from tests.fakes.slack_api import FakeSlack
@@ -50,6 +50,7 @@ def slack() -> Iterator[FakeSlack]:
         yield fake
 
 
+@needs_running_clock
 def test_serve_http_answers_a_slash_command_and_reports_health(
     database_url: str, slack: FakeSlack
 ) -> None:
@@ -79,6 +80,7 @@ def test_serve_http_answers_a_slash_command_and_reports_health(
         served.stop()
 
 
+@needs_running_clock
 def test_the_same_event_reaching_two_instances_is_answered_once(
     database_url: str, slack: FakeSlack
 ) -> None:
@@ -125,6 +127,7 @@ def test_the_same_event_reaching_two_instances_is_answered_once(
     engine.dispose()
 
 
+@needs_running_clock
 def test_socket_mode_end_to_end(sqlite_engine: Engine, slack: FakeSlack) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
