@@ -246,18 +246,6 @@ def chat(user: str | None, offline: bool, today: datetime | None) -> None:
 
 
 @main.command()
-@click.option("--dry-run", is_flag=True, help="Print the digests instead of posting them.")
-def digest(dry_run: bool) -> None:
-    """Post the weekly goal-checkpoint digests that are due.
-
-    \b
-    Example:
-      partnerops digest --dry-run
-    """
-    raise click.ClickException("scheduled digests are not available yet")
-
-
-@main.command()
 @_TODAY
 @click.pass_context
 def run(ctx: click.Context, today: datetime | None) -> None:
@@ -288,10 +276,14 @@ def run(ctx: click.Context, today: datetime | None) -> None:
 
 def _register_subgroups() -> None:
     from bot.cli_applications import applications
+    from bot.cli_digest import digest
+    from bot.cli_scheduler import scheduler
     from bot.cli_serve import serve
     from bot.cli_slack import slack
 
     main.add_command(applications)
+    main.add_command(digest)
+    main.add_command(scheduler)
     main.add_command(serve)
     main.add_command(slack)
 

@@ -51,6 +51,18 @@ class Settings(BaseSettings):
         default=300.0, ge=0, le=3600, alias="PARTNEROPS_SLACK_CACHE_SECONDS"
     )
     """How long users.info, conversations.info and user-group members are reused."""
+    digest_grace_hours: float = Field(
+        default=4.0, gt=0, le=72, alias="PARTNEROPS_DIGEST_GRACE_HOURS"
+    )
+    """How late a digest may still be posted (marked late) after downtime; older slots are
+    recorded as missed."""
+    digest_lease_seconds: float = Field(
+        default=120.0, ge=10, le=3600, alias="PARTNEROPS_DIGEST_LEASE_SECONDS"
+    )
+    """How long a pass holds a digest's claim; a pass that dies is taken over after it."""
+    digest_scheduler: bool = Field(default=True, alias="PARTNEROPS_DIGEST_SCHEDULER")
+    """Whether `serve` also runs the digest scheduler (off when a separate
+    `partnerops scheduler` process does)."""
     timezone: str = Field(default="UTC", alias="PARTNEROPS_TIMEZONE")
     currency: str = Field(default="USD", alias="PARTNEROPS_CURRENCY")
     sender_name: str | None = Field(default=None, alias="PARTNEROPS_SENDER_NAME")

@@ -284,7 +284,13 @@ class AuditEntry(Base):
 
 
 class DigestSubscription(Base):
-    """A channel subscribed to the weekly goal-checkpoint digest for a scope."""
+    """A channel subscribed to the weekly goal-checkpoint digest for a scope.
+
+    `scope` is the kind ("program", "tier", "type", "owner") and `scope_value` its value;
+    the slot is `weekday` (0 = Monday) at `hour`:`minute` in `timezone`. A subscription is
+    paused (not retried) when its channel is gone or may not receive program data, and
+    carries its latest failure so `digest list` can show it.
+    """
 
     __tablename__ = "digest_subscriptions"
     __table_args__ = (UniqueConstraint("channel_id", "scope", "scope_value"),)
@@ -295,30 +301,52 @@ class DigestSubscription(Base):
     scope_value: Mapped[str] = mapped_column(String(200), default="")
     weekday: Mapped[int] = mapped_column(Integer, default=0)  # Monday
     hour: Mapped[int] = mapped_column(Integer, default=9)
+    minute: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     active: Mapped[bool] = mapped_column(default=True)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    active_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When its current schedule began (subscribed, resubscribed or rescheduled): slots
+    before it are not its to post or to count as missed. None reads as `created_at`."""
+    paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Failed attempts in a row; reset by a successful post."""
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class DigestRun(Base):
-    """A claimed (subscription, period) slot: the unique key makes a digest exactly-once."""
+    """One (subscription, slot): the unique key makes each digest exactly-once.
+
+    status: "claimed" (held by `holder` until `lease_until`), "retry" (an attempt failed;
+    the next is due at `next_attempt_at`), "posted", "missed" (its grace window passed
+    unposted) or "abandoned" (its subscription was paused).
+    """
 
     __tablename__ = "digest_runs"
-    __table_args__ = (UniqueConstraint("subscription_id", "period_start"),)
+    __table_args__ = (UniqueConstraint("subscription_id", "slot_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscription_id: Mapped[int] = mapped_column(
         ForeignKey("digest_subscriptions.id", ondelete="CASCADE")
     )
-    period_start: Mapped[date] = mapped_column(Date)
-    period_end: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="claimed")
-    claimed_by: Mapped[str] = mapped_column(String(100))
-    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    slot_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    """The instant the digest was due (UTC)."""
+    status: Mapped[str] = mapped_column(String(20))
+    holder: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(default=False)
     posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     message_ts: Mapped[str | None] = mapped_column(String(50))
-    error: Mapped[str | None] = mapped_column(Text)
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """What the posted digest said (goal statuses), for the next one's "what changed"."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class SlackEvent(Base):

@@ -29,6 +29,9 @@ SKIP_PG = os.environ.get("PARTNEROPS_TEST_SKIP_PG") == "1"
 DEMO_TODAY = date(2026, 11, 23)
 """The fixed 'today' the shared demo program is generated for and questioned on."""
 
+pytest_plugins = ["tests.digest_harness"]
+"""Digest fixtures (a program by URL on each backend, the fake Slack with a channel)."""
+
 BACKENDS = [
     "sqlite",
     pytest.param(

@@ -194,12 +194,12 @@ class GoalProgressList(BaseModel):
                 [
                     g.name,
                     g.period.describe(),
-                    _cell(g.actual, g.metric, self.currency),
-                    _cell(g.target, g.metric, self.currency),
-                    None if g.finished else _cell(g.expected, g.metric, self.currency),
+                    goal_figure(g.actual, g.metric, self.currency),
+                    goal_figure(g.target, g.metric, self.currency),
+                    None if g.finished else goal_figure(g.expected, g.metric, self.currency),
                     None if g.attainment is None else Percent(value=g.attainment),
                     g.status,
-                    _cell(g.forecast, g.metric, self.currency),
+                    goal_figure(g.forecast, g.metric, self.currency),
                 ]
             )
             bullets.append(self._bullet(g))
@@ -232,7 +232,7 @@ class GoalProgressList(BaseModel):
         what = "the goal's end" if nxt.is_goal_end else "the next checkpoint"
         due: list[str | Cell] = [
             f"{head}: ",
-            _amount(nxt.amount_due, g.metric, self.currency),
+            goal_amount(nxt.amount_due, g.metric, self.currency),
             " (",
             Percent(value=nxt.fraction * 100),
             f" of target) is due by {what}, {_day(nxt.due_on)}",
@@ -241,13 +241,13 @@ class GoalProgressList(BaseModel):
             return Line.join([*due, "; already reached."])
         needs: list[str | Cell] = [
             "; needs ",
-            _amount(nxt.still_needed, g.metric, self.currency),
+            goal_amount(nxt.still_needed, g.metric, self.currency),
             " more",
         ]
         if nxt.per_day is not None:
             needs += [
                 ", about ",
-                _amount(nxt.per_day, g.metric, self.currency),
+                goal_amount(nxt.per_day, g.metric, self.currency),
                 " a day over ",
                 nxt.days_left,
                 " days",
@@ -259,14 +259,14 @@ def _day(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def _amount(value: Decimal, metric: str, currency: str) -> Cell:
+def goal_amount(value: Decimal, metric: str, currency: str) -> Cell:
     """Money as money; counts rounded up (2.2 partners still needed means 3)."""
     if metric in (GoalMetric.REVENUE, GoalMetric.PAYOUT):
         return Money(amount=value, currency=currency)
     return int(value.to_integral_value(rounding=ROUND_CEILING))
 
 
-def _cell(value: Decimal | None, metric: str, currency: str) -> Cell:
+def goal_figure(value: Decimal | None, metric: str, currency: str) -> Cell:
     if value is None:
         return None
     if metric in (GoalMetric.REVENUE, GoalMetric.PAYOUT):

@@ -8,6 +8,7 @@ lock serialises the draw itself (a chart takes a fraction of a second).
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import unicodedata
@@ -30,11 +31,13 @@ from pydantic import ValidationError
 from bot.assistant.answer import Answer
 from bot.render.values import SYMBOLS, cell
 from storage.models import GoalMetric
+from tools.digest.content import GoalDigest
 from tools.goals import GoalProgress, GoalProgressList
 from tools.metrics import METRICS, Metric, Value, metric_cell
 from tools.performance import Leaderboard, Series
 from tools.report import Cell, Money, Percent
 
+log = logging.getLogger("partnerops.charts")
 SIZE = (8.0, 4.5)
 """Inches: wide enough for a desktop thread, still legible when a phone scales it down."""
 DPI = 110
@@ -344,3 +347,23 @@ def _lower(label: str) -> str:
 def _slug(title: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")
     return slug[:60].strip("-") or "chart"
+
+
+def digest_chart(digest: GoalDigest) -> Chart | None:
+    """The digest's pacing chart: each goal's actual and expected-by-now against its target;
+    None without goals."""
+    if not digest.goals:
+        return None
+    progress = GoalProgressList(
+        today=digest.today,
+        currency=digest.currency,
+        filter_label=digest.scope.describe(),
+        goals=digest.goals,
+    )
+    try:
+        return _goals_chart(
+            progress.model_dump(mode="json"), f"Goal pacing — {digest.scope.describe()}"
+        )
+    except (ValidationError, ValueError, TypeError, KeyError):
+        log.exception("digest chart could not be drawn")
+        return None

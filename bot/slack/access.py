@@ -93,13 +93,32 @@ def _decide(client: WebClient, directory: Directory, policy: Policy, asker: Aske
         return Decision(False, "not in PARTNEROPS_ALLOWED_USERS")
     if asker.direct or not asker.channel_id:
         return Decision(True, person=person)
-    if asker.channel_id in policy.allowed_channels:
-        return Decision(True, person=person)
-    if policy.allowed_channels:
-        return Decision(False, "channel not in PARTNEROPS_ALLOWED_CHANNELS")
-    if asker.channel_shared or directory.channel(client, asker.channel_id).shared_externally:
-        return Decision(False, "channel shared with another organisation")
+    reason = channel_refusal(
+        client, directory, policy, asker.channel_id, shared=asker.channel_shared
+    )
+    if reason:
+        return Decision(False, reason)
     return Decision(True, person=person)
+
+
+def channel_refusal(
+    client: WebClient,
+    directory: Directory,
+    policy: Policy,
+    channel_id: str,
+    *,
+    shared: bool = False,
+) -> str | None:
+    """Why program data may not go to this channel, or None when it may: an explicitly
+    allowed channel always may; with an allow-list, no other may; otherwise any channel
+    shared with another organisation (or that the bot cannot see) may not."""
+    if channel_id in policy.allowed_channels:
+        return None
+    if policy.allowed_channels:
+        return "channel not in PARTNEROPS_ALLOWED_CHANNELS"
+    if shared or directory.channel(client, channel_id).shared_externally:
+        return "channel shared with another organisation"
+    return None
 
 
 def _user_allowed(client: WebClient, directory: Directory, policy: Policy, user_id: str) -> bool:

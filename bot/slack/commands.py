@@ -159,10 +159,9 @@ def run_command(rt: SlackRuntime, asker: Asker, text: str, *, started: float) ->
             "`/partners help` lists the subcommands."
         )
     if sub == "digest":
-        return Reply(
-            text="Weekly goal digests aren't available yet, so nothing was subscribed. "
-            "Ask `/partners goals` for the pacing now."
-        )
+        from bot.slack.digest_commands import digest_command
+
+        return digest_command(rt, asker, rest)
     access = rt.access(asker)
     if not access.allowed:
         return Reply(text=REFUSAL)

@@ -105,6 +105,7 @@ class FakeSlack:
         self._failures: dict[str, list[_Reply]] = {}
         self._overrides: dict[str, dict[str, Any]] = {}
         self._delays: dict[str, float] = {}
+        self._holds: dict[str, float] = {}
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._methods: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
@@ -308,6 +309,7 @@ class FakeSlack:
             self._failures.clear()
             self._overrides.clear()
             self._delays.clear()
+            self._holds.clear()
 
     # --- what happened ------------------------------------------------------------------
 
@@ -315,6 +317,11 @@ class FakeSlack:
     def calls(self) -> list[Call]:
         with self._cond:
             return list(self._calls)
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """Every message in `channel` (replies included), oldest first, as stored."""
+        with self._cond:
+            return copy.deepcopy(self._messages.get(channel, []))
 
     @property
     def uploads(self) -> dict[str, bytes]:
@@ -393,6 +400,9 @@ class FakeSlack:
                 answer = self._methods.get(method, _just_ok)
                 payload = answer(params, token)
             self._record(Call(method, params, token, headers, False, payload, arrived))
+            hold = self._holds.get(method, 0.0)
+        if hold:
+            self._closing.wait(hold)
         return _json_reply(payload)
 
     def _serve_response_url(self, name: str, body: bytes, headers: dict[str, str]) -> _Reply:
@@ -415,6 +425,15 @@ class FakeSlack:
                 return _text_reply("file_not_found", 404)
             self._uploads[file_id] = content
         return _text_reply(f"OK - {len(content)}")
+
+    def hold_after(self, method: str, seconds: float) -> None:
+        """Carry out every call of `method` at once (a message is posted) but hold the
+        answer for `seconds`: a caller killed meanwhile never learns it succeeded."""
+        with self._cond:
+            if seconds > 0:
+                self._holds[method] = seconds
+            else:
+                self._holds.pop(method, None)
 
     def _take_failure(self, method: str) -> _Reply | None:
         queue = self._failures.get(method)

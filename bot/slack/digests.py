@@ -1,0 +1,50 @@
+"""The digest pass on Slack, put together from settings: the database, the Slack poster,
+composer, and the pass's timings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.digests.compose import composer, record_subscription_thread
+from bot.digests.run import DigestPass, PassConfig, PassReport
+from bot.settings import Settings
+from bot.slack.access import Policy
+from bot.slack.digest_poster import SlackDigestPoster
+
+
+def pass_config(settings: Settings) -> PassConfig:
+    return PassConfig(
+        lease=timedelta(seconds=settings.digest_lease_seconds),
+        grace=timedelta(hours=settings.digest_grace_hours),
+    )
+
+
+def poster_for(settings: Settings, client: WebClient) -> SlackDigestPoster:
+    return SlackDigestPoster(
+        client, Policy(home_team="", allowed_channels=settings.allowed_channels)
+    )
+
+
+def pass_runner(
+    settings: Settings, engine: Engine, client: WebClient
+) -> Callable[[datetime], PassReport]:
+    """`run(now)`: one pass at `now` (each call a new holder)."""
+    poster = poster_for(settings, client)
+    compose = composer(settings)
+    config = pass_config(settings)
+
+    def run(now: datetime) -> PassReport:
+        return DigestPass(
+            engine,
+            poster,
+            now=now,
+            compose=compose,
+            record=record_subscription_thread,
+            config=config,
+        ).run()
+
+    return run
