@@ -7,10 +7,16 @@ import signal
 import sys
 from datetime import datetime
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli_support import TODAY_OPTION, day_of, load, open_db
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.slack.runtime import SlackRuntime
 
 ACK_SWITCH_INTERVAL = 0.0005
 """Seconds (CPython's default is 0.005)."""
@@ -71,6 +77,7 @@ def serve(mode: str | None, port: int, host: str, today: datetime | None) -> Non
     except Exception as error:  # auth.test failed: a bad token or an unreachable Slack
         raise click.ClickException(f"could not reach Slack with SLACK_BOT_TOKEN: {error}") from None
     app = build_app(rt, socket_mode=mode == "socket")
+    digests = _start_digests(rt) if settings.digest_scheduler else None
     try:
         if mode == "socket":
             from bot.slack.server import serve_socket_mode
@@ -95,5 +102,17 @@ def serve(mode: str | None, port: int, host: str, today: datetime | None) -> Non
         with contextlib.suppress(KeyboardInterrupt, OSError):  # SIGTERM closes the socket
             server.run()
     finally:
+        if digests is not None:
+            digests.shutdown(wait=False)
         rt.close()
         engine.dispose()
+
+
+def _start_digests(rt: SlackRuntime) -> BackgroundScheduler:
+    """The digest scheduler beside the app: a pass a minute on the app's database and
+    client (every instance may run it; each digest is still posted once)."""
+    from bot.digests.scheduler import start_background
+    from bot.slack.digests import pass_runner
+
+    click.echo("partnerops: digest scheduler running (a pass every minute)", err=True)
+    return start_background(pass_runner(rt.settings, rt.engine, rt.client))

@@ -431,7 +431,7 @@ def test_share_in_channel_posts_the_answer_for_everyone(app: RunningApp) -> None
     [
         ("qbr Northwind Q3 2026", "Northwind"),
         ("goals", "goal"),
-        ("digest list", "aren't available yet"),
+        ("digest list", "gets no weekly digest"),
     ],
 )
 def test_subcommands_answer_through_response_url(

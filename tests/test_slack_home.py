@@ -383,7 +383,7 @@ def test_home_lists_active_digest_subscriptions(demo_session: Session) -> None:
     text = _texts(
         _home(demo_session, MEMBER, approver=False, subscriptions=subscriptions)["blocks"]
     )
-    assert "<#C0GOALS001> — Mondays at 09:00 Europe/Warsaw — whole program" in text
+    assert "<#C0GOALS001> — Mondays 09:00 Europe/Warsaw — the whole program" in text
     assert "C0TIER0001" not in text
     assert NO_DIGESTS not in text
 

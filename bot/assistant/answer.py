@@ -30,6 +30,7 @@ from tools.context import ToolContext
 from tools.errors import ToolError
 from tools.registry import InvalidArguments, UnknownArguments
 from tools.report import Report, Section
+from tools.segment import SegmentFields
 
 
 @dataclass
@@ -112,7 +113,10 @@ def answer(
     the request arrived (`time.monotonic()`), which the model's time budget counts from.
     Never writes."""
     if model is not None:
-        return model.answer(session, ctx, text, previous=previous, history=history, started=started)
+        result = model.answer(
+            session, ctx, text, previous=previous, history=history, started=started
+        )
+        return _keeps_scope(result, previous)
     return answer_offline(session, ctx, text, previous)
 
 
@@ -122,12 +126,15 @@ def answer_offline(
     """Answer `text` with the offline router; never writes."""
     decision = route(text, vocabulary(session, ctx.user), previous)
     if isinstance(decision, ToolCall):
-        result = run_call(session, ctx, decision)
+        scoped = _within_scope(decision, previous)
+        result = run_call(session, ctx, scoped)
+        if scoped is not decision:
+            result.report.notes.insert(0, _scope_note(previous))
         if result.report.kind in ("not_found", "error", "clarify"):
             # A call that found nothing ("no partner called 'both'") is no context to build
             # on: the next follow-up continues from the last call that answered.
             result.state = previous
-        return result
+        return _keeps_scope(result, previous)
     if isinstance(decision, Clarify):
         report = Report(title=decision.question, kind="clarify", options=decision.labels)
         return Answer(report=report, state=previous, options=list(decision.options))
@@ -136,6 +143,42 @@ def answer_offline(
         return Answer(report=report, state=previous)
     assert isinstance(decision, Refuse)
     return Answer(report=Report(title=decision.text, kind="error"), state=previous)
+
+
+_SEGMENT_FIELDS = frozenset(SegmentFields.model_fields) | {"excluding", "partner"}
+
+
+def _within_scope(call: ToolCall, previous: TurnState | None) -> ToolCall:
+    """The call within the conversation's scope, when it names no partners of its own and
+    its tool takes them; otherwise the call as planned."""
+    scope = previous.scope if previous is not None else {}
+    if not scope:
+        return call
+    try:
+        fields = frozenset(registry.get(call.tool).args.model_fields)
+    except Exception:  # an unknown tool: its own error says so
+        return call
+    named = any(call.arguments.get(k) for k in _SEGMENT_FIELDS)
+    if named or not set(scope) <= fields:
+        return call
+    return ToolCall(call.tool, {**call.arguments, **scope}, list(call.unplaced))
+
+
+def _scope_note(previous: TurnState | None) -> str:
+    scope = previous.scope if previous is not None else {}
+    shown = {"tiers": "{} tier", "types": "{} partners", "owners": "partners owned by {}"}
+    words = ", ".join(
+        shown.get(name, "{}").format(value) for name, values in scope.items() for value in values
+    )
+    return f"Answered for {words}, this thread's scope; name partners to ask about others."
+
+
+def _keeps_scope(result: Answer, previous: TurnState | None) -> Answer:
+    """A conversation's scope outlives each turn's own state."""
+    scope = previous.scope if previous is not None else {}
+    if scope and result.state is not None and not result.state.scope:
+        result.state = TurnState(result.state.tool, result.state.arguments, dict(scope))
+    return result
 
 
 def run_call(session: Session, ctx: ToolContext, call: ToolCall) -> Answer:

@@ -163,7 +163,7 @@ def _stored(turn: Turn, at: datetime) -> dict[str, Any]:
         "question": _trimmed(turn.question, MAX_QUESTION_CHARS),
         "answer": _trimmed(turn.answer, MAX_ANSWER_CHARS),
         "calls": turn.calls,
-        "state": None if state is None else {"tool": state.tool, "arguments": state.arguments},
+        "state": None if state is None else _state_json(state),
         "planner": turn.planner,
         "at": at.isoformat(),
     }
@@ -172,6 +172,13 @@ def _stored(turn: Turn, at: datetime) -> dict[str, Any]:
     except (TypeError, ValueError) as error:
         raise UnstorableTurn(f"a turn must hold only JSON values: {error}") from error
     return copy
+
+
+def _state_json(state: TurnState) -> dict[str, Any]:
+    data: dict[str, Any] = {"tool": state.tool, "arguments": state.arguments}
+    if state.scope:
+        data["scope"] = state.scope
+    return data
 
 
 def _trimmed(text: str, limit: int) -> str:
@@ -218,7 +225,8 @@ def _state_from(data: object) -> TurnState | None:
     tool, arguments = data["tool"], data.get("arguments", {})
     if not (tool is None or isinstance(tool, str)) or not _is_arguments(arguments):
         return None
-    return TurnState(tool=tool, arguments=arguments)
+    scope = data.get("scope", {})
+    return TurnState(tool=tool, arguments=arguments, scope=scope if _is_arguments(scope) else {})
 
 
 def _is_call(call: object) -> bool:

@@ -75,6 +75,9 @@ class TurnState:
 
     tool: str | None
     arguments: dict[str, Any] = field(default_factory=dict)
+    scope: dict[str, Any] = field(default_factory=dict)
+    """Segment arguments that hold for the whole conversation ({"tiers": ["Gold"]} in a
+    Gold digest's thread): a question naming no partners of its own is asked within them."""
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def record_thread(
             question=f"Weekly goal digest for {scope.describe()}",
             answer=composed.text,
             calls=[{"tool": "goal_progress", "arguments": arguments}],
-            state=TurnState("goal_progress", arguments),
+            state=TurnState("goal_progress", arguments, scope=dict(arguments)),
             planner="offline",
             at=now,
         ),

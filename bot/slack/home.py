@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.render.blocks import clip, context_block, escape, mrkdwn_section
 from bot.render.values import cell, change
 from bot.slack.application_blocks import pending_application_blocks
-from storage.models import DigestSubscription, GoalMetric, GoalScope
+from storage.models import DigestSubscription, GoalMetric
 from storage.queries.owners import count_owned_by, partners_owned_by
 from tools import registry
 from tools.applications import ApplicationList
@@ -253,20 +253,18 @@ def _digests(subscriptions: list[DigestSubscription]) -> list[Block]:
 
 
 def _digest_line(subscription: DigestSubscription) -> str:
-    """'<#C123> — Mondays at 09:00 Europe/Warsaw — whole program'."""
+    """'<#C123> — Mondays 09:00 Europe/Warsaw — the whole program (paused: …)'."""
+    from bot.digests.subscriptions import schedule_of, scope_of
+
     channel = subscription.channel_id
     where = f"<#{channel}>" if channel.isalnum() else escape(channel)
-    weekday = WEEKDAYS[subscription.weekday % 7]
-    return (
-        f"{where} — {weekday}s at {subscription.hour:02d}:00 {escape(subscription.timezone)}"
-        f" — {escape(_scope(subscription))}"
+    line = (
+        f"{where} — {escape(schedule_of(subscription).describe())}"
+        f" — {escape(scope_of(subscription).describe())}"
     )
-
-
-def _scope(subscription: DigestSubscription) -> str:
-    if subscription.scope == GoalScope.PROGRAM or not subscription.scope_value:
-        return "whole program"
-    return f"{subscription.scope} {subscription.scope_value}"
+    if subscription.paused_at is not None:
+        line += f" _(paused: {escape(subscription.paused_reason or 'paused')})_"
+    return line
 
 
 # --- blocks ----------------------------------------------------------------------------------
