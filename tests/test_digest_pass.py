@@ -109,18 +109,33 @@ def test_slack_500_then_healthy_is_posted_once(db: Engine, slack: FakeSlack) -> 
     assert [o.kind for o in first.outcomes] == ["failed"]
     assert "500" in first.outcomes[0].detail
     (run,) = runs(db)
-    assert (run.status, run.attempts) == ("retry", 1)
+    assert (run.status, run.attempts, run.error) == (
+        "retry",
+        1,
+        "Slack error 500 (internal_error)",
+    )
     assert subscription_row(db, sid).failures == 1
-    # Backoff: a pass half a minute later leaves it alone.
-    waiting = run_pass(db, slack, FIRST_SLOT + timedelta(seconds=30))
-    assert [o.kind for o in waiting.outcomes] == ["skipped"]
-    assert "retry" in waiting.outcomes[0].detail
-    later = run_pass(db, slack, FIRST_SLOT + timedelta(minutes=2))
+    later = run_pass(db, slack, FIRST_SLOT + timedelta(seconds=30))
     assert [o.kind for o in later.outcomes] == ["posted"]
     assert len(digests_in(slack)) == 1
     (run,) = runs(db)
     assert (run.status, run.attempts) == ("posted", 2)
     assert subscription_row(db, sid).failures == 0
+
+
+def test_failures_back_off_one_two_four_minutes(db: Engine, slack: FakeSlack) -> None:
+    add_subscription(db)
+    slack.fail("chat.postMessage", status=503, times=3)
+    now = FIRST_SLOT
+    assert run_pass(db, slack, now).outcomes[0].kind == "failed"  # attempt 1: retry next pass
+    assert run_pass(db, slack, now).outcomes[0].kind == "failed"  # attempt 2: then wait 1 min
+    waiting = run_pass(db, slack, now + timedelta(seconds=59))
+    assert [o.kind for o in waiting.outcomes] == ["skipped"]
+    assert "waiting to retry" in waiting.outcomes[0].detail
+    assert run_pass(db, slack, now + timedelta(minutes=1)).outcomes[0].kind == "failed"
+    assert run_pass(db, slack, now + timedelta(minutes=2)).outcomes[0].kind == "skipped"
+    assert run_pass(db, slack, now + timedelta(minutes=3)).outcomes[0].kind == "posted"
+    assert len(digests_in(slack)) == 1
 
 
 def test_repeated_failures_show_in_the_subscription_list(db: Engine, slack: FakeSlack) -> None:

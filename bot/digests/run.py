@@ -65,8 +65,11 @@ class PassConfig:
     """Failed attempts in a row after which the log calls it an error, not a warning."""
 
     def backoff(self, attempts: int) -> timedelta:
-        """1, 2, 4, 8 … minutes after the n-th failed attempt, at most `retry_most`."""
-        delay: timedelta = self.retry_first * (2 ** max(0, attempts - 1))
+        """After the first failed attempt the next pass retries; after the n-th, 1, 2, 4 …
+        minutes later, at most `retry_most`."""
+        if attempts <= 1:
+            return timedelta(0)
+        delay: timedelta = self.retry_first * (2 ** (attempts - 2))
         return min(delay, self.retry_most)
 
 
