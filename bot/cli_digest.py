@@ -168,8 +168,7 @@ def run_due(now_text: str | None) -> None:
     skipped and failed. Safe to run from several processes at once."""
     from bot.digests.slots import parse_instant
     from bot.runtime import configure_logging
-    from bot.slack.digests import pass_runner
-    from bot.slack.runtime import web_client
+    from bot.slack.digests import digest_client, pass_runner
 
     settings = load()
     configure_logging()
@@ -184,7 +183,7 @@ def run_due(now_text: str | None) -> None:
         )
     engine = open_db(settings)
     try:
-        report = pass_runner(settings, engine, web_client(settings))(now)
+        report = pass_runner(settings, engine, digest_client(settings))(now)
     finally:
         engine.dispose()
     _print(report)

@@ -22,8 +22,7 @@ def scheduler() -> None:
     """
     from bot.digests.scheduler import run_blocking
     from bot.runtime import configure_logging
-    from bot.slack.digests import pass_runner
-    from bot.slack.runtime import web_client
+    from bot.slack.digests import digest_client, pass_runner
 
     settings = load()
     configure_logging("INFO")
@@ -32,6 +31,6 @@ def scheduler() -> None:
     engine = open_db(settings)
     click.echo("partnerops: digest scheduler running (a pass every minute)", err=True)
     try:
-        run_blocking(pass_runner(settings, engine, web_client(settings)))
+        run_blocking(pass_runner(settings, engine, digest_client(settings)))
     finally:
         engine.dispose()

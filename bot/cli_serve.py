@@ -112,7 +112,7 @@ def _start_digests(rt: SlackRuntime) -> BackgroundScheduler:
     """The digest scheduler beside the app: a pass a minute on the app's database and
     client (every instance may run it; each digest is still posted once)."""
     from bot.digests.scheduler import start_background
-    from bot.slack.digests import pass_runner
+    from bot.slack.digests import digest_client, pass_runner
 
     click.echo("partnerops: digest scheduler running (a pass every minute)", err=True)
-    return start_background(pass_runner(rt.settings, rt.engine, rt.client))
+    return start_background(pass_runner(rt.settings, rt.engine, digest_client(rt.settings)))

@@ -117,7 +117,7 @@ def run_pass(
     allowed_channels: frozenset[str] = frozenset(),
     holder: str | None = None,
 ) -> PassReport:
-    client = WebClient(token=BOT_TOKEN, base_url=slack.url)
+    client = WebClient(token=BOT_TOKEN, base_url=slack.url, retry_handlers=[])
     poster = SlackDigestPoster(
         client, Policy(home_team=slack.team_id, allowed_channels=allowed_channels)
     )

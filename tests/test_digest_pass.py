@@ -296,3 +296,16 @@ def test_subscribing_is_audited_and_resubscribing_moves_the_slot(db: Engine) -> 
     assert [a.action for a in audit] == ["subscribe_digest", "subscribe_digest"]
     assert audit[1].before is not None and audit[1].before["weekday"] == 0
     assert audit[1].after is not None and audit[1].after["minute"] == 30
+
+
+def test_a_rate_limit_is_retried_after_slack_says(db: Engine, slack: FakeSlack) -> None:
+    add_subscription(db)
+    slack.fail("chat.postMessage", status=429, headers={"Retry-After": "300"})
+    first = run_pass(db, slack, FIRST_SLOT)
+    assert [o.kind for o in first.outcomes] == ["failed"]
+    assert "rate limited by Slack (retry after 300 s)" in first.outcomes[0].detail
+    early = run_pass(db, slack, FIRST_SLOT + timedelta(minutes=4))
+    assert [o.kind for o in early.outcomes] == ["skipped"]
+    late = run_pass(db, slack, FIRST_SLOT + timedelta(minutes=5))
+    assert [o.kind for o in late.outcomes] == ["posted"]
+    assert len(digests_in(slack)) == 1

@@ -38,7 +38,12 @@ class DigestKey:
 
 
 class PostFailed(Exception):
-    """Slack was unavailable, rate limited or unreachable: retry later."""
+    """Slack was unavailable, rate limited or unreachable: retry later (not before
+    `retry_after` seconds when Slack said so)."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ChannelUnavailable(Exception):

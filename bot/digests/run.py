@@ -295,7 +295,8 @@ class DigestPass:
                 composed = composed.late(describe_instant(slot, schedule.tz))
             ts = self.poster.post(channel, composed.message, key)
         except PostFailed as error:
-            self._retry(claim, subscription_id, channel, scope, slot, schedule, str(error))
+            wait = timedelta(seconds=error.retry_after or 0)
+            self._retry(claim, subscription_id, channel, scope, slot, schedule, str(error), wait)
             return
         except (ChannelUnavailable, ChannelRefused) as error:
             self._pause(claim, subscription_id, channel, scope, slot, str(error))
@@ -354,8 +355,9 @@ class DigestPass:
         slot: datetime,
         schedule: Schedule,
         error: str,
+        wait: timedelta = timedelta(0),
     ) -> None:
-        retry_at = self.now + self.config.backoff(claim.attempts)
+        retry_at = self.now + max(self.config.backoff(claim.attempts), wait)
         with session_scope(self.engine) as session:
             q.finish(
                 session,

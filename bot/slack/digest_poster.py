@@ -132,8 +132,19 @@ def _sorted(error: SlackApiError) -> Exception:
     if status is not None and status >= 500:
         return PostFailed(f"Slack error {status} ({code or 'no error code'})")
     if status == 429 or code == "ratelimited":
-        return PostFailed("rate limited by Slack")
+        headers = getattr(error.response, "headers", None) or {}
+        wait = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+        seconds = _seconds(wait)
+        said = f" (retry after {seconds:g} s)" if seconds is not None else ""
+        return PostFailed(f"rate limited by Slack{said}", retry_after=seconds)
     return PostFailed(f"Slack refused the call: {code or status}")
+
+
+def _seconds(value: object) -> float | None:
+    try:
+        return max(0.0, float(str(value))) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _channel_words(code: str) -> str:

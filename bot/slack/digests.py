@@ -23,6 +23,19 @@ def pass_config(settings: Settings) -> PassConfig:
     )
 
 
+def digest_client(settings: Settings) -> WebClient:
+    """The Web API client of a pass: connection errors retried once, but a rate limit
+    ends the attempt (the pass records it and a later pass retries after Retry-After)
+    instead of sleeping while other channels' digests wait."""
+    from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
+
+    from bot.slack.runtime import web_client
+
+    client = web_client(settings)
+    client.retry_handlers = [ConnectionErrorRetryHandler(max_retry_count=1)]
+    return client
+
+
 def poster_for(settings: Settings, client: WebClient) -> SlackDigestPoster:
     return SlackDigestPoster(
         client, Policy(home_team="", allowed_channels=settings.allowed_channels)
