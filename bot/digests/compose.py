@@ -3,6 +3,7 @@ and the conversation a posted digest leaves so replies in its thread keep its sc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +19,7 @@ from bot.render.digest import digest_message, digest_text
 from bot.settings import Settings
 from storage.models import DigestSubscription
 from tools.context import ToolContext
+from tools.digest.cache import DigestCache
 from tools.digest.content import GoalDigest, build_digest
 from tools.digest.scope import DigestScope
 
@@ -39,14 +41,20 @@ class ComposedDigest:
         return digest_text(self.digest)
 
 
-def composer(settings: Settings) -> Any:
-    """The pass's compose function, in the program's currency."""
+Compose = Callable[[Session, DigestSubscription, date, "dict[str, Any] | None"], ComposedDigest]
+"""Builds a subscription's digest for a day: (session, subscription, today, previous)."""
+
+
+def composer(settings: Settings) -> Compose:
+    """One pass's compose function, in the program's currency; its digests share one
+    cache (each goal's progress, each scope's partner sections), so build one per pass."""
+    cache = DigestCache()
 
     def compose(
         session: Session, sub: DigestSubscription, today: date, previous: dict[str, Any] | None
     ) -> ComposedDigest:
         ctx = ToolContext(today=today, tz=settings.tz, currency=settings.currency)
-        return compose_digest(session, ctx, scope_of(sub), previous=previous)
+        return compose_digest(session, ctx, scope_of(sub), previous=previous, cache=cache)
 
     return compose
 
@@ -57,8 +65,9 @@ def compose_digest(
     scope: DigestScope,
     *,
     previous: dict[str, Any] | None = None,
+    cache: DigestCache | None = None,
 ) -> ComposedDigest:
-    digest = build_digest(session, ctx, scope, previous=previous)
+    digest = build_digest(session, ctx, scope, previous=previous, cache=cache)
     return ComposedDigest(
         digest=digest,
         message=digest_message(digest),

@@ -21,13 +21,13 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot.digests.compose import ComposedDigest
+from bot.digests.compose import Compose, ComposedDigest
 from bot.digests.posting import (
     ChannelRefused,
     ChannelUnavailable,
@@ -45,8 +45,6 @@ log = logging.getLogger("partnerops.digests")
 
 OutcomeKind = Literal["posted", "recovered", "skipped", "failed", "paused", "missed", "not due"]
 
-Compose = Callable[[Session, DigestSubscription, date, "dict[str, Any] | None"], ComposedDigest]
-"""Builds a subscription's digest for a day: (session, subscription, today, previous)."""
 Record = Callable[[Session, DigestSubscription, str, ComposedDigest, datetime], None]
 """Keeps what a posted digest said as its thread's conversation (replies are questions)."""
 

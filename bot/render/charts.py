@@ -8,6 +8,7 @@ lock serialises the draw itself (a chart takes a fraction of a second).
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -15,7 +16,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from typing import Any
 
@@ -32,6 +33,7 @@ from bot.assistant.answer import Answer
 from bot.render.values import SYMBOLS, cell
 from storage.models import GoalMetric
 from tools.digest.content import GoalDigest
+from tools.digest.sections import by_status
 from tools.goals import GoalProgress, GoalProgressList
 from tools.metrics import METRICS, Metric, Value, metric_cell
 from tools.performance import Leaderboard, Series
@@ -349,21 +351,35 @@ def _slug(title: str) -> str:
     return slug[:60].strip("-") or "chart"
 
 
+DIGEST_BARS = 12
+"""Goals in a digest's pacing chart: what a phone shows legibly (most behind first)."""
+
+
 def digest_chart(digest: GoalDigest) -> Chart | None:
-    """The digest's pacing chart: each goal's actual and expected-by-now against its target;
-    None without goals."""
-    if not digest.goals:
+    """The digest's pacing chart: each running goal's actual and expected-by-now as a share
+    of its target, drawn by the goal-progress chart; None without running goals. Past
+    DIGEST_BARS goals it draws the ones needing attention first and its title says so."""
+    running = by_status([g for g in digest.goals if not g.finished])
+    if not running:
         return None
+    title = f"Goal pacing — {digest.scope.describe()}"
+    if len(running) > DIGEST_BARS:
+        title += f" ({DIGEST_BARS} of {len(running)} goals, most behind first)"
     progress = GoalProgressList(
         today=digest.today,
         currency=digest.currency,
         filter_label=digest.scope.describe(),
-        goals=digest.goals,
+        goals=running[:DIGEST_BARS],
     )
     try:
-        return _goals_chart(
-            progress.model_dump(mode="json"), f"Goal pacing — {digest.scope.describe()}"
-        )
+        return _drawn_goals(progress.model_dump_json(), title)
     except (ValidationError, ValueError, TypeError, KeyError):
         log.exception("digest chart could not be drawn")
         return None
+
+
+@lru_cache(maxsize=16)
+def _drawn_goals(progress: str, title: str) -> Chart | None:
+    """The goals chart of exactly these figures, drawn once: a pass posting the same scope
+    to several channels draws it once (a chart takes 0.1–0.3 s)."""
+    return _goals_chart(json.loads(progress), title)

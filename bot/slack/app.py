@@ -34,7 +34,8 @@ def build_app(rt: SlackRuntime, *, socket_mode: bool = False) -> App:
         client=rt.client,
         signing_secret=secret.get_secret_value() if secret else None,
         request_verification_enabled=not socket_mode,
-        token_verification_enabled=False,
+        # auth.test now, once: otherwise Bolt calls it inside the first request's ack.
+        token_verification_enabled=True,
         process_before_response=True,  # listeners only ack and hand off: no executor hop
         listener_executor=intake,
         logger=logging.getLogger("partnerops.slack.bolt"),

@@ -47,7 +47,6 @@ def pass_runner(
 ) -> Callable[[datetime], PassReport]:
     """`run(now)`: one pass at `now` (each call a new holder)."""
     poster = poster_for(settings, client)
-    compose = composer(settings)
     config = pass_config(settings)
 
     def run(now: datetime) -> PassReport:
@@ -55,7 +54,7 @@ def pass_runner(
             engine,
             poster,
             now=now,
-            compose=compose,
+            compose=composer(settings),  # one cache per pass, none across passes
             record=record_subscription_thread,
             config=config,
         ).run()

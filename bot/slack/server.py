@@ -31,11 +31,13 @@ WsgiApp = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]
 def wsgi_app(app: App, rt: SlackRuntime) -> WsgiApp:
     """Slack's endpoint and the health check, as one WSGI application."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    gate = rt.worker.gate
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH:
             return _health(rt, start_response)
-        return slack(environ, start_response)
+        with gate.acknowledging():
+            return slack(environ, start_response)
 
     return application
 

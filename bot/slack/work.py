@@ -3,7 +3,8 @@ become a short message with an error id instead of silence.
 
 Bolt acknowledges on its own small executor; if answers ran there too, fifty questions at
 once would queue the next acknowledgement behind them and Slack would retry after 3 s.
-So listeners only ack and hand the job here.
+So listeners only ack and hand the job here, and a job starts once the acknowledgements
+in flight are out (`AckFirst`): its own Python work would otherwise take the GIL from them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
+
+from bot.slack.ack_first import AckFirst
 
 log = logging.getLogger("partnerops.slack")
 
@@ -69,6 +72,8 @@ class Worker:
         behind answers being computed."""
         self.intake: TrackedPool | None = None
         """Bolt's acknowledging executor, when the App was built on it: jobs come from there."""
+        self.gate = AckFirst()
+        """Jobs start once the acknowledgements in flight are out (the HTTP server counts them)."""
 
     def submit(
         self,
@@ -79,7 +84,13 @@ class Worker:
         urgent: bool = False,
     ) -> Future[None]:
         pool = self.urgent if urgent else self.pool
-        return pool.submit(run_reporting, what, job, report)
+        return pool.submit(self._run, self.gate.now(), what, job, report)
+
+    def _run(
+        self, since: float, what: str, job: Callable[[], None], report: ErrorReporter | None
+    ) -> None:
+        self.gate.wait_turn(since)
+        run_reporting(what, job, report)
 
     def drain(self, timeout: float) -> bool:
         """Wait until every acknowledged request's work has finished; False on timeout."""

@@ -3,7 +3,8 @@ goal fifty times.
 
 A goal's progress depends on the goal, the day and the currency, not on who reads it; a
 partner section depends on its segment, the day and the currency. One `DigestCache` lives
-for one pass (the same data, the same `today`) and is then dropped.
+for one pass (the same data, the same `today`) and is then dropped. It holds results
+(pydantic models) only, never database rows, so it outlives any one session or commit.
 """
 
 from __future__ import annotations

@@ -1,13 +1,15 @@
-"""What a weekly digest says, computed by the tools every answer uses.
+"""What a weekly goal digest says, computed by the tools an answer would use.
 
-Goals come from the goal tool (`goal_progress`) unchanged, so the digest's figures are the
-goal tool's; partners needing attention, the week's top movers and the applications
-waiting longest come from `needs_attention` and `top_movers` over the last 7 full days
-against the 7 before. What changed is read against the previous digest's snapshot.
+Goals. The goal tool's own selection and maths (`tools.goals`): for the program every goal,
+for a tier the goals set for that tier. Goals are not set per partner type or owner, so a
+type or owner digest lists the goals set for the scope's partners themselves and says so;
+it never presents program goals as that type's or owner's goals. Running goals are listed,
+and goals that ended since the previous digest (or in the last 7 days) with their result.
 
-Goals are set for the program, a tier or a partner. A type or owner scope therefore shows
-the goals set for that scope's partners, and says that program and tier goals are not
-split by type or owner, rather than passing the program's goals off as the scope's.
+The week. Partner sections cover the last 7 full days (today-7 .. today-1) against the 7
+before, on the scope's active partners, as `tools.attention` does for any period: gone
+quiet (its own look-back), reversal spikes, the biggest revenue drops, the top gains
+(`tools.insights.movers`), and the applications waiting longest.
 """
 
 from __future__ import annotations
@@ -18,240 +20,138 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from storage.queries.segment import partner_ids_in, partner_refs
-from tools.attention import AttentionSection, NeedsAttention, needs_attention
+from storage.queries import goals as goal_queries
+from storage.queries import segment as segment_queries
+from tools import registry
+from tools.applications import ApplicationList
+from tools.attention import (
+    DEFAULT_ROWS,
+    AttentionSection,
+    NeedsAttention,
+    _application_notes,
+    _applications_section,
+    _drops_section,
+    _quiet_section,
+    _reversal_section,
+)
 from tools.context import ToolContext
-from tools.digest.scope import DigestScope, scope_segment
-from tools.goals import NEEDS_ATTENTION, PROGRAM, GoalProgress, goal_figure, goal_progress
+from tools.digest.cache import DigestCache
+from tools.digest.changes import GoalChange, changes_since, read_previous, snapshot_of
+from tools.digest.scope import DigestScope, resolve_scope, scope_segment
+from tools.digest.sections import (
+    attention_section,
+    changes_section,
+    drops_section,
+    goal_section,
+    movers_section,
+    status_counts,
+    status_rule,
+)
+from tools.goals import GoalProgress, _current, _goal_selection, _listing_order
 from tools.insights.common import active_by_default
 from tools.insights.movers import TopMovers, top_movers
+from tools.insights.quiet import quiet_partners
+from tools.insights.reversals import reversal_anomalies
 from tools.periods import DateRange
-from tools.report import Bullet, Line, Money, Percent, Report, Section
-from tools.segment import PartnerRef, Segment
+from tools.report import Report, Section
+from tools.segment import Segment
 
-WEEK = 7
-ROWS = 5
-"""Rows per partner or application section: one row per partner."""
-GOAL_LINES = 20
-"""Goals listed one per line; the rest are counted."""
-_SEVERITY = {"behind": 0, "at risk": 1, "missed": 2, "on track": 3, "ahead": 4, "achieved": 5}
-_WORDS = {"tier": "tier", "type": "partner type", "owner": "owner"}
-
-
-class GoalChange(BaseModel):
-    goal_key: str
-    name: str
-    before: str | None
-    """Its status in the previous digest; None when it was not in it."""
-    after: str
-
-    @property
-    def newly_at_risk(self) -> bool:
-        return self.after in NEEDS_ATTENTION and self.before not in NEEDS_ATTENTION
-
-
-class GoalDigest(BaseModel):
-    today: date
-    """The digest's day: data through the day before, as the goal tool counts."""
-    scope: DigestScope
-    currency: str = "USD"
-    goals: list[GoalProgress]
-    """Running goals in scope, and goals that ended since the previous digest."""
-    changes: list[GoalChange] = Field(default_factory=list)
-    had_previous: bool = False
-    attention: NeedsAttention
-    movers: TopMovers
-    week: DateRange
-    notes: list[str] = Field(default_factory=list)
-
-    @property
-    def nothing_to_report(self) -> bool:
-        flagged = any(s.total for s in self._partner_sections()) or self._applications_total()
-        return not self.goals and not flagged and not self.movers.gains
-
-    def snapshot(self) -> dict[str, Any]:
-        """What the next digest compares with (JSON values only)."""
-        return {
-            "today": self.today.isoformat(),
-            "goals": {g.goal_key: {"name": g.name, "status": g.status} for g in self.goals},
-        }
-
-    def headline(self) -> str:
-        """'3 goals: 1 behind, 1 at risk, 1 on track' — the notification text."""
-        if not self.goals:
-            return "no running goals"
-        counts: dict[str, int] = {}
-        for g in self._ordered():
-            counts[g.status] = counts.get(g.status, 0) + 1
-        parts = ", ".join(f"{n} {status}" for status, n in counts.items())
-        return f"{len(self.goals)} goal{'s' if len(self.goals) != 1 else ''}: {parts}"
-
-    def report(self) -> Report:
-        report = Report(
-            title=f"Weekly goal digest — {self.scope.describe()}",
-            period=f"Data through {_day(self.today - timedelta(days=1))}",
-            scope=self.scope.describe(),
-            notes=list(self.notes),
-        )
-        if self.nothing_to_report:
-            report.sections.append(
-                Section(
-                    text=f"Nothing to report for {self.scope.describe()} this week: no running "
-                    "goals, nothing needing attention, no movers and no applications waiting."
-                )
-            )
-            return report
-        report.sections.append(self._goals_section())
-        if self.had_previous:
-            report.sections.append(self._changes_section())
-        else:
-            report.notes.append("The first digest for this scope: changes show from the next one.")
-        for section in self._partner_sections():
-            report.sections.append(_rows_section(section))
-        report.sections.append(self._movers_section())
-        applications = self.attention.section("applications")
-        if applications is not None:
-            report.sections.append(_rows_section(applications))
-        report.notes.append(
-            f"Partner sections cover {self.attention.partners.describe()}; reversal spikes, "
-            f"drops and movers compare {self.week.describe()} with the 7 days before."
-        )
-        return report
-
-    # --- sections ---------------------------------------------------------------------------
-
-    def _ordered(self) -> list[GoalProgress]:
-        return sorted(self.goals, key=lambda g: (_SEVERITY.get(g.status, 9), g.name.casefold()))
-
-    def _goals_section(self) -> Section:
-        if not self.goals:
-            return Section(title="Goals", text=f"No running goals for {self.scope.describe()}.")
-        ordered = self._ordered()
-        bullets: list[Bullet] = [self._goal_line(g) for g in ordered[:GOAL_LINES]]
-        text = None
-        if len(ordered) > GOAL_LINES:
-            text = f"… and {len(ordered) - GOAL_LINES} more goals (the list runs worst first)."
-        return Section(title=f"Goals — {self.headline()}", bullets=bullets, text=text)
-
-    def _goal_line(self, g: GoalProgress) -> Line:
-        values: dict[str, Any] = {
-            "name": g.name,
-            "scope": g.scope.describe(),
-            "actual": goal_figure(g.actual, g.metric, self.currency),
-            "target": goal_figure(g.target, g.metric, self.currency),
-            "status": g.status,
-        }
-        template = "{name} ({scope}): {actual} of {target}"
-        if g.attainment is not None:
-            values["attainment"] = Percent(value=g.attainment)
-            template += " ({attainment})"
-        if g.finished:
-            values["end"] = g.period.end
-            return Line(template=template + " · ended {end}: {status}", values=values)
-        values["expected"] = goal_figure(g.expected, g.metric, self.currency)
-        template += ", expected {expected} by now · {status}"
-        nxt = g.next_checkpoint
-        if nxt is not None:
-            values["due"] = goal_figure(nxt.amount_due, g.metric, self.currency)
-            values["due_on"] = nxt.due_on
-            template += " · next: {due} by {due_on}"
-            if nxt.still_needed <= 0:
-                template += " (reached)"
-            elif nxt.per_day is not None:
-                values["per_day"] = goal_figure(nxt.per_day, g.metric, self.currency)
-                template += ", needs {per_day} a day"
-        if g.forecast is not None:
-            values["forecast"] = goal_figure(g.forecast, g.metric, self.currency)
-            template += " · forecast {forecast}"
-        return Line(template=template, values=values)
-
-    def _changes_section(self) -> Section:
-        title = "What changed since the last digest"
-        if not self.changes:
-            return Section(title=title, text="No goal changed status.")
-        bullets: list[Bullet] = []
-        for c in self.changes:
-            if c.before is None:
-                line = Line(
-                    template="{name}: new, {after}", values={"name": c.name, "after": c.after}
-                )
-            else:
-                line = Line(
-                    template="{name}: {before} → {after}",
-                    values={"name": c.name, "before": c.before, "after": c.after},
-                )
-            if c.newly_at_risk:
-                line = Line(template=line.template + " (newly at risk)", values=line.values)
-            bullets.append(line)
-        return Section(title=title, bullets=bullets)
-
-    def _partner_sections(self) -> list[AttentionSection]:
-        kinds = ("quiet", "reversals", "drops")
-        return [s for s in self.attention.sections if s.kind in kinds]
-
-    def _applications_total(self) -> int:
-        section = self.attention.section("applications")
-        return section.total if section is not None else 0
-
-    def _movers_section(self) -> Section:
-        title = f"Top movers — {self.week.describe()}"
-        if not self.movers.gains:
-            return Section(title=title, text="No partner's revenue rose this week.")
-        bullets: list[Bullet] = [
-            Line(
-                template="{name}: {current} vs {previous}" + (" ({pct})" if m.change_pct else ""),
-                values={
-                    "name": m.name,
-                    "current": Money(amount=m.current, currency=self.currency),
-                    "previous": Money(amount=m.previous, currency=self.currency),
-                    **({"pct": Percent(value=m.change_pct)} if m.change_pct else {}),
-                },
-            )
-            for m in self.movers.gains
-        ]
-        return Section(title=title, bullets=bullets)
-
-
-def _rows_section(section: AttentionSection) -> Section:
-    """One line per partner (or applicant) with the reason it is listed."""
-    title = f"{section.title} — {section.window}"
-    if not section.rows:
-        return Section(title=title, text=section.none)
-    bullets: list[Bullet] = []
-    for row in section.rows:
-        values: dict[str, Any] = {"subject": row.subject, "reason": row.reason}
-        template = "{subject}"
-        if row.owner:
-            values["owner"] = row.owner
-            template += " ({owner})"
-        bullets.append(Line(template=template + ": {reason}", values=values))
-    text = None
-    if section.total > len(section.rows):
-        text = f"… and {section.total - len(section.rows)} more."
-    return Section(title=title, bullets=bullets, text=text)
+WEEK_DAYS = 7
+ROWS = DEFAULT_ROWS
+"""Rows per partner section and applicants listed (the needs-attention default, 5)."""
 
 
 def _day(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def _goal_scope(
-    session: Session, scope: DigestScope, segment: Segment
-) -> tuple[Segment, list[str]]:
-    """The segment goals are selected by, and what a type or owner scope cannot split."""
-    if scope.kind == "program":
-        return PROGRAM, []
-    if scope.kind == "tier":
-        return segment, []
-    refs = partner_refs(session, partner_ids_in(session, segment))
-    partners = tuple(
-        PartnerRef(id=pid, key=key, name=name) for pid, (key, name) in sorted(refs.items())
+def digest_week(today: date) -> tuple[DateRange, DateRange]:
+    """The last 7 full days and the 7 before them."""
+    end = today - timedelta(days=1)
+    week = DateRange(start=end - timedelta(days=WEEK_DAYS - 1), end=end, label="last 7 days")
+    before = week.start - timedelta(days=1)
+    compare = DateRange(
+        start=before - timedelta(days=WEEK_DAYS - 1), end=before, label="previous 7 days"
     )
-    note = (
-        f"Program and tier goals aren't split by {_WORDS[scope.kind]}, so the goals here are "
-        f"only those set for {scope.describe()} one by one."
-    )
-    return Segment(partners=partners), [note]
+    return week, compare
+
+
+class GoalDigest(BaseModel):
+    """One digest's content: figures from the tools, for one scope and one day."""
+
+    today: date
+    """Data counts through the day before, as in the goal tool."""
+    scope: DigestScope
+    currency: str = "USD"
+    week: DateRange
+    compare: DateRange
+    goals: list[GoalProgress]
+    """The goal tool's GoalProgress for each listed goal, in its listing order: running
+    goals, then goals that ended on or after `ended_since`."""
+    ended_since: date
+    previous_today: date | None = None
+    """The previous digest's day, when there was one to compare with."""
+    changes: list[GoalChange] = Field(default_factory=list)
+    """Empty when there is no previous digest (`previous_today` None)."""
+    attention: NeedsAttention
+    """Gone quiet, reversal spikes and biggest drops (goals are listed on their own, above)."""
+    movers: TopMovers
+    """The week's biggest revenue gains (order 'top')."""
+    drops: TopMovers
+    """The same movers' biggest drops (order 'bottom'): the attention drops section's rows."""
+    applications: AttentionSection | None = None
+    goals_note: str | None = None
+    """What the goal list is, when the scope cannot select goals itself (type, owner)."""
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def through(self) -> date:
+        return self.today - timedelta(days=1)
+
+    @property
+    def nothing_to_report(self) -> bool:
+        """No goal listed, no partner flagged, no gain and no application waiting."""
+        flagged = any(s.total for s in self.attention.sections)
+        waiting = self.applications is not None and self.applications.total > 0
+        return not self.goals and not flagged and not self.movers.gains and not waiting
+
+    def status_counts(self) -> list[tuple[str, int]]:
+        return status_counts(self.goals)
+
+    def snapshot(self) -> dict[str, Any]:
+        """What this digest said, as JSON, for the next digest's `previous`."""
+        return snapshot_of(self.today, str(self.scope), self.goals)
+
+    def report(self) -> Report:
+        report = Report(
+            title=f"Weekly goal digest — {self.scope.describe()}",
+            period=f"data through {_day(self.through)}",
+            scope=str(self.scope),
+            notes=list(self.notes),
+        )
+        if self.nothing_to_report:
+            report.sections.append(Section(text=self.nothing_sentence()))
+            return report
+        report.sections.append(goal_section(self.goals, self.scope.describe(), self.goals_note))
+        if self.previous_today is not None:
+            report.sections.append(changes_section(self.changes, _day(self.previous_today)))
+        report.sections += [
+            drops_section(s, self.drops) if s.kind == "drops" else attention_section(s)
+            for s in self.attention.sections
+        ]
+        report.sections.append(movers_section(self.movers))
+        if self.applications is not None:
+            report.sections.append(attention_section(self.applications))
+        if self.goals:
+            report.notes.append(status_rule())
+        return report
+
+    def nothing_sentence(self) -> str:
+        return (
+            f"Nothing to report for {self.scope.describe()} this week: no goals running, no "
+            "partner gone quiet, no reversal spike or revenue drop, no revenue gains and no "
+            "application waiting."
+        )
 
 
 def build_digest(
@@ -260,76 +160,154 @@ def build_digest(
     scope: DigestScope,
     *,
     previous: dict[str, Any] | None = None,
+    cache: DigestCache | None = None,
 ) -> GoalDigest:
-    """The digest of `scope` as of `ctx.today` (data through the day before); `previous`
-    is the last posted digest's `snapshot()`, for what changed."""
-    today = ctx.today
+    """The digest of `scope` as of `ctx.today`, compared with the `previous` digest's
+    snapshot when given. `cache` shares goal progress and partner sections between the
+    digests of one pass (same data, same day)."""
+    cache = cache or DigestCache()
+    scope = resolve_scope(session, scope)
     segment = scope_segment(session, scope)
-    goal_segment, notes = _goal_scope(session, scope, segment)
+    today, currency = ctx.today, ctx.currency
+    week, compare = digest_week(today)
+    before = read_previous(previous)
+    ended_since = before.today if before is not None else week.start
+    goals, goals_note = _scope_goals(session, scope, segment, today, currency, cache)
+    goals = [g for g in goals if not g.finished or g.period.end >= ended_since]
+    attention, movers, drops = cache.get(
+        ("partners", segment, today, currency),
+        lambda: _partner_sections(session, segment, week, compare, today, currency),
+    )
+    applications = cache.get(
+        ("applications", segment.types, today),
+        lambda: _applications(session, ctx, segment),
+    )
+    notes = [
+        *([goals_note] if goals_note else []),
+        f"Gone quiet, reversal spikes, drops and top movers cover {attention.partners.describe()}.",
+        *_application_notes(segment),
+    ]
+    if any(g.finished for g in goals):
+        notes.append(f"Goals that ended on or after {_day(ended_since)} show their final result.")
+    return GoalDigest(
+        today=today,
+        scope=scope,
+        currency=currency,
+        week=week,
+        compare=compare,
+        goals=goals,
+        ended_since=ended_since,
+        previous_today=None if before is None else before.today,
+        changes=[] if before is None else changes_since(before, goals),
+        attention=attention,
+        movers=movers,
+        drops=drops,
+        applications=applications,
+        goals_note=goals_note,
+        notes=notes,
+    )
+
+
+def _scope_goals(
+    session: Session,
+    scope: DigestScope,
+    segment: Segment,
+    today: date,
+    currency: str,
+    cache: DigestCache,
+) -> tuple[list[GoalProgress], str | None]:
+    """The current goals the scope selects, as `tools.goals.goal_progress` lists them, and a
+    note when the scope (a type, an owner) can only select its partners' own goals."""
+    note = None
+    if scope.kind in ("program", "tier"):
+        chosen, _ = _goal_selection(segment)
+        ids, tiers = chosen.partner_ids, chosen.tiers
+    else:
+        ids, tiers = tuple(segment_queries.partner_ids_in(session, segment)), ()
+        by = "partner type" if scope.kind == "type" else "owner"
+        note = (
+            f"Goals are set for the program, a tier or a partner, not by {by}: this digest "
+            f"lists only the goals set for {scope.describe()} themselves (partner goals); "
+            "program and tier goals are in the program and tier digests."
+        )
     goals: list[GoalProgress] = []
-    if goal_segment.is_program or goal_segment.partners or goal_segment.tiers:
-        progress = goal_progress(session, today=today, segment=goal_segment, currency=ctx.currency)
-        notes += progress.notes
-        since = _previous_day(previous) or today - timedelta(days=WEEK)
-        goals = [
-            g
-            for g in progress.goals
-            if g.status != "not started" and (not g.finished or g.period.end >= since)
-        ]
-    week = DateRange(
-        start=today - timedelta(days=WEEK), end=today - timedelta(days=1), label="last 7 days"
-    )
-    compare = DateRange(
-        start=week.start - timedelta(days=WEEK),
-        end=week.start - timedelta(days=1),
-        label="the 7 days before",
-    )
-    attention = needs_attention(session, ctx, segment=segment, period=week, compare=compare, n=ROWS)
-    attention.sections = [s for s in attention.sections if s.kind != "goals"]  # goals listed above
-    notes += [n for n in attention.notes if n not in notes]
-    movers = top_movers(
+    if ids or scope.kind in ("program", "tier"):  # no ids and no tiers lists every goal
+        goals = cache.get(
+            ("goals", ids, tiers, today, currency),
+            lambda: _progress(session, ids, tiers, today, currency, cache),
+        )
+    if note is not None and not goals:
+        note = f"No goals are set for {scope.describe()}. " + note
+    return goals, note
+
+
+def _progress(
+    session: Session,
+    ids: tuple[int, ...],
+    tiers: tuple[str, ...],
+    today: date,
+    currency: str,
+    cache: DigestCache,
+) -> list[GoalProgress]:
+    """`goal_progress`'s default list (current goals, its order) for goals set for these
+    partners or tiers (every goal with neither); each goal's progress computed once a pass.
+    Only results are kept between digests, never database rows."""
+    rows = goal_queries.list_goals(session, partner_ids=ids, tiers=tiers)
+    progress = [
+        cache.progress(session, g, today=today, currency=currency)
+        for g in rows
+        if _current(g, today)
+    ]
+    return sorted(progress, key=_listing_order)
+
+
+def _partner_sections(
+    session: Session,
+    segment: Segment,
+    week: DateRange,
+    compare: DateRange,
+    today: date,
+    currency: str,
+) -> tuple[NeedsAttention, TopMovers, TopMovers]:
+    """Gone quiet, reversal spikes and drops as `tools.attention` builds them for the week,
+    and the week's gains: one movers query gives both gains and drops."""
+    partners = active_by_default(segment)
+    quiet = quiet_partners(session, today=today, segment=partners, currency=currency)
+    reversals = reversal_anomalies(session, period=week, segment=partners)
+    both = top_movers(
         session,
         metric="revenue",
         period=week,
         compare=compare,
         n=ROWS,
-        order="top",
-        segment=active_by_default(segment),
-        currency=ctx.currency,
+        segment=partners,
+        currency=currency,
     )
-    return GoalDigest(
+    drops = both.model_copy(update={"order": "bottom", "gains": []})
+    gains = both.model_copy(update={"order": "top", "drops": []})
+    attention = NeedsAttention(
         today=today,
-        scope=scope,
-        currency=ctx.currency,
-        goals=goals,
-        changes=_changes(goals, previous),
-        had_previous=previous is not None,
-        attention=attention,
-        movers=movers,
-        week=week,
-        notes=notes,
+        segment=segment,
+        partners=partners,
+        period=week,
+        compare=compare,
+        n=ROWS,
+        currency=currency,
+        sections=[
+            _quiet_section(quiet, ROWS),
+            _reversal_section(reversals, ROWS),
+            _drops_section(drops),
+        ],
     )
+    return attention, gains, drops
 
 
-def _previous_day(previous: dict[str, Any] | None) -> date | None:
-    try:
-        return date.fromisoformat(str((previous or {}).get("today")))
-    except ValueError:
-        return None
-
-
-def _changes(goals: list[GoalProgress], previous: dict[str, Any] | None) -> list[GoalChange]:
-    if previous is None:
-        return []
-    before = previous.get("goals") if isinstance(previous.get("goals"), dict) else {}
-    assert isinstance(before, dict)
-    changes = []
-    for g in goals:
-        was = before.get(g.goal_key)
-        status = was.get("status") if isinstance(was, dict) else None
-        if status != g.status:
-            changes.append(
-                GoalChange(goal_key=g.goal_key, name=g.name, before=status, after=g.status)
-            )
-    changes.sort(key=lambda c: (not c.newly_at_risk, c.name.casefold()))
-    return changes
+def _applications(session: Session, ctx: ToolContext, segment: Segment) -> AttentionSection:
+    """The pending-applications tool, as needs-attention calls it (types apply; other
+    dimensions are noted by `_application_notes`)."""
+    result = registry.call(
+        session, ctx, "pending_applications", {"n": ROWS, "types": list(segment.types)}
+    )
+    if not isinstance(result, ApplicationList):
+        raise TypeError(f"pending_applications returned {type(result).__name__}")
+    return _applications_section(result, ROWS)

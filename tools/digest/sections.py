@@ -12,9 +12,7 @@ from decimal import Decimal
 
 from tools.attention import AttentionSection
 from tools.digest.changes import GoalChange
-from tools.goals import AT_RISK_AT, AHEAD_AT, ON_TRACK_AT, GoalProgress
-from tools.goals import _amount as goal_amount
-from tools.goals import _cell as goal_cell
+from tools.goals import AHEAD_AT, AT_RISK_AT, ON_TRACK_AT, GoalProgress, goal_amount, goal_figure
 from tools.insights.movers import Mover, TopMovers
 from tools.report import Bullet, Cell, Change, Line, Money, Percent, Section
 
@@ -61,7 +59,7 @@ def goal_line(g: GoalProgress) -> Line:
     50.0% ($30,000) by 15 Dec 2026, needs $2,100/day · forecast $55,000'."""
 
     def fig(value: Decimal | None) -> Cell:
-        return goal_cell(value, g.metric, g.currency)
+        return goal_figure(value, g.metric, g.currency)
 
     parts: list[Part] = [BULLET, subject(g.name)]
     if not g.scope.is_program:
@@ -109,10 +107,7 @@ def goal_section(goals: Sequence[GoalProgress], describe: str, note: str | None)
 
 
 def change_line(c: GoalChange) -> Line:
-    if c.kind == "new":
-        words = f": new since the last digest, {c.new}"
-    else:
-        words = f": {c.old} → {c.new}"
+    words = f": new since the last digest, {c.new}" if c.kind == "new" else f": {c.old} → {c.new}"
     flag = f" (newly {c.new})" if c.newly_lagging else ""
     return Line.join([BULLET, subject(c.name), words + flag])
 
@@ -164,14 +159,25 @@ def mover_line(m: Mover, movers: TopMovers) -> Line:
 
 
 def movers_section(movers: TopMovers) -> Section:
+    """The week's biggest revenue gains, one line per partner."""
     title = f"Top movers — revenue, {movers.period.describe()} vs {movers.compare.describe()}"
     if not movers.gains:
-        return Section(title=title, text=f"None: no partner's revenue rose against the "
-                       f"{movers.compare.label}.")  # fmt: skip
+        none = f"None: no partner's revenue rose against the {movers.compare.label}."
+        return Section(title=title, text=none)
     lines: list[Bullet] = [mover_line(m, movers) for m in movers.gains]
     if movers.rose > len(movers.gains):
         lines.append(more(movers.rose - len(movers.gains), " rose"))
     return Section(title=title, lines=lines)
+
+
+def drops_section(section: AttentionSection, movers: TopMovers) -> Section:
+    """The attention tool's drops section, its rows as mover lines (the same movers)."""
+    if not movers.drops:
+        return attention_section(section)
+    lines: list[Bullet] = [mover_line(m, movers) for m in movers.drops]
+    if movers.fell > len(movers.drops):
+        lines.append(more(movers.fell - len(movers.drops), " fell"))
+    return Section(title=f"{section.title} — {section.window}", lines=lines)
 
 
 def status_rule() -> str:
