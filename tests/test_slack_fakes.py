@@ -245,14 +245,19 @@ def test_wait_for_names_the_calls_it_saw_when_it_times_out(
 
 
 @needs_running_clock
-def test_a_delayed_method_is_held_until_released(slack: FakeSlack, client: WebClient) -> None:
-    slack.delay("auth.test", 60)
+def test_a_held_answer_is_released_when_the_fake_closes(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    slack.hold_after("chat.postMessage", 60)
     answered: list[Any] = []
-    caller = threading.Thread(target=lambda: answered.append(client.auth_test()["ok"]))
+    caller = threading.Thread(
+        target=lambda: answered.append(client.chat_postMessage(channel="C1", text="x")["ok"])
+    )
     caller.start()
-    with pytest.raises(AssertionError):
-        slack.wait_for("auth.test", timeout=0)  # still held: not recorded yet
-    slack.close()  # ends the delay
+    slack.wait_for("chat.postMessage", timeout=30)  # done (recorded) but not yet answered
+    assert answered == []
+    assert len(slack.messages("C1")) == 1
+    slack.close()  # ends the hold
     caller.join(10)
     assert answered == [True]
 

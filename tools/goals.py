@@ -326,9 +326,15 @@ def _actual(session: Session, goal: Goal, who: Segment, through: date) -> Decima
 
 
 def progress_of(
-    session: Session, goal: Goal, *, today: date, currency: str = "USD"
+    session: Session,
+    goal: Goal,
+    *,
+    today: date,
+    currency: str = "USD",
+    actual: Decimal | None = None,
 ) -> GoalProgress:
-    """One goal's progress counting full days up to yesterday (see the module docstring)."""
+    """One goal's progress counting full days up to yesterday (see the module docstring).
+    `actual` is the goal's actual when the caller already summed it (`goal_actuals`)."""
     scope = goal_segment(session, goal)
     through = min(today - timedelta(days=1), goal.end)
     counted = max(through, goal.start - timedelta(days=1))
@@ -337,7 +343,8 @@ def progress_of(
     finished = through >= goal.end
     target = Decimal(goal.target)
     checkpoints = [(c.due_on, Decimal(c.fraction)) for c in goal.checkpoints]
-    actual = _actual(session, goal, scope, through)
+    if actual is None:
+        actual = _actual(session, goal, scope, through)
     distinct = goal.metric == GoalMetric.ACTIVE_PARTNERS
     fraction = expected_fraction(goal.start, goal.end, checkpoints, counted)
     if distinct:
@@ -393,6 +400,27 @@ def progress_of(
         finished=finished,
         next_checkpoint=next_checkpoint,
     )
+
+
+def goal_actuals(session: Session, goals: Sequence[Goal], *, today: date) -> dict[int, Decimal]:
+    """The actuals of many partner goals at once: one per-partner sum for each (start,
+    through) the goals share, instead of a query per goal. Goals of other scopes, and
+    active-partners goals (a distinct count), are left to `progress_of`."""
+    groups: dict[tuple[date, date], list[Goal]] = {}
+    for goal in goals:
+        through = min(today - timedelta(days=1), goal.end)
+        summable = goal.metric != GoalMetric.ACTIVE_PARTNERS and through >= goal.start
+        if goal.scope == GoalScope.PARTNER and goal.partner_id is not None and summable:
+            groups.setdefault((goal.start, through), []).append(goal)
+    actuals: dict[int, Decimal] = {}
+    for (start, through), members in groups.items():
+        if len(members) < 2:
+            continue
+        sums = queries.totals_by_partner(session, start, through)
+        for goal in members:
+            found = sums.get(goal.partner_id) if goal.partner_id is not None else None
+            actuals[goal.id] = Decimal(getattr(found, goal.metric)) if found else Decimal(0)
+    return actuals
 
 
 # --- which goals a segment selects ------------------------------------------------------------

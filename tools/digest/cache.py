@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from storage.models import Goal
-from tools.goals import GoalProgress, progress_of
+from tools.goals import GoalProgress, goal_actuals, progress_of
 
 T = TypeVar("T")
 
@@ -40,9 +40,21 @@ class DigestCache:
         self._values[key] = value
         return value
 
+    def prefetch(self, session: Session, goals: list[Goal], *, today: date) -> None:
+        """Sum many partner goals' actuals in a few queries before their progress is asked."""
+        missing = [g for g in goals if ("actual", g.id, today) not in self._values]
+        for goal_id, value in goal_actuals(session, missing, today=today).items():
+            self._values[("actual", goal_id, today)] = value
+
     def progress(self, session: Session, goal: Goal, *, today: date, currency: str) -> GoalProgress:
         """`tools.goals.progress_of`, once per goal, day and currency."""
         return self.get(
             ("progress", goal.id, today, currency),
-            lambda: progress_of(session, goal, today=today, currency=currency),
+            lambda: progress_of(
+                session,
+                goal,
+                today=today,
+                currency=currency,
+                actual=self._values.get(("actual", goal.id, today)),
+            ),
         )

@@ -252,12 +252,13 @@ def _progress(
     """`goal_progress`'s default list (current goals, its order) for goals set for these
     partners or tiers (every goal with neither); each goal's progress computed once a pass.
     Only results are kept between digests, never database rows."""
-    rows = goal_queries.list_goals(session, partner_ids=ids, tiers=tiers)
-    progress = [
-        cache.progress(session, g, today=today, currency=currency)
-        for g in rows
+    rows = [
+        g
+        for g in goal_queries.list_goals(session, partner_ids=ids, tiers=tiers)
         if _current(g, today)
     ]
+    cache.prefetch(session, rows, today=today)
+    progress = [cache.progress(session, g, today=today, currency=currency) for g in rows]
     return sorted(progress, key=_listing_order)
 
 
