@@ -7,12 +7,15 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import Engine, select
 
 from bot.assistant.conversation import ConversationKey, load_conversation
+from bot.digests.run import DigestPass
 from bot.digests.subscriptions import statuses
 from storage.db import session_scope
 from storage.models import AuditEntry, DigestRun, DigestSubscription
+from storage.queries.digests import Claim
 from tests.digest_harness import (
     CHANNEL,
     FIRST_SLOT,
@@ -309,3 +312,40 @@ def test_a_rate_limit_is_retried_after_slack_says(db: Engine, slack: FakeSlack) 
     late = run_pass(db, slack, FIRST_SLOT + timedelta(minutes=5))
     assert [o.kind for o in late.outcomes] == ["posted"]
     assert len(digests_in(slack)) == 1
+
+
+def test_a_posted_digest_past_its_grace_window_is_found_not_marked_missed(
+    db: Engine, slack: FakeSlack
+) -> None:
+    add_subscription(db)
+    run_pass(db, slack, FIRST_SLOT)
+    (posted,) = digests_in(slack)
+    with session_scope(db) as session:  # the pass died after Slack accepted the post
+        run = session.scalars(select(DigestRun)).one()
+        run.status, run.holder, run.message_ts = "claimed", "dead-pass", None
+        run.lease_until = FIRST_SLOT + LEASE
+    report = run_pass(db, slack, FIRST_SLOT + timedelta(hours=6))
+    assert [o.kind for o in report.outcomes] == ["recovered"]
+    (run,) = runs(db)
+    assert (run.status, run.message_ts) == ("posted", posted["ts"])
+    assert len(digests_in(slack)) == 1
+
+
+def test_a_claim_taken_over_while_composing_is_not_posted_twice(
+    db: Engine, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pass whose claim was taken over before it posted stops instead of posting."""
+    add_subscription(db)
+    renew = DigestPass._renew
+
+    def taken_over(self: DigestPass, claim: Claim) -> bool:
+        with session_scope(db) as session:
+            row = session.scalars(select(DigestRun)).one()
+            row.attempts += 1  # another pass took the claim over meanwhile
+        return renew(self, claim)
+
+    monkeypatch.setattr(DigestPass, "_renew", taken_over)
+    report = run_pass(db, slack, FIRST_SLOT)
+    assert [o.kind for o in report.outcomes] == ["skipped"]
+    assert "took it over" in report.outcomes[0].detail
+    assert digests_in(slack) == []

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -125,6 +126,7 @@ class DigestPass:
         self.engine = engine
         self.poster = poster
         self.now = as_utc(now)
+        self._started = time.monotonic()
         self.compose = compose
         self.record = record
         self.config = config or PassConfig()
@@ -133,6 +135,11 @@ class DigestPass:
     @property
     def holder(self) -> str:
         return self.report.holder
+
+    def clock(self) -> datetime:
+        """The pass's clock for leases: `now`, moving on as the pass runs, so a long pass
+        never claims with a lease that has already run out in real time."""
+        return self.now + timedelta(seconds=time.monotonic() - self._started)
 
     def run(self) -> PassReport:
         with session_scope(self.engine) as session:
@@ -199,19 +206,34 @@ class DigestPass:
                 )
             elif run.status in q.FINAL:
                 return
-            elif run.status == q.CLAIMED and as_utc(run.lease_until or slot) > self.now:
+            elif run.status == q.CLAIMED and as_utc(run.lease_until or slot) > self.clock():
                 return  # someone is posting it right now
             else:
+                found = self._already_posted(run, channel, slot)
+                if found is not None:
+                    if q.mark_missed(session, run, now=self.now, posted_ts=found):
+                        detail = "an earlier pass had posted it; recorded, not posted again"
+                        self._add("recovered", subscription_id, channel, scope, slot, detail, found)
+                    return
                 changed = q.mark_missed(session, run, now=self.now)
         if changed:
             due = describe_instant(slot, schedule.tz)
             log.warning("digest %s for %s: missed the slot due %s", subscription_id, channel, due)
             self._add("missed", subscription_id, channel, scope, slot, f"was due {due}")
 
+    def _already_posted(self, run: DigestRun, channel: str, slot: datetime) -> str | None:
+        """A slot some pass attempted may be in the channel already (it died after posting)."""
+        if run.attempts == 0:
+            return None
+        try:
+            return self.poster.find_posted(channel, DigestKey(run.subscription_id, slot))
+        except (PostFailed, ChannelUnavailable, ChannelRefused):
+            return None
+
     def _claim(self, subscription_id: int, slot: datetime, schedule: Schedule) -> q.Claim | str:
         """This pass's claim on the slot, or why it is not this pass's to post."""
         late = self.now - slot > self.config.late_after
-        lease_until = self.now + self.config.lease
+        lease_until = self.clock() + self.config.lease
         with session_scope(self.engine) as session:
             if q.insert_run(
                 session,
@@ -246,7 +268,7 @@ class DigestPass:
             return f"already posted {when}"
         if run.status in (q.MISSED, q.ABANDONED):
             return f"already recorded as {run.status}"
-        if run.status == q.CLAIMED and as_utc(run.lease_until or self.now) > self.now:
+        if run.status == q.CLAIMED and as_utc(run.lease_until or self.now) > self.clock():
             until = describe_instant(as_utc(run.lease_until or self.now), schedule.tz)
             return f"being posted by {run.holder} (its claim holds until {until})"
         if run.status == q.RETRY and run.next_attempt_at is not None:
@@ -291,6 +313,16 @@ class DigestPass:
                 composed = self.compose(session, sub, schedule.local_day(slot), previous)
             if claim.late:
                 composed = composed.late(describe_instant(slot, schedule.tz))
+            if not self._renew(claim):
+                self._add(
+                    "skipped",
+                    subscription_id,
+                    channel,
+                    scope,
+                    slot,
+                    "its claim ran out and another pass took it over",
+                )
+                return
             ts = self.poster.post(channel, composed.message, key)
         except PostFailed as error:
             wait = timedelta(seconds=error.retry_after or 0)
@@ -308,7 +340,10 @@ class DigestPass:
             return
         self._finish_posted(claim, subscription_id, ts, snapshot=composed.snapshot)
         if composed.chart is not None:
-            self.poster.attach_chart(channel, ts, composed.chart)
+            try:
+                self.poster.attach_chart(channel, ts, composed.chart)
+            except Exception:  # the digest is posted; a missing picture is only logged
+                log.exception("digest %s: chart upload failed", subscription_id)
         if self.record is not None:
             try:
                 with session_scope(self.engine) as session:
@@ -321,6 +356,11 @@ class DigestPass:
         detail = f"late: was due {due}" if claim.late else f"due {due}"
         log.info("digest %s posted to %s (%s)", subscription_id, channel, detail)
         self._add("posted", subscription_id, channel, scope, slot, detail, ts)
+
+    def _renew(self, claim: q.Claim) -> bool:
+        """Extend the lease just before posting; False when the claim is no longer ours."""
+        with session_scope(self.engine) as session:
+            return q.renew(session, claim, lease_until=self.clock() + self.config.lease)
 
     def _finish_posted(
         self, claim: q.Claim, subscription_id: int, ts: str, *, snapshot: dict[str, Any] | None
@@ -336,7 +376,8 @@ class DigestPass:
                 snapshot=snapshot,
                 error=None,
             )
-            q.record_success(session, subscription_id)
+            if finished:
+                q.record_success(session, subscription_id)
         if not finished:
             # Our lease ran out mid-post and another pass took over: it looks in the
             # channel first, finds this message and records it.

@@ -69,6 +69,7 @@ def subscribe(
 ) -> Subscribed:
     """Subscribe `channel` (or reschedule its subscription to `scope`). `where` is the
     channel the request was made in, for the audit."""
+    now = as_utc(now)
     scope = resolve_scope(session, scope)
     wanted = {
         "weekday": schedule.weekday,
@@ -125,6 +126,7 @@ def unsubscribe(
 ) -> DigestSubscription:
     """Stop a subscription (kept, inactive, with its history). From Slack, `channel`
     limits it to that channel's subscriptions."""
+    now = as_utc(now)
     row = q.subscription(session, subscription_id)
     if row is None or not row.active or (channel is not None and row.channel_id != channel):
         where = " in this channel" if channel else ""

@@ -218,4 +218,6 @@ def _now(rt: SlackRuntime, asker: Asker, channel: str, words: str) -> Reply:
                 poster_for(rt.settings, rt.client).attach_chart(channel, ts, composed.chart)
             record_thread(session, channel, asker.user_id, scope, ts, composed, datetime.now(UTC))
             posted.append(escape(scope.describe()))
-    return Reply(text=f"Posted the digest for {', '.join(posted)} here.")
+    left = len(scopes) - len(posted)
+    more = f" ({left} more of this channel's scopes left out; name one to post it)" if left else ""
+    return Reply(text=f"Posted the digest for {', '.join(posted)} here.{more}")

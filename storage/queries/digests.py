@@ -269,8 +269,28 @@ def finish(session: Session, claim: Claim, *, status: str, now: datetime, **valu
     return _changed(result)
 
 
-def mark_missed(session: Session, run: DigestRun, *, now: datetime) -> bool:
-    """A claim or retry whose grace window has passed: missed, keeping its last error."""
+def renew(session: Session, claim: Claim, *, lease_until: datetime) -> bool:
+    """Extend a held claim's lease; False when it was taken over meanwhile."""
+    result = session.execute(
+        update(DigestRun)
+        .where(
+            DigestRun.id == claim.run_id,
+            DigestRun.status == CLAIMED,
+            DigestRun.attempts == claim.attempts,
+        )
+        .values(lease_until=lease_until)
+    )
+    return _changed(result)
+
+
+def mark_missed(
+    session: Session, run: DigestRun, *, now: datetime, posted_ts: str | None = None
+) -> bool:
+    """A claim or retry whose grace window has passed: missed, keeping its last error; or
+    posted, when its message was found in the channel (`posted_ts`)."""
+    values: dict[str, Any] = {"status": MISSED}
+    if posted_ts is not None:
+        values = {"status": POSTED, "message_ts": posted_ts, "posted_at": now}
     result = session.execute(
         update(DigestRun)
         .where(
@@ -278,7 +298,7 @@ def mark_missed(session: Session, run: DigestRun, *, now: datetime) -> bool:
             DigestRun.status == run.status,
             DigestRun.attempts == run.attempts,
         )
-        .values(status=MISSED, lease_until=None, next_attempt_at=None, updated_at=now)
+        .values(lease_until=None, next_attempt_at=None, updated_at=now, **values)
     )
     return _changed(result)
 
