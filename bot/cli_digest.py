@@ -82,6 +82,8 @@ def subscribe(channel: str, day: str, at: str, timezone: str | None, scope: str,
 
     Subscribing a channel again to the same scope moves it to the new day and time.
     """
+    from sqlalchemy.exc import IntegrityError
+
     from bot.digests.slots import Schedule, parse_time, parse_timezone, parse_weekday
     from bot.digests.subscriptions import describe
     from bot.digests.subscriptions import subscribe as add
@@ -110,6 +112,11 @@ def subscribe(channel: str, day: str, at: str, timezone: str | None, scope: str,
             )
         except ToolError as error:
             raise click.ClickException(str(error)) from None
+        except IntegrityError:
+            raise click.ClickException(
+                f"{channel_id} was being subscribed to this scope at the same moment; "
+                "`partnerops digest list` shows it."
+            ) from None
         row = result.subscription
         click.echo(row.id)
         click.echo(f"{result.change}: {describe(row)}", err=True)

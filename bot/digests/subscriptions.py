@@ -107,6 +107,7 @@ def subscribe(
         change = "subscribed"
     for key, value in wanted.items():
         setattr(row, key, value)
+    q.abandon_open_runs(session, row.id, now=now)  # the old schedule's retries end here
     row.active, row.active_since = True, now
     row.paused_at = row.paused_reason = None
     row.failures, row.last_error, row.last_error_at = 0, None, None
@@ -155,6 +156,8 @@ def _status(row: DigestSubscription, run: DigestRun | None, now: datetime) -> St
         if row.failures:
             state = f"failing: {row.failures} failed attempt(s) in a row, last: {row.last_error}"
         next_due = schedule.next_after(max(as_utc(now), active_since(row)))
+        if run is not None and run.status in ("claimed", "retry"):
+            next_due = as_utc(run.slot_at)  # due and not posted yet: still the next one
     last = None
     if run is not None:
         due = describe_instant(as_utc(run.slot_at), schedule.tz)
