@@ -145,7 +145,7 @@ def _day(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def _quiet_section(result: QuietPartners, n: int) -> AttentionSection:
+def quiet_section(result: QuietPartners, n: int) -> AttentionSection:
     return AttentionSection(
         kind="quiet",
         title="Gone quiet",
@@ -171,7 +171,7 @@ def _quiet_section(result: QuietPartners, n: int) -> AttentionSection:
     )
 
 
-def _reversal_section(result: ReversalAnomalies, n: int) -> AttentionSection:
+def reversal_section(result: ReversalAnomalies, n: int) -> AttentionSection:
     flagged = result.flagged
     reason = (
         f"rate ≥ {ANOMALY_BASELINE_MULTIPLE}× its own baseline and "
@@ -203,7 +203,7 @@ def _reversal_section(result: ReversalAnomalies, n: int) -> AttentionSection:
     )
 
 
-def _drops_section(result: TopMovers) -> AttentionSection:
+def drops_attention_section(result: TopMovers) -> AttentionSection:
     def reason(current: Decimal) -> str:
         if current == 0:
             return f"no revenue, after revenue in the {result.compare.label}"
@@ -277,7 +277,7 @@ def _goals_section(goals: list[GoalProgress], today: date, n: int) -> AttentionS
     )
 
 
-def _applications_section(result: ApplicationList, n: int) -> AttentionSection:
+def applications_section(result: ApplicationList, n: int) -> AttentionSection:
     what = result.where.describe()
     return AttentionSection(
         kind="applications",
@@ -301,7 +301,7 @@ def _applications_section(result: ApplicationList, n: int) -> AttentionSection:
     )
 
 
-def _application_notes(segment: Segment) -> list[str]:
+def application_notes(segment: Segment) -> list[str]:
     if segment.partners:
         return [f"Pending applications aren't shown: applicants aren't among {segment.describe()}."]
     return [
@@ -348,12 +348,12 @@ def needs_attention(
     goals = lagging_goals(session, today=ctx.today, segment=segment, currency=ctx.currency)
     notes += goal_segment_notes(segment)
     sections = [
-        _quiet_section(quiet, n),
-        _reversal_section(reversals, n),
-        _drops_section(drops),
+        quiet_section(quiet, n),
+        reversal_section(reversals, n),
+        drops_attention_section(drops),
         _goals_section(goals, ctx.today, n),
     ]
-    notes += _application_notes(segment)
+    notes += application_notes(segment)
     if not segment.partners:
         applications = registry.call(
             session,
@@ -363,7 +363,7 @@ def needs_attention(
         )
         if not isinstance(applications, ApplicationList):
             raise TypeError(f"pending_applications returned {type(applications).__name__}")
-        sections.append(_applications_section(applications, n))
+        sections.append(applications_section(applications, n))
     return NeedsAttention(
         today=ctx.today,
         segment=segment,

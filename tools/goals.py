@@ -443,7 +443,7 @@ def _words(segment: Segment, dimension: Dimension) -> list[str]:
     return values
 
 
-def _goal_selection(segment: Segment) -> tuple[Segment, list[str]]:
+def goal_selection(segment: Segment) -> tuple[Segment, list[str]]:
     """The part of `segment` goals can be selected by, and a note for each part they can't.
 
     Goals are set for the program, a tier or a partner: explicit partners select their
@@ -476,7 +476,7 @@ def _goal_selection(segment: Segment) -> tuple[Segment, list[str]]:
 
 def goal_segment_notes(segment: Segment) -> list[str]:
     """What a list of goals cannot honour of `segment`, as notes for the answer to carry."""
-    return _goal_selection(segment)[1]
+    return goal_selection(segment)[1]
 
 
 def _matches(goal: Goal, text: str) -> bool:
@@ -497,7 +497,7 @@ def _current_label(goals: Sequence[Goal], today: date) -> str:
     return "all current goals"
 
 
-def _current(goal: Goal, today: date) -> bool:
+def is_current_goal(goal: Goal, today: date) -> bool:
     """Started, and running or ended within FINISHED_LOOKBACK_DAYS."""
     return goal.start <= today and goal.end >= today - timedelta(days=FINISHED_LOOKBACK_DAYS)
 
@@ -531,7 +531,7 @@ def _scope_rank(scope: Segment) -> int:
     return _SCOPE_RANK["tier"] if scope.tiers else _SCOPE_RANK["program"]
 
 
-def _listing_order(p: GoalProgress) -> tuple[int, int, int, str]:
+def listing_order(p: GoalProgress) -> tuple[int, int, int, str]:
     """Running goals first (soonest end), then finished (latest end), then not started."""
     group = 1 if p.finished else (2 if p.status == "not started" else 0)
     end = -p.period.end.toordinal() if p.finished else p.period.end.toordinal()
@@ -559,7 +559,7 @@ def goal_progress(
     or future) with their own periods, and a note that `period` (stated back as
     `period_words`, default its label) was not applied.
     """
-    chosen, notes = _goal_selection(segment)
+    chosen, notes = goal_selection(segment)
     selected = goal_queries.list_goals(session, partner_ids=chosen.partner_ids, tiers=chosen.tiers)
     in_period = period is not None
     if goal:
@@ -572,14 +572,14 @@ def goal_progress(
         if overlapping:
             goals = overlapping
         else:
-            goals = [g for g in matched if _current(g, today)] or matched
+            goals = [g for g in matched if is_current_goal(g, today)] or matched
             if period is not None and goals:
                 notes.append(_period_note(period_words or period.label, goals, goal))
             in_period = False
     elif period is not None:
         goals = [g for g in selected if _overlaps(g, period)]
     else:
-        goals = [g for g in selected if _current(g, today)]
+        goals = [g for g in selected if is_current_goal(g, today)]
     labels: list[str] = []
     if in_period and period is not None:
         labels.append(f"goals in {period.label}")
@@ -589,7 +589,7 @@ def goal_progress(
         labels.append(chosen.describe())
     items = sorted(
         (progress_of(session, g, today=today, currency=currency) for g in goals),
-        key=_listing_order,
+        key=listing_order,
     )
     return GoalProgressList(
         today=today,
@@ -613,7 +613,7 @@ def goals_needing_attention(
     Goals are selected as in `goal_progress` (partners, else tiers, else every goal); what
     `segment` asks beyond that is not applied: `goal_segment_notes(segment)` says so.
     """
-    chosen, _ = _goal_selection(segment)
+    chosen, _ = goal_selection(segment)
     selected = goal_queries.list_goals(session, partner_ids=chosen.partner_ids, tiers=chosen.tiers)
     running = [g for g in selected if g.start < today <= g.end]
     progress = [progress_of(session, g, today=today, currency=currency) for g in running]

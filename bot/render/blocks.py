@@ -94,7 +94,7 @@ def context_block(text: str) -> Block:
     return {"type": "context", "elements": [_text(clip(text, MAX_TEXT))]}
 
 
-def _pack(lines: list[str], limit: int = MAX_TEXT) -> list[str]:
+def pack_lines(lines: list[str], limit: int = MAX_TEXT) -> list[str]:
     """Lines joined by newlines into as few chunks of at most `limit` characters as fit."""
     chunks: list[str] = []
     current: list[str] = []
@@ -163,7 +163,7 @@ def _report_blocks(report: Report, *, buttons: bool) -> list[Block]:
         blocks.extend(_section(section))
     if report.options and report.kind in ("clarify", "not_found") and not buttons:
         bullets = [f"• {escape(o)}" for o in report.options]
-        blocks.extend(mrkdwn_section(chunk) for chunk in _pack(bullets))
+        blocks.extend(mrkdwn_section(chunk) for chunk in pack_lines(bullets))
     notes = [escape(n.strip()) for n in report.notes if n.strip()]
     if notes:
         blocks.append(context_block("\n".join(notes)))
@@ -175,16 +175,18 @@ def _section(section: Section) -> list[Block]:
     if section.title and section.title.strip():
         out.append(mrkdwn_section(f"*{escape(section.title.strip())}*"))
     if section.text:
-        out.extend(mrkdwn_section(c) for c in _pack(escape(section.text).splitlines()))
+        out.extend(mrkdwn_section(c) for c in pack_lines(escape(section.text).splitlines()))
     for text in section.lines:
-        out.extend(mrkdwn_section(c) for c in _pack(_line(text).splitlines()))
+        out.extend(mrkdwn_section(c) for c in pack_lines(_line(text).splitlines()))
     for start in range(0, len(section.facts), MAX_FIELDS):
         fields = [_field(f) for f in section.facts[start : start + MAX_FIELDS]]
         out.append({"type": "section", "fields": fields})
     if section.table is not None:
         out.extend(table_blocks(section.table))
     if section.bullets:
-        out.extend(mrkdwn_section(c) for c in _pack([f"• {_line(b)}" for b in section.bullets]))
+        out.extend(
+            mrkdwn_section(c) for c in pack_lines([f"• {_line(b)}" for b in section.bullets])
+        )
     if section.quote is not None:
         out.append(quote_block(section.quote))
     return out
@@ -269,7 +271,7 @@ def _row_lines(table: Table) -> list[Block]:
         parts = [f"{escape(columns[i])} {_cell(row[i])}" for i in rest if i != label]
         lines.append(f"*{head}*" + (" — " + " · ".join(parts) if parts else ""))
     left = len(table.rows) - len(lines)
-    chunks = _pack([*lines, *([_more(left)] if left else [])])
+    chunks = pack_lines([*lines, *([_more(left)] if left else [])])
     return [mrkdwn_section(c) for c in chunks]
 
 
@@ -282,7 +284,9 @@ def render_answer_message(answer: Answer, *, reserve: int = 0) -> SlackMessage:
     `reserve` is how many blocks the caller will add (a lead line), kept free of the limit."""
     body: list[list[Block]] = []
     if answer.framing and answer.framing.strip():
-        body.append([mrkdwn_section(c) for c in _pack(escape(answer.framing.strip()).splitlines())])
+        body.append(
+            [mrkdwn_section(c) for c in pack_lines(escape(answer.framing.strip()).splitlines())]
+        )
     options = answer.options if answer.report.kind in ("clarify", "not_found") else []
     for i, report in enumerate(answer.reports):
         blocks = _report_blocks(report, buttons=bool(options) and i == 0)

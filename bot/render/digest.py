@@ -13,13 +13,13 @@ from bot.render.blocks import (
     MAX_TEXT,
     Block,
     SlackMessage,
-    _pack,
     clip,
     context_block,
     escape,
     header,
     is_user_id,
     mrkdwn_section,
+    pack_lines,
 )
 from bot.render.text import render_text
 from bot.render.values import cell, change
@@ -115,7 +115,7 @@ def _section(section: Section) -> list[Block]:
         lines.extend(escape(t) for t in section.text.splitlines())
     lines.extend(_item(line) for line in section.lines)
     lines.extend(f"• {_item(b)}" for b in section.bullets)
-    return [mrkdwn_section(chunk) for chunk in _pack(lines)]
+    return [mrkdwn_section(chunk) for chunk in pack_lines(lines)]
 
 
 def _within_limit(blocks: list[Block]) -> list[Block]:

@@ -28,11 +28,11 @@ from tools.attention import (
     DEFAULT_ROWS,
     AttentionSection,
     NeedsAttention,
-    _application_notes,
-    _applications_section,
-    _drops_section,
-    _quiet_section,
-    _reversal_section,
+    application_notes,
+    applications_section,
+    drops_attention_section,
+    quiet_section,
+    reversal_section,
 )
 from tools.context import ToolContext
 from tools.digest.cache import DigestCache
@@ -47,7 +47,7 @@ from tools.digest.sections import (
     status_counts,
     status_rule,
 )
-from tools.goals import GoalProgress, _current, _goal_selection, _listing_order
+from tools.goals import GoalProgress, goal_selection, is_current_goal, listing_order
 from tools.insights.common import active_by_default
 from tools.insights.movers import TopMovers, top_movers
 from tools.insights.quiet import quiet_partners
@@ -185,7 +185,7 @@ def build_digest(
     notes = [
         *([goals_note] if goals_note else []),
         f"Gone quiet, reversal spikes, drops and top movers cover {attention.partners.describe()}.",
-        *_application_notes(segment),
+        *application_notes(segment),
     ]
     if any(g.finished for g in goals):
         notes.append(f"Goals that ended on or after {_day(ended_since)} show their final result.")
@@ -220,7 +220,7 @@ def _scope_goals(
     note when the scope (a type, an owner) can only select its partners' own goals."""
     note = None
     if scope.kind in ("program", "tier"):
-        chosen, _ = _goal_selection(segment)
+        chosen, _ = goal_selection(segment)
         ids, tiers = chosen.partner_ids, chosen.tiers
     else:
         ids, tiers = tuple(segment_queries.partner_ids_in(session, segment)), ()
@@ -255,11 +255,11 @@ def _progress(
     rows = [
         g
         for g in goal_queries.list_goals(session, partner_ids=ids, tiers=tiers)
-        if _current(g, today)
+        if is_current_goal(g, today)
     ]
     cache.prefetch(session, rows, today=today)
     progress = [cache.progress(session, g, today=today, currency=currency) for g in rows]
-    return sorted(progress, key=_listing_order)
+    return sorted(progress, key=listing_order)
 
 
 def _partner_sections(
@@ -295,9 +295,9 @@ def _partner_sections(
         n=ROWS,
         currency=currency,
         sections=[
-            _quiet_section(quiet, ROWS),
-            _reversal_section(reversals, ROWS),
-            _drops_section(drops),
+            quiet_section(quiet, ROWS),
+            reversal_section(reversals, ROWS),
+            drops_attention_section(drops),
         ],
     )
     return attention, gains, drops
@@ -305,10 +305,10 @@ def _partner_sections(
 
 def _applications(session: Session, ctx: ToolContext, segment: Segment) -> AttentionSection:
     """The pending-applications tool, as needs-attention calls it (types apply; other
-    dimensions are noted by `_application_notes`)."""
+    dimensions are noted by `application_notes`)."""
     result = registry.call(
         session, ctx, "pending_applications", {"n": ROWS, "types": list(segment.types)}
     )
     if not isinstance(result, ApplicationList):
         raise TypeError(f"pending_applications returned {type(result).__name__}")
-    return _applications_section(result, ROWS)
+    return applications_section(result, ROWS)
