@@ -109,7 +109,9 @@ def _load_person(client: WebClient, user_id: str) -> Person:
 
 def _load_channel(client: WebClient, channel_id: str) -> Channel:
     try:
-        channel: dict[str, Any] = client.conversations_info(channel=channel_id)["channel"]
+        # Slack always names the channel in an ok answer; an ok without one says nothing
+        # about sharing, so it reads as an ordinary channel.
+        channel: dict[str, Any] = client.conversations_info(channel=channel_id).get("channel") or {}
     except SlackApiError as error:
         if error.response.get("error") in ("channel_not_found", "not_in_channel"):
             # Unknown to the bot: treat as shared, the cautious reading.
