@@ -53,11 +53,15 @@ def digest(ctx: click.Context, dry_run: bool, scope: str, today: datetime | None
         return
     from bot.digests.compose import compose_digest
     from bot.runtime import build_context
+    from tools.errors import ToolError
 
     settings = load()
     with db_session(settings) as session:
         context = build_context(settings, user=None, today=day_of(today))
-        composed = compose_digest(session, context, _scope(scope))
+        try:
+            composed = compose_digest(session, context, _scope(scope))
+        except ToolError as error:
+            raise click.ClickException(str(error)) from None
         click.echo(composed.text.rstrip("\n"))
 
 
@@ -96,6 +100,7 @@ def subscribe(channel: str, day: str, at: str, timezone: str | None, scope: str,
         schedule = Schedule(
             parse_weekday(day), hour, minute, parse_timezone(timezone or settings.timezone)
         )
+        keep_timezone = timezone is None
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
     _check_channel(settings, channel_id)
@@ -109,6 +114,7 @@ def subscribe(channel: str, day: str, at: str, timezone: str | None, scope: str,
                 actor=user,
                 source="cli",
                 now=datetime.now(UTC),
+                keep_timezone=keep_timezone,
             )
         except ToolError as error:
             raise click.ClickException(str(error)) from None

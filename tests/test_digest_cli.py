@@ -177,3 +177,19 @@ def test_a_pass_killed_before_slack_saw_the_post_is_posted_once_by_the_next(
     out, err = after.communicate(timeout=60)
     assert out.startswith("posted"), (out, err)
     assert len(digests_in(slack)) == 1
+
+
+def test_dry_run_with_an_unknown_scope_is_a_clear_error(cli_env: str) -> None:
+    result = invoke("digest", "--dry-run", "--scope", "tier:Gld")
+    assert result.exit_code == 1
+    assert "There is no tier called “Gld”" in result.output and "Gold" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_rescheduling_without_a_timezone_keeps_the_subscriptions_own(
+    cli_env: str, slack: FakeSlack
+) -> None:
+    invoke("digest", "subscribe", CHANNEL, "--time", "09:00", "--timezone", "Europe/Warsaw")
+    moved = invoke("digest", "subscribe", CHANNEL, "--day", "tue")
+    assert moved.exit_code == 0
+    assert "Tuesdays 09:00 Europe/Warsaw" in invoke("digest", "list").output

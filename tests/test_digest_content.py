@@ -17,6 +17,7 @@ from bot.render.values import cell
 from storage.db import session_factory
 from storage.demo import generate_demo
 from storage.models import Goal, Partner
+from storage.queries.segment import partner_ids_in, partner_refs
 from tests.conftest import DEMO_TODAY
 from tests.factories import partner
 from tools.context import ToolContext
@@ -25,7 +26,7 @@ from tools.digest.content import build_digest
 from tools.digest.scope import FORMS, DigestScope, resolve_scope, scope_segment
 from tools.errors import NotFound
 from tools.goals import GoalProgress, goal_amount, goal_figure, goal_progress
-from tools.segment import Segment
+from tools.segment import PartnerRef, Segment
 
 CTX = ToolContext(today=DEMO_TODAY)
 
@@ -60,6 +61,13 @@ def test_digest_goals_are_the_goal_tools_figures(demo: Session, words: str) -> N
     digest = build_digest(demo, CTX, DigestScope.parse(words))
     segment = scope_segment(demo, resolve_scope(demo, DigestScope.parse(words)))
     tool = {g.goal_key: g for g in goal_progress(demo, today=DEMO_TODAY, segment=segment).goals}
+    if words == "tier:gold":  # the tier's own goals and its partners' goals
+        refs = partner_refs(demo, partner_ids_in(demo, segment))
+        members = Segment(
+            partners=tuple(PartnerRef(id=i, key=k, name=n) for i, (k, n) in refs.items())
+        )
+        found = goal_progress(demo, today=DEMO_TODAY, segment=members).goals
+        tool |= {g.goal_key: g for g in found}
     assert digest.goals, "the demo has running goals in both scopes"
     running = {k for k, g in tool.items() if not g.finished}
     assert {g.goal_key for g in digest.goals} == running  # Q3 goals ended before this week
@@ -73,7 +81,8 @@ def test_digest_goals_are_the_goal_tools_figures(demo: Session, words: str) -> N
             assert figure in blocks
     if words == "tier:gold":
         assert digest.scope == DigestScope(kind="tier", value="Gold")
-        assert all(g.scope.tiers == ("Gold",) for g in digest.goals)
+        assert any(g.scope.tiers == ("Gold",) for g in digest.goals)
+        assert any(g.scope.partners for g in digest.goals)  # Northwind (Gold) has its own
 
 
 def test_demo_program_digest_states_its_figures(demo: Session) -> None:
@@ -260,3 +269,11 @@ def test_resolve_scope_spells_values_as_stored(session: Session) -> None:
     assert "Known tiers: Gold, Silver" in error.value.message
     with pytest.raises(NotFound):
         resolve_scope(session, DigestScope.parse("owner:nobody"))
+
+
+def test_a_digest_says_when_the_latest_data_is_older_than_its_last_day(demo: Session) -> None:
+    later = ToolContext(today=DEMO_TODAY + timedelta(days=9))
+    digest = build_digest(demo, later, DigestScope())
+    stale = [n for n in digest.notes if "latest data is from" in n]
+    assert stale and "missing, not zero" in stale[0]
+    assert not any("latest data is from" in n for n in build_digest(demo, CTX, DigestScope()).notes)

@@ -14,7 +14,7 @@ from bot.assistant.conversation import ConversationKey, load_conversation
 from bot.digests.run import DigestPass
 from bot.digests.subscriptions import statuses
 from storage.db import session_scope
-from storage.models import AuditEntry, DigestRun, DigestSubscription
+from storage.models import AuditEntry, DigestRun, DigestSubscription, Partner
 from storage.queries.digests import Claim
 from tests.digest_harness import (
     CHANNEL,
@@ -348,4 +348,16 @@ def test_a_claim_taken_over_while_composing_is_not_posted_twice(
     report = run_pass(db, slack, FIRST_SLOT)
     assert [o.kind for o in report.outcomes] == ["skipped"]
     assert "took it over" in report.outcomes[0].detail
+    assert digests_in(slack) == []
+
+
+def test_a_scope_that_no_longer_exists_pauses_with_the_reason(db: Engine, slack: FakeSlack) -> None:
+    sid = add_subscription(db, scope="tier:Gold")
+    with session_scope(db) as session:  # every Gold partner moves to another tier
+        for partner in session.scalars(select(Partner).where(Partner.tier == "Gold")):
+            partner.tier = "Silver"
+    report = run_pass(db, slack, FIRST_SLOT)
+    assert [o.kind for o in report.outcomes] == ["paused"]
+    assert "no tier called" in report.outcomes[0].detail
+    assert subscription_row(db, sid).paused_at is not None
     assert digests_in(slack) == []

@@ -41,6 +41,7 @@ from bot.digests.subscriptions import active_since, schedule_of, scope_label
 from storage.db import session_scope
 from storage.models import DigestRun, DigestSubscription
 from storage.queries import digests as q
+from tools.errors import ToolError
 
 log = logging.getLogger("partnerops.digests")
 
@@ -264,8 +265,8 @@ class DigestPass:
     def _why_not(self, run: DigestRun, schedule: Schedule) -> str | None:
         """Why a recorded slot is not this pass's to post, or None when it may take it over."""
         if run.status == q.POSTED:
-            when = describe_instant(as_utc(run.posted_at or run.updated_at), schedule.tz)
-            return f"already posted {when}"
+            due = describe_instant(as_utc(run.slot_at), schedule.tz)
+            return f"the digest due {due} is already posted"
         if run.status in (q.MISSED, q.ABANDONED):
             return f"already recorded as {run.status}"
         if run.status == q.CLAIMED and as_utc(run.lease_until or self.now) > self.clock():
@@ -330,6 +331,9 @@ class DigestPass:
             return
         except (ChannelUnavailable, ChannelRefused) as error:
             self._pause(claim, subscription_id, channel, scope, slot, str(error))
+            return
+        except ToolError as error:  # its scope no longer exists ("no tier called Bronze")
+            self._pause(claim, subscription_id, channel, scope, slot, f"its scope: {error}")
             return
         except Exception:
             error_id = uuid.uuid4().hex[:8]

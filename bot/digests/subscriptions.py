@@ -66,11 +66,18 @@ def subscribe(
     source: str,
     now: datetime,
     where: str | None = None,
+    keep_timezone: bool = False,
 ) -> Subscribed:
     """Subscribe `channel` (or reschedule its subscription to `scope`). `where` is the
-    channel the request was made in, for the audit."""
+    channel the request was made in, for the audit. `keep_timezone`: the timezone was not
+    given, so a rescheduled subscription keeps its own."""
     now = as_utc(now)
     scope = resolve_scope(session, scope)
+    existing = q.find_subscription(session, channel=channel, scope=scope.kind, value=scope.value)
+    if keep_timezone and existing is not None:
+        schedule = Schedule(
+            schedule.weekday, schedule.hour, schedule.minute, parse_timezone(existing.timezone)
+        )
     wanted = {
         "weekday": schedule.weekday,
         "hour": schedule.hour,

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from bot.digests.compose import compose_digest, record_thread
 from bot.digests.posting import ChannelRefused, ChannelUnavailable, PostFailed
 from bot.digests.slots import (
-    WEEKDAY_NAMES,
     Schedule,
     describe_instant,
     parse_time,
@@ -81,9 +80,13 @@ def digest_command(rt: SlackRuntime, asker: Asker, words: str) -> Reply:
     return Reply(text=f"I don't know `digest {escape(action)}`.\n\n{USAGE}")
 
 
-def _parse_subscription(words: str, default_tz: str) -> tuple[int, int, int, str, DigestScope]:
-    """'[day] [HH:MM] [timezone] [scope]' in any order."""
+def _parse_subscription(
+    words: str, default_tz: str
+) -> tuple[int, int, int, str, DigestScope, bool]:
+    """'[day] [HH:MM] [timezone] [scope]' in any order; the last value is True when no
+    timezone was given."""
     weekday, hour, minute, tz, scope = 0, 9, 0, default_tz, DigestScope()
+    given = False
     for word in words.split():
         lowered = word.casefold()
         if ":" in word and lowered.split(":")[0] in ("tier", "type", "owner"):
@@ -91,12 +94,12 @@ def _parse_subscription(words: str, default_tz: str) -> tuple[int, int, int, str
         elif lowered in ("program", "all"):
             scope = DigestScope()
         elif "/" in word or lowered == "utc":
-            tz = parse_timezone(word).key
+            tz, given = parse_timezone(word).key, True
         elif word[:1].isdigit():
             hour, minute = parse_time(word)
         else:
             weekday = parse_weekday(word)
-    return weekday, hour, minute, tz, scope
+    return weekday, hour, minute, tz, scope, not given
 
 
 def _check(rt: SlackRuntime, channel: str) -> str | None:
@@ -113,7 +116,7 @@ def _check(rt: SlackRuntime, channel: str) -> str | None:
 
 
 def _subscribe(rt: SlackRuntime, asker: Asker, channel: str, words: str) -> Reply:
-    weekday, hour, minute, tz, scope = _parse_subscription(words, rt.settings.timezone)
+    weekday, hour, minute, tz, scope, keep = _parse_subscription(words, rt.settings.timezone)
     refusal = _check(rt, channel)
     if refusal:
         return Reply(text=refusal)
@@ -129,9 +132,12 @@ def _subscribe(rt: SlackRuntime, asker: Asker, channel: str, words: str) -> Repl
             source="slack_command",
             now=now,
             where=channel,
+            keep_timezone=keep,
         )
         row = result.subscription
-        nxt = describe_instant(schedule_of(row).next_after(now), schedule.tz)
+        stored = schedule_of(row)
+        nxt = describe_instant(stored.next_after(now), stored.tz)
+        when = stored.describe()
         what = escape(scope_of(row).describe())
         ident = row.id
     if result.change == "unchanged":
@@ -139,7 +145,7 @@ def _subscribe(rt: SlackRuntime, asker: Asker, channel: str, words: str) -> Repl
     verb = {"subscribed": "subscribed", "rescheduled": "moved", "resumed": "resumed"}[result.change]
     return Reply(
         text=f"<@{asker.user_id}> {verb} this channel's weekly goal digest for {what}: "
-        f"{WEEKDAY_NAMES[weekday]}s {hour:02d}:{minute:02d} {escape(tz)} (id {ident}). "
+        f"{escape(when)} (id {ident}). "
         f"First one: {nxt}.",
         in_channel=True,
     )

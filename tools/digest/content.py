@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from storage import queries
 from storage.queries import goals as goal_queries
 from storage.queries import segment as segment_queries
 from tools import registry
@@ -189,6 +190,9 @@ def build_digest(
     ]
     if any(g.finished for g in goals):
         notes.append(f"Goals that ended on or after {_day(ended_since)} show their final result.")
+    stale = _stale_data_note(session, today)
+    if stale:
+        notes.insert(0, stale)
     return GoalDigest(
         today=today,
         scope=scope,
@@ -208,6 +212,20 @@ def build_digest(
     )
 
 
+def _stale_data_note(session: Session, today: date) -> str | None:
+    """Say so when the latest imported day is before yesterday: days without data read as
+    drops, quiet partners and slipping goals otherwise."""
+    bounds = queries.data_bounds(session)
+    if bounds is None or bounds[1] >= today - timedelta(days=1):
+        return None
+    missing = (today - timedelta(days=1) - bounds[1]).days
+    return (
+        f"The latest data is from {_day(bounds[1])}, {missing} day{'s' if missing != 1 else ''} "
+        "before this digest's last day: figures after it are missing, not zero, so drops, "
+        "quiet partners and goal paces may reflect a late import."
+    )
+
+
 def _scope_goals(
     session: Session,
     scope: DigestScope,
@@ -219,9 +237,13 @@ def _scope_goals(
     """The current goals the scope selects, as `tools.goals.goal_progress` lists them, and a
     note when the scope (a type, an owner) can only select its partners' own goals."""
     note = None
-    if scope.kind in ("program", "tier"):
+    if scope.kind == "program":
         chosen, _ = goal_selection(segment)
         ids, tiers = chosen.partner_ids, chosen.tiers
+    elif scope.kind == "tier":
+        # The tier's own goals and the goals set for its partners one by one.
+        ids = tuple(segment_queries.partner_ids_in(session, segment))
+        tiers = segment.tiers
     else:
         ids, tiers = tuple(segment_queries.partner_ids_in(session, segment)), ()
         by = "partner type" if scope.kind == "type" else "owner"
