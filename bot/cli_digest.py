@@ -129,14 +129,25 @@ def subscribe(channel: str, day: str, at: str, timezone: str | None, scope: str,
 
 
 @digest.command(name="list")
-def list_() -> None:
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    metavar="ISO_DATETIME",
+    help="Say what is next as of this moment (as `run-due --now` does); default: now.",
+)
+def list_(now_text: str | None) -> None:
     """Every active subscription: its slot, scope, state and latest digest."""
-    from bot.digests.slots import describe_instant
+    from bot.digests.slots import describe_instant, parse_instant
     from bot.digests.subscriptions import describe, schedule_of, statuses
 
     settings = load()
+    try:
+        now = parse_instant(now_text) if now_text else datetime.now(UTC)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--now") from None
     with db_session(settings) as session:
-        found = statuses(session, now=datetime.now(UTC))
+        found = statuses(session, now=now)
         if not found:
             click.echo("No channel is subscribed to the weekly digest.")
             return
@@ -202,11 +213,23 @@ def run_due(now_text: str | None) -> None:
     _print(report)
 
 
+MISSED_SHOWN = 3
+"""Missed slots listed per subscription; the rest are counted (long downtime misses many)."""
+
+
 def _print(report: PassReport) -> None:
+    missed: dict[int, int] = {}
     for outcome in report.outcomes:
         where = f"{outcome.channel} ({outcome.scope})"
+        if outcome.kind == "missed":
+            missed[outcome.subscription_id] = missed.get(outcome.subscription_id, 0) + 1
+            if missed[outcome.subscription_id] > MISSED_SHOWN:
+                continue
         ts = f" ts={outcome.message_ts}" if outcome.message_ts else ""
         click.echo(f"{outcome.kind:<9}  #{outcome.subscription_id}  {where}: {outcome.detail}{ts}")
+    for subscription_id, n in missed.items():
+        if n > MISSED_SHOWN:
+            click.echo(f"missed     #{subscription_id}  … and {n - MISSED_SHOWN} older slots")
     counts = {
         kind: len(report.of(kind))
         for kind in ("posted", "recovered", "skipped", "failed", "paused", "missed", "not due")

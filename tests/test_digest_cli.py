@@ -193,3 +193,16 @@ def test_rescheduling_without_a_timezone_keeps_the_subscriptions_own(
     moved = invoke("digest", "subscribe", CHANNEL, "--day", "tue")
     assert moved.exit_code == 0
     assert "Tuesdays 09:00 Europe/Warsaw" in invoke("digest", "list").output
+
+
+def test_list_as_of_a_replayed_morning_and_a_long_downtime_summarised(
+    cli_env: str, db: Engine, slack: FakeSlack
+) -> None:
+    add_subscription(db)
+    back = FIRST_SLOT + timedelta(days=70, hours=1)  # ten weeks down
+    out = invoke("digest", "run-due", "--now", back.isoformat()).output
+    assert out.count("\nmissed") + out.startswith("missed") == 4  # three listed, one summary
+    assert "… and 7 older slots" in out
+    assert "10 missed" in out and "1 posted" in out
+    listed = invoke("digest", "list", "--now", back.isoformat()).output
+    assert "next: Mon 22 Feb 2027 09:00 CET" in listed
