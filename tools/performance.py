@@ -6,7 +6,8 @@ same question gives the same numbers in a summary, a leaderboard, a chart or a Q
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -207,7 +208,7 @@ def resolve_periods(
         resolve_comparison(compare_words, period, today) if compare and not everything else None
     )
     period, comparison, cut = like_for_like(period, comparison, bounds[1] if bounds else None)
-    notes = [n for n in (moved, cut) if n]
+    notes = [n for n in (moved, cut, _span_of_two(period_words, asked, today)) if n]
     if first is not None and period.start < first <= period.end:
         notes.append(f"Data starts on {_day(first)}; the days before it have none.")
     if comparison is not None and comparison.start <= period.end and period.start <= comparison.end:
@@ -221,6 +222,38 @@ def resolve_periods(
             f"{_day(first)}), so the change against it is not like for like."
         )
     return Periods(period=period, comparison=comparison, notes=notes)
+
+
+_TWO_ENDS = re.compile(r"^(?:from |between )?(.+?) (?:to|until|till|through|thru|-) (.+)$")
+
+
+def _span_of_two(words: str | None, span: DateRange, today: date) -> str | None:
+    """'Q1 to Q2' reads as one span (1 Jan – 30 Jun); when its ends are two back-to-back
+    periods of the same length, the asker may have meant the change from one to the other,
+    so the answer says how it was read and how to ask for the change."""
+    found = _TWO_ENDS.match((words or "").strip().casefold())
+    if not found:
+        return None
+    try:
+        first, second = (resolve_period(end, today) for end in found.groups())
+    except (ValueError, ToolError):
+        return None
+    lengths = ((first.end - first.start).days, (second.end - second.start).days)
+    back_to_back = second.start == first.end + timedelta(days=1)
+    if (
+        not back_to_back
+        or abs(lengths[0] - lengths[1]) > 3
+        or (first.start, second.end)
+        != (
+            span.start,
+            span.end,
+        )
+    ):
+        return None
+    return (
+        f"I read “{words}” as one period, {span.describe()}; for the change from "
+        f"{first.label} to {second.label}, ask “{second.label} vs {first.label}”."
+    )
 
 
 def performance(
