@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from storage import migrate
 from storage.db import make_engine, session_factory
 from storage.models import Base
+from tests.factories import load_program
 
 PG_URL = os.environ.get(
     "PARTNEROPS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -85,6 +86,27 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     _truncate(pg)
     yield pg
     _truncate(pg)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A small program (tests.factories) on each backend, by URL, for processes to open."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'program.db'}"
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+    else:
+        url = request.getfixturevalue("pg_schema_url")
+        engine = request.getfixturevalue("_pg_engine")
+        _truncate(engine)
+    with session_factory(engine)() as session:
+        load_program(session)
+        session.commit()
+    yield url
+    if request.param == "sqlite":
+        engine.dispose()
+    else:
+        _truncate(engine)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,11 +23,7 @@ from bot.digests.subscriptions import subscribe
 from bot.settings import Settings
 from bot.slack.access import Policy
 from bot.slack.digest_poster import SlackDigestPoster
-from storage import migrate
 from storage.db import make_engine, session_scope
-from tests.conftest import BACKENDS
-from tests.conftest import _truncate as truncate
-from tests.factories import load_program
 from tests.fakes.slack_api import FakeSlack
 from tools.digest.scope import DigestScope
 
@@ -39,25 +34,6 @@ SUBSCRIBED_AT = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 """A Monday afternoon: the first Monday 09:00 Warsaw slot after it is 7 Dec 08:00 UTC."""
 FIRST_SLOT = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'digests.db'}"
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-    else:
-        url = request.getfixturevalue("pg_schema_url")
-        engine = request.getfixturevalue("_pg_engine")
-        truncate(engine)
-    with session_scope(engine) as session:
-        load_program(session)
-    yield url
-    if request.param == "sqlite":
-        engine.dispose()
-    else:
-        truncate(engine)
 
 
 @pytest.fixture

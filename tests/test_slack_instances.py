@@ -6,42 +6,18 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
 
-from storage import migrate
 from storage.db import make_engine, session_factory
 from storage.models import SlackEvent
-from tests.conftest import BACKENDS, DEMO_TODAY, needs_running_clock
-from tests.conftest import _truncate as truncate
+from tests.conftest import DEMO_TODAY, needs_running_clock
 from tests.factories import load_program
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import command_body, event_body
 from tests.slack_app import MEMBER, Served, slack_settings
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A small program on each backend, by URL, for processes to open."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'served.db'}"
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-    else:
-        url = request.getfixturevalue("pg_schema_url")
-        engine = request.getfixturevalue("_pg_engine")
-        truncate(engine)
-    with session_factory(engine)() as session:
-        load_program(session)
-        session.commit()
-    yield url
-    if request.param == "sqlite":
-        engine.dispose()
-    else:
-        truncate(engine)
 
 
 @pytest.fixture
