@@ -120,7 +120,6 @@ def test_run_due_processes_racing_post_each_digest_once(
 ) -> None:
     add_subscription(db)
     add_subscription(db, scope="tier:Gold")
-    slack.delay("chat.postMessage", 0.3)
     settings = settings_for(database_url, slack)
     now = FIRST_SLOT + timedelta(minutes=1)
     processes = [run_due_process(settings, now) for _ in range(4)]
